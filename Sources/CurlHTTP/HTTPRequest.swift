@@ -1,0 +1,69 @@
+import Foundation
+
+/// One outgoing HTTP request, as a value.
+public struct HTTPRequest: Sendable {
+    /// HTTP method; `GET` by default.
+    public var method: String
+    /// Absolute URL (`http://` or `https://`).
+    public var url: String
+    /// Request headers in the order they are sent.
+    public var headers: [(name: String, value: String)]
+    /// Request body; `nil` sends none.
+    public var body: Data?
+    /// Limit on the whole exchange, connection included. Default: 30 s.
+    public var timeout: Duration
+    /// Limit on establishing the connection. Default: 10 s.
+    public var connectTimeout: Duration
+    /// Credentials sent with the request. Default: none.
+    public var authentication: HTTPAuthentication
+    /// Follow 3xx responses (at most 10). Default: `false`, because callers such as the Jenkins
+    /// trainer need the `Location` of a 201/303 themselves.
+    public var followsRedirects: Bool
+
+    public init(
+        method: String = "GET",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: Data? = nil,
+        timeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(10),
+        authentication: HTTPAuthentication = .none,
+        followsRedirects: Bool = false
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.authentication = authentication
+        self.followsRedirects = followsRedirects
+    }
+
+    /// A JSON request: encodes `value` and sets `Content-Type: application/json`.
+    public static func json(
+        method: String = "POST", url: String, body: some Encodable, headers: [(name: String, value: String)] = [],
+        authentication: HTTPAuthentication = .none, timeout: Duration = .seconds(30)
+    ) throws -> HTTPRequest {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return HTTPRequest(
+            method: method, url: url, headers: headers + [("Content-Type", "application/json")],
+            body: try encoder.encode(body), timeout: timeout, authentication: authentication)
+    }
+}
+
+/// Credentials for a request. Secrets stay out of `description` so they never reach a log.
+public enum HTTPAuthentication: Sendable, CustomStringConvertible {
+    case none
+    case basic(user: String, password: String)
+    case bearer(token: String)
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .basic(let user, _): "basic(\(user), ***)"
+        case .bearer: "bearer(***)"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Logging
+
+/// What an action ended with: a declared outcome, the details for the transition log, and decisions for the cycle record.
+public struct ActionResult: Sendable {
+    public var outcome: String
+    public var details: JSONValue
+    public var decisions: [String: JSONValue]
+
+    public init(outcome: String, details: JSONValue = .null, decisions: [String: JSONValue] = [:]) {
+        self.outcome = outcome
+        self.details = details
+        self.decisions = decisions
+    }
+}
+
+/// A state's work. Actions must be idempotent: after a restart the same state runs again, and it must
+/// find its recorded handles (job id, registered version) instead of doing the outside work twice.
+public protocol Action: Sendable {
+    func run(_ context: ActionContext) async throws -> ActionResult
+}
+
+/// The outside parts a pipeline's actions use.
+public struct PipelineServices: Sendable {
+    public var trainer: any Trainer
+    public var registry: any ModelRegistry
+    public var dataLoader: DataLoader
+
+    public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader) {
+        self.trainer = trainer
+        self.registry = registry
+        self.dataLoader = dataLoader
+    }
+}
+
+/// Everything an action may look at or record while it runs.
+public struct ActionContext: Sendable {
+    public var cycle: CycleRecord
+    public var pipeline: PipelineDefinition
+    public var state: StateDefinition
+    public var services: PipelineServices
+    public var store: any CycleStore
+    public var logger: Logger
+
+    /// Persists an external handle before the action relies on it, and keeps it in `cycle.handles`.
+    public mutating func recordHandle(_ key: String, _ value: String) async throws {
+        try await self.store.recordHandle(cycleId: self.cycle.id, key: key, value: value)
+        self.cycle.handles[key] = value
+    }
+
+    /// A decision recorded by an earlier state of this cycle.
+    public func decision<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
+        guard let value = self.cycle.decisions[key] else {
+            throw ActionFailure("state `\(self.state.name)` needs the `\(key)` decision of an earlier state; check the pipeline's order of states")
+        }
+        return try value.decoded(as: type)
+    }
+}
+
+/// A failure that retrying will not fix; the message says what to do.
+public struct ActionFailure: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { self.message }
+}
+
+/// Builds the action a state names.
+public enum ActionFactory {
+    public static func make(_ name: String) -> (any Action)? {
+        switch name {
+        case "detect_drift": DetectDriftAction()
+        case "start_training": StartTrainingAction()
+        case "await_training": AwaitTrainingAction()
+        case "evaluate": EvaluateAction()
+        case "promote": PromoteAction()
+        case "reject": RejectAction()
+        default: nil
+        }
+    }
+}

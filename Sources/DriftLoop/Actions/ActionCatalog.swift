@@ -1,0 +1,38 @@
+/// What the validator needs to know about an action without running it.
+public struct ActionDescriptor: Sendable {
+    public var name: String
+    /// Outcomes the action can return; each must be mapped by a state that runs it.
+    public var outcomes: [String]
+    /// A waiting action polls something outside until it finishes, so its state needs a timeout.
+    public var isWaiting: Bool
+    public var summary: String
+}
+
+/// The actions a pipeline may name, and the outcomes every action can end with.
+public enum ActionCatalog {
+    /// Outcomes any action can end with: an error that retries did not cure, and the state's timeout.
+    /// A state may map them; unmapped, they lead to the pipeline's `failed` terminal state.
+    public static let universalOutcomes = ["error", "timeout"]
+
+    public static let descriptors: [String: ActionDescriptor] = Dictionary(
+        uniqueKeysWithValues: [
+            ActionDescriptor(
+                name: "detect_drift", outcomes: ["drift", "no_drift", "forced"], isWaiting: false,
+                summary: "runs the drift tests on reference vs current data; `forced` for manual retrains"),
+            ActionDescriptor(
+                name: "start_training", outcomes: ["started"], isWaiting: false,
+                summary: "asks the trainer for a job (once per cycle) and records its handle"),
+            ActionDescriptor(
+                name: "await_training", outcomes: ["succeeded", "failed"], isWaiting: true,
+                summary: "polls the training job until it ends"),
+            ActionDescriptor(
+                name: "evaluate", outcomes: ["better", "not_better"], isWaiting: false,
+                summary: "compares challenger and champion metrics by the declared rules"),
+            ActionDescriptor(
+                name: "promote", outcomes: ["promoted"], isWaiting: false,
+                summary: "registers the challenger and makes it the champion (once per cycle)"),
+            ActionDescriptor(
+                name: "reject", outcomes: ["rejected"], isWaiting: false,
+                summary: "registers the challenger and marks it rejected with the reason"),
+        ].map { ($0.name, $0) })
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+
+/// The controller's own settings, from `config.yaml`. Every key has a default, so an empty file works.
+public struct ControllerConfig: Sendable {
+    /// Address the API listens on. Default: `127.0.0.1:8080`.
+    public var listen: ListenAddress
+    /// Where the store, the built-in registry and trainer jobs live. Default: `data` beside the config file.
+    public var dataDirectory: String
+    /// Folder of `NAME.yaml` pipelines. Default: `pipelines` beside the config file.
+    public var pipelinesDirectory: String
+    /// Which cycle store to use. Default: SQLite at `<data_dir>/driftloop.sqlite`.
+    public var store: StoreSettings
+    /// Name of the environment variable holding the API bearer token. Default: `DRIFTLOOP_API_TOKEN`.
+    public var apiTokenEnvironmentVariable: String
+    /// Log level. Default: `info`.
+    public var logLevel: Logger.Level
+    /// Largest request body accepted, in bytes. Default: 1 MiB.
+    public var maxBodyBytes: Int
+    /// Port of the built-in trainer started beside the API; 0 picks a free one. Default: 0.
+    public var builtinTrainerPort: Int
+
+    public enum StoreSettings: Sendable, Equatable {
+        case sqlite(path: String)
+    }
+
+    public init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.listen = ListenAddress(host: "127.0.0.1", port: 8080)
+        self.dataDirectory = PathResolution.resolve("data", relativeTo: baseDirectory)
+        self.pipelinesDirectory = PathResolution.resolve("pipelines", relativeTo: baseDirectory)
+        self.store = .sqlite(path: PathResolution.resolve("data/driftloop.sqlite", relativeTo: baseDirectory))
+        self.apiTokenEnvironmentVariable = "DRIFTLOOP_API_TOKEN"
+        self.logLevel = .info
+        self.maxBodyBytes = 1 << 20
+        self.builtinTrainerPort = 0
+    }
+
+    /// The API token from the environment, or `nil` when the variable is unset or empty.
+    public func apiToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let token = environment[self.apiTokenEnvironmentVariable], !token.isEmpty else { return nil }
+        return token
+    }
+
+    /// Loads `config.yaml`. A missing file gives every default, relative to the file's folder.
+    public static func load(path: String) throws(DiagnosticsError) -> ControllerConfig {
+        let absolute = PathResolution.resolve(path, relativeTo: FileManager.default.currentDirectoryPath)
+        let base = (absolute as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: absolute) else {
+            return ControllerConfig(baseDirectory: base)
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: absolute, encoding: .utf8)
+        } catch {
+            throw DiagnosticsError([Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
+        }
+        return try Self.parse(text, file: path, baseDirectory: base)
+    }
+
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port"]
+
+    /// Parses config text; relative paths are taken relative to `baseDirectory`.
+    public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
+        let root = try YAMLNode.parse(text, file: file)
+        var reader = YAMLReader()
+        var config = ControllerConfig(baseDirectory: baseDirectory)
+        guard reader.requireMapping(root, example: "listen: \"127.0.0.1:8080\"") else { throw DiagnosticsError(reader.diagnostics) }
+        reader.rejectUnknownKeys(root, allowed: Self.keys)
+
+        let listenNode = root.child("listen")
+        if let text = reader.string(listenNode) {
+            if let address = ListenAddress(parsing: text) {
+                config.listen = address
+            } else {
+                reader.fail(listenNode, "`listen` must be HOST:PORT, for example \"127.0.0.1:8080\"")
+            }
+        }
+        if let dataDir = reader.string(root.child("data_dir")) {
+            config.dataDirectory = PathResolution.resolve(dataDir, relativeTo: baseDirectory)
+        }
+        if let pipelinesDir = reader.string(root.child("pipelines_dir")) {
+            config.pipelinesDirectory = PathResolution.resolve(pipelinesDir, relativeTo: baseDirectory)
+        }
+        config.store = .sqlite(path: (config.dataDirectory as NSString).appendingPathComponent("driftloop.sqlite"))
+        let storeNode = root.child("store")
+        if let kind = storeNode.scalarText, !storeNode.isMissing {
+            // Short form: `store: sqlite`.
+            if kind != "sqlite" { reader.fail(storeNode, "`store` must be `sqlite` (or a mapping with `kind: sqlite` and `path`)") }
+        } else if storeNode.isMapping {
+            reader.rejectUnknownKeys(storeNode, allowed: ["kind", "path"])
+            let kindNode = storeNode.child("kind")
+            let kind = reader.string(kindNode, default: "sqlite") ?? "sqlite"
+            if kind != "sqlite" { reader.fail(kindNode, "`store.kind` must be `sqlite`") }
+            if let path = reader.string(storeNode.child("path")) {
+                config.store = .sqlite(path: PathResolution.resolve(path, relativeTo: baseDirectory))
+            }
+        } else if !storeNode.isMissing {
+            reader.fail(storeNode, "`store` must be `sqlite` or a mapping such as `{kind: sqlite, path: data/driftloop.sqlite}`")
+        }
+        if let variable = reader.string(root.child("api_token_env")) {
+            config.apiTokenEnvironmentVariable = variable
+        }
+        let levelNode = root.child("log_level")
+        if let level = reader.string(levelNode) {
+            if let parsed = Logger.Level(rawValue: level.lowercased()) {
+                config.logLevel = parsed
+            } else {
+                reader.fail(levelNode, "`log_level` must be one of trace, debug, info, notice, warning, error, critical")
+            }
+        }
+        config.maxBodyBytes = reader.int(root.child("max_body_bytes"), default: config.maxBodyBytes, range: 1024...(1 << 30))
+        config.builtinTrainerPort = reader.int(root.child("builtin_trainer_port"), default: 0, range: 0...65535)
+        if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
+        return config
+    }
+}
+
+/// A `HOST:PORT` pair.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(self.host) || self.host.hasPrefix("127.") }
+
+    public var description: String { "\(self.host):\(self.port)" }
+}
+
+/// Relative paths in config and pipeline files are relative to the file that names them.
+public enum PathResolution {
+    public static func resolve(_ path: String, relativeTo base: String) -> String {
+        if path.hasPrefix("/") || path.contains("://") { return path }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+
+/// All pipelines' controllers over one store: routes triggers, cancels, rollbacks, and resumes
+/// unfinished cycles at start.
+public actor Controller {
+    public nonisolated let store: any CycleStore
+    private let controllers: [String: PipelineController]
+    private let servicesByPipeline: [String: PipelineServices]
+    private let logger: Logger
+
+    public init(
+        pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
+        observer: PipelineController.TransitionObserver? = nil
+    ) {
+        self.store = store
+        self.logger = logger
+        var controllers: [String: PipelineController] = [:]
+        var servicesByPipeline: [String: PipelineServices] = [:]
+        for pipeline in pipelines {
+            let pipelineServices = services(pipeline)
+            servicesByPipeline[pipeline.name] = pipelineServices
+            controllers[pipeline.name] = PipelineController(pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer)
+        }
+        self.controllers = controllers
+        self.servicesByPipeline = servicesByPipeline
+    }
+
+
+    public func pipelines() -> [PipelineDefinition] {
+        self.controllers.values.map(\.pipeline).sorted { $0.name < $1.name }
+    }
+
+    public func pipeline(named name: String) -> PipelineDefinition? {
+        self.controllers[name]?.pipeline
+    }
+
+    public func services(for name: String) -> PipelineServices? {
+        self.servicesByPipeline[name]
+    }
+
+    /// Resumes every cycle that a previous controller left running. Returns how many.
+    @discardableResult
+    public func resumeRunningCycles() async throws -> Int {
+        let running = try await self.store.runningCycles()
+        var resumed = 0
+        for cycle in running {
+            guard let controller = self.controllers[cycle.pipeline] else {
+                self.logger.warning("a running cycle belongs to a pipeline that is no longer declared", metadata: ["cycle": "\(cycle.id)", "pipeline": "\(cycle.pipeline)"])
+                continue
+            }
+            await controller.resume(cycleId: cycle.id)
+            resumed += 1
+        }
+        return resumed
+    }
+
+    public func submit(pipeline name: String, trigger: Trigger) async throws -> TriggerAcceptance {
+        guard let controller = self.controllers[name] else { throw ControllerError.unknownPipeline(name) }
+        return try await controller.submit(trigger)
+    }
+
+    public func cancel(cycleId: String) async throws -> CancelResult {
+        guard let cycle = try await self.store.cycle(id: cycleId) else { throw ControllerError.unknownCycle(cycleId) }
+        guard cycle.status == .running, let controller = self.controllers[cycle.pipeline] else { return .alreadyFinished(cycle.outcome) }
+        return try await controller.cancel(cycleId: cycleId) ? .requested : .alreadyFinished(cycle.outcome)
+    }
+
+    public enum CancelResult: Sendable {
+        case requested
+        case alreadyFinished(CycleOutcome?)
+    }
+
+    /// Moves the champion back and records it as a finished cycle of kind `rollback`.
+    public func rollback(pipeline name: String, toVersion version: String?, actor: String, reason: String?) async throws -> CycleRecord {
+        guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else {
+            throw ControllerError.unknownPipeline(name)
+        }
+        let (from, to) = try await services.registry.rollback(model: pipeline.model, to: version)
+        let change = ChampionChange(
+            model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: Date(), actor: actor,
+            reason: reason)
+        let decision: JSONValue = [
+            "from_version": .string(from.version), "to_version": .string(to.version), "actor": .string(actor), "reason": reason.map(JSONValue.string) ?? .null,
+        ]
+        let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: ["rollback": decision])
+        self.logger.notice("champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])
+        return cycle
+    }
+
+    public func waitForCycle(_ cycleId: String) async {
+        for controller in self.controllers.values { await controller.waitForCycle(cycleId) }
+    }
+
+    /// Graceful stop: in-flight actions are interrupted; their states run again on the next start.
+    public func stop() async {
+        for controller in self.controllers.values { await controller.stop() }
+    }
+}
+
+public enum ControllerError: Error, Sendable, CustomStringConvertible {
+    case unknownPipeline(String)
+    case unknownCycle(String)
+
+    public var description: String {
+        switch self {
+        case .unknownPipeline(let name): "no pipeline named `\(name)`"
+        case .unknownCycle(let id): "no cycle with id `\(id)`"
+        }
+    }
+}

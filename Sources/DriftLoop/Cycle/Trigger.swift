@@ -1,0 +1,74 @@
+import Foundation
+
+/// What started, or asked to start, a cycle.
+public enum TriggerKind: String, Sendable, Codable, CaseIterable {
+    /// "Retrain now" from the CLI or API.
+    case manual
+    /// A generic drift webhook.
+    case driftWebhook = "drift_webhook"
+    case alertmanager
+    case schedule
+    case conceptDrift = "concept_drift"
+    case performanceDecay = "performance_decay"
+    /// A champion rollback, recorded as a cycle of its own.
+    case rollback
+}
+
+/// A request to run a pipeline, as received. Stored before it is acknowledged.
+public struct Trigger: Sendable, Codable {
+    public var kind: TriggerKind
+    /// Who or what sent it (a user, a webhook source).
+    public var source: String?
+    /// Free text shown in the cycle's record.
+    public var reason: String?
+    /// Identity of the event at its source; a second trigger with the same key joins the first one's cycle.
+    public var dedupKey: String?
+    /// Start a cycle even inside the cooldown (never while one runs).
+    public var force: Bool
+    /// The payload as received, kept for the record.
+    public var payload: JSONValue
+
+    public init(kind: TriggerKind, source: String? = nil, reason: String? = nil, dedupKey: String? = nil, force: Bool = false, payload: JSONValue = .null) {
+        self.kind = kind
+        self.source = source
+        self.reason = reason
+        self.dedupKey = dedupKey
+        self.force = force
+        self.payload = payload
+    }
+}
+
+/// What happened to an accepted trigger.
+public enum TriggerDisposition: String, Sendable, Codable {
+    /// It started a new cycle.
+    case started
+    /// A cycle was running; the trigger was attached to it.
+    case joinedRunning = "joined_running"
+    /// The last cycle ended within the cooldown; the trigger was attached to it.
+    case joinedCooldown = "joined_cooldown"
+    /// The same event (same dedup key) was already accepted.
+    case duplicate
+}
+
+/// The store's answer to an accepted trigger.
+public struct TriggerAcceptance: Sendable, Codable {
+    public var triggerId: Int64
+    public var cycleId: String
+    public var disposition: TriggerDisposition
+
+    enum CodingKeys: String, CodingKey {
+        case triggerId = "trigger_id"
+        case cycleId = "cycle_id"
+        case disposition
+    }
+}
+
+/// A stored trigger.
+public struct TriggerRecord: Sendable, Codable {
+    public var id: Int64
+    public var pipeline: String
+    public var trigger: Trigger
+    public var receivedAt: Date
+    public var cycleId: String
+    public var disposition: TriggerDisposition
+}

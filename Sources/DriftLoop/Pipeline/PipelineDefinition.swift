@@ -1,0 +1,167 @@
+import Foundation
+
+/// A pipeline as declared in `pipelines/NAME.yaml`: what to watch, how to retrain, and the state machine.
+public struct PipelineDefinition: Sendable {
+    /// Pipeline name: the file name without `.yaml`, unless `name:` says otherwise.
+    public var name: String
+    /// The file it came from.
+    public var file: String
+    /// Registered model name in the registry.
+    public var model: String
+    public var data: DataSettings
+    public var drift: DriftPolicy
+    public var trainer: TrainerSettings
+    public var evaluation: EvaluationPolicy
+    public var registry: RegistrySettings
+    /// After a cycle ends, new triggers within this time join it instead of starting another. Default: 10m.
+    public var cooldown: Duration
+    /// The state every cycle starts in. Default: the first state declared.
+    public var initialState: String
+    /// States by name.
+    public var states: [String: StateDefinition]
+    /// State names in file order, for graphs and listings.
+    public var stateOrder: [String]
+
+    /// The terminal state that ends a cycle with this outcome, if declared.
+    public func terminalState(for outcome: CycleOutcome) -> String? {
+        self.stateOrder.first { self.states[$0]?.terminal == outcome }
+    }
+}
+
+/// Where a pipeline's data is: CSV files or URLs.
+public struct DataSettings: Sendable {
+    /// Reference (training-time) data: a path relative to the pipeline file, or an http(s) URL.
+    public var reference: String
+    /// Current (production) data, same forms.
+    public var current: String
+    /// Label column, used for training and left out of data drift. Default: `label`.
+    public var target: String
+    /// Prediction columns, whose drift is reported separately as prediction drift. Default: none.
+    public var predictionColumns: [String]
+}
+
+/// How the detect state decides that data drifted.
+public struct DriftPolicy: Sendable {
+    /// Dataset drift when the share of drifted columns is at least this. Default: 0.5.
+    public var share: Double
+    /// Test for every column instead of Evidently's automatic choice. Default: automatic.
+    public var method: String?
+    /// Threshold for every column instead of each test's default.
+    public var threshold: Double?
+    public var perColumnMethod: [String: String]
+    public var perColumnThreshold: [String: Double]
+    /// Columns to test. Default: all but the target and prediction columns.
+    public var columns: [String]?
+}
+
+/// Which trainer a pipeline uses.
+public struct TrainerSettings: Sendable {
+    public enum Kind: String, Sendable { case builtin, http }
+    public var kind: Kind
+    /// Base URL of an HTTP trainer; the built-in trainer's is filled in at start.
+    public var url: String?
+    /// Extra parameters passed to the trainer as strings.
+    public var parameters: [String: String]
+    /// How often a waiting state polls the trainer. Default: 1s.
+    public var pollInterval: Duration
+    /// Environment variable holding a bearer token for the trainer, if it needs one.
+    public var tokenEnvironmentVariable: String?
+}
+
+/// Which registry a pipeline promotes in.
+public struct RegistrySettings: Sendable {
+    public enum Kind: String, Sendable { case builtin }
+    public var kind: Kind
+    /// Name of the champion alias. Default: `champion`.
+    public var championAlias: String
+}
+
+/// Rules deciding whether a challenger replaces the champion.
+public struct EvaluationPolicy: Sendable, Codable {
+    public var primary: PrimaryMetricRule
+    public var guards: [GuardMetricRule]
+}
+
+/// The metric a challenger must improve.
+public struct PrimaryMetricRule: Sendable, Codable {
+    public var metric: String
+    /// `higher` when bigger is better (accuracy, f1); `lower` for losses.
+    public var direction: MetricDirection
+    /// Required absolute improvement over the champion. Default: 0.
+    public var minImprovement: Double
+    /// Required relative improvement over the champion (0.01 = 1%). Default: 0.
+    public var minRelativeImprovement: Double
+    /// With no champion, the challenger must reach at least this (or at most, for `lower`). Default: none.
+    public var floor: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case metric, direction, floor
+        case minImprovement = "min_improvement"
+        case minRelativeImprovement = "min_relative_improvement"
+    }
+}
+
+/// A metric that must not get worse than the champion's by more than a margin.
+public struct GuardMetricRule: Sendable, Codable {
+    public var metric: String
+    public var direction: MetricDirection
+    /// Allowed absolute regression. Default: 0.
+    public var maxRegression: Double
+
+    enum CodingKeys: String, CodingKey {
+        case metric, direction
+        case maxRegression = "max_regression"
+    }
+}
+
+public enum MetricDirection: String, Sendable, Codable {
+    case higher, lower
+}
+
+/// One state of the declared machine: either it runs an action, or it ends the cycle.
+public struct StateDefinition: Sendable {
+    public var name: String
+    public var location: SourceLocation
+    /// The action this state runs; `nil` for terminal states.
+    public var action: String?
+    /// The outcome a terminal state gives its cycle.
+    public var terminal: CycleOutcome?
+    /// Where each action outcome leads.
+    public var transitions: [String: Transition]
+    /// Limit on the whole state, retries and waiting included. Required for waiting actions.
+    public var timeout: Duration?
+    public var retry: RetryPolicy
+    /// Poll interval for waiting actions. Default: the trainer's poll interval.
+    public var pollInterval: Duration?
+
+    public struct Transition: Sendable {
+        public var target: String
+        public var location: SourceLocation
+    }
+
+    public var isTerminal: Bool { self.terminal != nil }
+}
+
+/// Bounded retry with exponential backoff for an action's transient errors.
+public struct RetryPolicy: Sendable, Codable, Equatable {
+    /// Total attempts, the first included. Default: 3.
+    public var attempts: Int
+    /// Wait before the first retry. Default: 1s.
+    public var initialBackoff: Duration
+    /// Upper bound on a single wait. Default: 30s.
+    public var maxBackoff: Duration
+
+    public init(attempts: Int = 3, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)) {
+        self.attempts = attempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+
+    /// The wait before retry number `retry` (1-based), doubled each time, with up to 20% jitter.
+    public func backoff(beforeRetry retry: Int) -> Duration {
+        let base = self.initialBackoff.seconds * pow(2, Double(max(0, retry - 1)))
+        let capped = min(base, self.maxBackoff.seconds)
+        let jittered = capped * Double.random(in: 0.8...1.0)
+        return .milliseconds(Int64(jittered * 1000))
+    }
+}

@@ -1,0 +1,113 @@
+/// Checks a pipeline's state graph: every problem becomes a diagnostic at the place to fix.
+enum PipelineValidator {
+    static func validate(_ pipeline: PipelineDefinition, initialLocation: SourceLocation) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let states = pipeline.states
+        guard !states.isEmpty else { return diagnostics }
+
+        if states[pipeline.initialState] == nil {
+            diagnostics.append(Diagnostic(initialLocation, "initial state `\(pipeline.initialState)` is not declared under `states`"))
+        }
+        for required in [CycleOutcome.failed, .cancelled] where pipeline.terminalState(for: required) == nil {
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(file: pipeline.file, line: 1, column: 1),
+                    "no state has `terminal: \(required.rawValue)`; declare one (for example `\(required.rawValue): {terminal: \(required.rawValue)}`): cycles end there on errors and cancellation"))
+        }
+
+        for name in pipeline.stateOrder {
+            guard let state = states[name] else { continue }
+            switch (state.action, state.terminal) {
+            case (.some, .some):
+                diagnostics.append(Diagnostic(state.location, "state `\(name)` has both `action` and `terminal`; a state either runs an action or ends the cycle"))
+            case (.none, .none):
+                diagnostics.append(Diagnostic(state.location, "state `\(name)` needs `action: NAME` or `terminal: OUTCOME`"))
+            case (.none, .some):
+                if let first = state.transitions.values.first {
+                    diagnostics.append(Diagnostic(first.location, "terminal state `\(name)` cannot have transitions (`on`)"))
+                }
+            case (.some(let action), .none):
+                diagnostics += Self.checkActionState(state, action: action, pipeline: pipeline)
+            }
+        }
+
+        // Reachability from the initial state.
+        if states[pipeline.initialState] != nil {
+            var reachable: Set<String> = [pipeline.initialState]
+            var frontier = [pipeline.initialState]
+            while let current = frontier.popLast() {
+                for target in Self.successors(of: current, in: pipeline) where states[target] != nil && !reachable.contains(target) {
+                    reachable.insert(target)
+                    frontier.append(target)
+                }
+            }
+            for name in pipeline.stateOrder where !reachable.contains(name) {
+                let state = states[name]!
+                // Cancellation can end any cycle, so the cancelled terminal counts as reachable.
+                if state.terminal == .cancelled { continue }
+                diagnostics.append(Diagnostic(state.location, "state `\(name)` is unreachable from the initial state `\(pipeline.initialState)`"))
+            }
+        }
+
+        // Every state must be able to reach a terminal state.
+        var canFinish: Set<String> = Set(pipeline.stateOrder.filter { states[$0]?.isTerminal == true })
+        var changed = true
+        while changed {
+            changed = false
+            for name in pipeline.stateOrder where !canFinish.contains(name) {
+                if Self.successors(of: name, in: pipeline).contains(where: { canFinish.contains($0) }) {
+                    canFinish.insert(name)
+                    changed = true
+                }
+            }
+        }
+        for name in pipeline.stateOrder where !canFinish.contains(name) {
+            diagnostics.append(Diagnostic(states[name]!.location, "state `\(name)` has no path to a terminal state; cycles starting here could never end"))
+        }
+        return diagnostics
+    }
+
+    private static func checkActionState(_ state: StateDefinition, action: String, pipeline: PipelineDefinition) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        guard let descriptor = ActionCatalog.descriptors[action] else {
+            return [
+                Diagnostic(
+                    state.location,
+                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionCatalog.descriptors.keys.sorted().joined(separator: ", "))")
+            ]
+        }
+        for outcome in descriptor.outcomes where state.transitions[outcome] == nil {
+            diagnostics.append(
+                Diagnostic(
+                    state.location,
+                    "state `\(state.name)` does not map outcome `\(outcome)` of action `\(action)`; add `on: {\(outcome): STATE}` (its outcomes: \(descriptor.outcomes.joined(separator: ", ")))"))
+        }
+        let known = Set(descriptor.outcomes + ActionCatalog.universalOutcomes)
+        for (outcome, transition) in state.transitions.sorted(by: { $0.key < $1.key }) {
+            if !known.contains(outcome) {
+                diagnostics.append(
+                    Diagnostic(transition.location, "action `\(action)` never returns `\(outcome)`; its outcomes are \(descriptor.outcomes.joined(separator: ", ")) (and error, timeout)"))
+            }
+            if pipeline.states[transition.target] == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        transition.location,
+                        "transition `\(outcome)` of state `\(state.name)` goes to unknown state `\(transition.target)`; declared states: \(pipeline.stateOrder.joined(separator: ", "))"))
+            }
+        }
+        if descriptor.isWaiting, state.timeout == nil {
+            diagnostics.append(Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
+        }
+        return diagnostics
+    }
+
+    /// States reachable in one step, including where `error` and `timeout` go when unmapped.
+    static func successors(of name: String, in pipeline: PipelineDefinition) -> [String] {
+        guard let state = pipeline.states[name], !state.isTerminal else { return [] }
+        var targets = state.transitions.values.map(\.target)
+        if let failed = pipeline.terminalState(for: .failed) {
+            for outcome in ActionCatalog.universalOutcomes where state.transitions[outcome] == nil { targets.append(failed) }
+        }
+        return targets
+    }
+}

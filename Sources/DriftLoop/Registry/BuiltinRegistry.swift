@@ -1,0 +1,132 @@
+import Foundation
+
+/// The embedded registry: one folder per model under `<data_dir>/registry`, with a copy of each version's
+/// artifact and a `registry.json` index replaced atomically (write, fsync, rename) on every change.
+public actor BuiltinRegistry: ModelRegistry {
+    private let root: String
+    private let championAlias: String
+
+    private struct Index: Codable {
+        var versions: [ModelVersion] = []
+        var aliases: [String: String] = [:]
+    }
+
+    public init(directory: String, championAlias: String = "champion") {
+        self.root = directory
+        self.championAlias = championAlias
+    }
+
+    private var previousAlias: String { "previous_\(self.championAlias)" }
+
+    private func modelDirectory(_ model: String) -> String {
+        (self.root as NSString).appendingPathComponent(model.replacingOccurrences(of: "/", with: "_"))
+    }
+
+    private func load(_ model: String) throws -> Index {
+        let path = (self.modelDirectory(model) as NSString).appendingPathComponent("registry.json")
+        guard let data = FileManager.default.contents(atPath: path) else { return Index() }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(Index.self, from: data)
+        } catch {
+            throw RegistryError("the registry index \(path) is unreadable (\(error)); restore it from backup or remove it to start empty")
+        }
+    }
+
+    private func save(_ index: Index, model: String) throws {
+        let directory = self.modelDirectory(model)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try AtomicFile.write(try encoder.encode(index), to: (directory as NSString).appendingPathComponent("registry.json"))
+    }
+
+    public func champion(model: String) throws -> ModelVersion? {
+        let index = try self.load(model)
+        return index.aliases[self.championAlias].flatMap { version in index.versions.first { $0.version == version } }
+    }
+
+    public func previousChampion(model: String) throws -> ModelVersion? {
+        let index = try self.load(model)
+        return index.aliases[self.previousAlias].flatMap { version in index.versions.first { $0.version == version } }
+    }
+
+    public func versions(model: String) throws -> [ModelVersion] {
+        try self.load(model).versions
+    }
+
+    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) throws -> ModelVersion {
+        var index = try self.load(model)
+        if let existing = index.versions.first(where: { $0.tags["driftloop.cycle_id"] == cycleId }) { return existing }
+        let number = (index.versions.compactMap { Int($0.version) }.max() ?? 0) + 1
+        let versionDirectory = (self.modelDirectory(model) as NSString).appendingPathComponent("versions/\(number)")
+        try FileManager.default.createDirectory(atPath: versionDirectory, withIntermediateDirectories: true)
+        var artifactURI: String? = nil
+        if let source = URL(string: sourceURI), source.isFileURL, FileManager.default.fileExists(atPath: source.path) {
+            let destination = (versionDirectory as NSString).appendingPathComponent(source.lastPathComponent)
+            try? FileManager.default.removeItem(atPath: destination)
+            try FileManager.default.copyItem(atPath: source.path, toPath: destination)
+            artifactURI = URL(fileURLWithPath: destination).absoluteString
+        }
+        let version = ModelVersion(
+            model: model, version: String(number), sourceURI: sourceURI, artifactURI: artifactURI, createdAt: Date(),
+            tags: ["driftloop.cycle_id": cycleId, "driftloop.pipeline": pipeline], metrics: metrics)
+        index.versions.append(version)
+        try self.save(index, model: model)
+        return version
+    }
+
+    public func promote(model: String, version: String) throws -> PromotionResult {
+        var index = try self.load(model)
+        guard index.versions.contains(where: { $0.version == version }) else {
+            throw RegistryError("model \(model) has no version \(version); register it before promoting")
+        }
+        let current = index.aliases[self.championAlias]
+        if current == version {
+            return PromotionResult(version: version, previousVersion: index.aliases[self.previousAlias], wasAlreadyChampion: true)
+        }
+        index.aliases[self.championAlias] = version
+        if let current { index.aliases[self.previousAlias] = current }
+        try self.save(index, model: model)
+        // Read back what is on disk: a promotion counts only once it is durable.
+        guard try self.load(model).aliases[self.championAlias] == version else {
+            throw RegistryError("promotion of \(model) v\(version) did not persist", isTransient: true)
+        }
+        return PromotionResult(version: version, previousVersion: current, wasAlreadyChampion: false)
+    }
+
+    public func reject(model: String, version: String, reason: String) throws {
+        try self.setTag(model: model, version: version, key: "driftloop.rejected", value: reason)
+    }
+
+    public func rollback(model: String, to target: String?) throws -> (from: ModelVersion, to: ModelVersion) {
+        var index = try self.load(model)
+        guard let currentVersion = index.aliases[self.championAlias], let current = index.versions.first(where: { $0.version == currentVersion }) else {
+            throw RegistryError("model \(model) has no champion to roll back from")
+        }
+        guard let targetVersion = target ?? index.aliases[self.previousAlias] else {
+            throw RegistryError("model \(model) has no previous champion; name the version to roll back to")
+        }
+        guard let destination = index.versions.first(where: { $0.version == targetVersion }) else {
+            throw RegistryError("model \(model) has no version \(targetVersion); versions: \(index.versions.map(\.version).joined(separator: ", "))")
+        }
+        guard targetVersion != currentVersion else {
+            throw RegistryError("version \(targetVersion) of \(model) is already the champion")
+        }
+        index.aliases[self.championAlias] = targetVersion
+        index.aliases[self.previousAlias] = currentVersion
+        try self.save(index, model: model)
+        return (current, destination)
+    }
+
+    public func setTag(model: String, version: String, key: String, value: String) throws {
+        var index = try self.load(model)
+        guard let position = index.versions.firstIndex(where: { $0.version == version }) else {
+            throw RegistryError("model \(model) has no version \(version)")
+        }
+        index.versions[position].tags[key] = value
+        try self.save(index, model: model)
+    }
+}

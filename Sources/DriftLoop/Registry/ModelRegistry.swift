@@ -1,0 +1,66 @@
+import Foundation
+
+/// One registered version of a model.
+public struct ModelVersion: Sendable, Codable, Equatable {
+    public var model: String
+    public var version: String
+    /// Where the trainer left the model (`file:///...`).
+    public var sourceURI: String
+    /// Where the registry keeps its own copy, when it keeps one.
+    public var artifactURI: String?
+    public var createdAt: Date
+    public var tags: [String: String]
+    public var metrics: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case model, version, tags, metrics
+        case sourceURI = "source_uri"
+        case artifactURI = "artifact_uri"
+        case createdAt = "created_at"
+    }
+}
+
+/// What a promotion did.
+public struct PromotionResult: Sendable, Codable {
+    public var version: String
+    public var previousVersion: String?
+    /// The version was already the champion (a resumed promotion): nothing moved.
+    public var wasAlreadyChampion: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case version
+        case previousVersion = "previous_version"
+        case wasAlreadyChampion = "was_already_champion"
+    }
+}
+
+/// A model registry: versions, the champion pointer, and the previous champion for rollback.
+public protocol ModelRegistry: Sendable {
+    func champion(model: String) async throws -> ModelVersion?
+    func previousChampion(model: String) async throws -> ModelVersion?
+    /// Oldest first.
+    func versions(model: String) async throws -> [ModelVersion]
+    /// Registers a challenger. Idempotent per cycle: a second call for the same cycle returns the same version.
+    func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion
+    /// Makes `version` the champion and the old champion the previous one. Idempotent, and verified by reading back.
+    func promote(model: String, version: String) async throws -> PromotionResult
+    /// Tags a version as rejected, with the reason.
+    func reject(model: String, version: String, reason: String) async throws
+    /// Moves the champion back to `version`, or to the previous champion. Returns (from, to).
+    func rollback(model: String, to version: String?) async throws -> (from: ModelVersion, to: ModelVersion)
+    func setTag(model: String, version: String, key: String, value: String) async throws
+}
+
+/// Registry failures with what to do about them.
+public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    /// Worth retrying (the registry was unreachable or answered 5xx).
+    public var isTransient: Bool
+
+    public init(_ message: String, isTransient: Bool = false) {
+        self.message = message
+        self.isTransient = isTransient
+    }
+
+    public var description: String { self.message }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Durable record of triggers, cycles, transitions and champion changes.
+///
+/// Every method commits before it returns: a caller that got an answer may tell the outside world.
+public protocol CycleStore: Sendable {
+    /// Records a trigger and decides, in the same transaction, whether it starts a cycle or joins one.
+    func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance
+    func cycle(id: String) async throws -> CycleRecord?
+    /// Newest first.
+    func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord]
+    /// Cycles not yet finished, oldest first: what a starting controller resumes.
+    func runningCycles() async throws -> [CycleRecord]
+    func transitions(cycleId: String) async throws -> [TransitionRecord]
+    func triggers(cycleId: String) async throws -> [TriggerRecord]
+    /// Appends a transition and moves the cycle, atomically.
+    func commit(_ transition: TransitionCommit, at: Date) async throws
+    /// Records an external handle before the action relies on it.
+    func recordHandle(cycleId: String, key: String, value: String) async throws
+    /// Flags a running cycle for cancellation; false if it is not running.
+    func requestCancel(cycleId: String) async throws -> Bool
+    /// Records a rollback as a finished cycle of kind `rollback`, with its champion change, atomically.
+    func recordRollback(pipeline: String, change: ChampionChange, decisions: [String: JSONValue]) async throws -> CycleRecord
+    func recordChampionChange(_ change: ChampionChange) async throws
+    /// Oldest first.
+    func championHistory(model: String) async throws -> [ChampionChange]
+}

@@ -1,0 +1,67 @@
+import GRDB
+
+/// Schema versions of the SQLite store. Add a migration; never edit a shipped one.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: cycles, transitions, triggers, champion history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cycles (
+                        id TEXT PRIMARY KEY,
+                        pipeline TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        reason TEXT,
+                        state TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'finished')),
+                        outcome TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        finished_at REAL,
+                        decisions TEXT NOT NULL,
+                        handles TEXT NOT NULL,
+                        cancel_requested INTEGER NOT NULL DEFAULT 0,
+                        failure TEXT
+                    );
+                    CREATE INDEX cycles_by_pipeline ON cycles (pipeline, created_at);
+                    -- One cycle at a time per pipeline, enforced by the database as well as the controller.
+                    CREATE UNIQUE INDEX one_running_cycle_per_pipeline ON cycles (pipeline) WHERE status = 'running' AND kind != 'rollback';
+                    CREATE TABLE transitions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        cycle_id TEXT NOT NULL REFERENCES cycles (id),
+                        from_state TEXT,
+                        to_state TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        details TEXT NOT NULL
+                    );
+                    CREATE INDEX transitions_by_cycle ON transitions (cycle_id, id);
+                    CREATE TABLE triggers (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        pipeline TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        dedup_key TEXT,
+                        payload TEXT NOT NULL,
+                        received_at REAL NOT NULL,
+                        cycle_id TEXT NOT NULL REFERENCES cycles (id),
+                        disposition TEXT NOT NULL
+                    );
+                    CREATE INDEX triggers_by_cycle ON triggers (cycle_id);
+                    CREATE INDEX triggers_by_dedup ON triggers (pipeline, dedup_key);
+                    CREATE TABLE champion_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        previous_version TEXT,
+                        cycle_id TEXT,
+                        kind TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        reason TEXT
+                    );
+                    CREATE INDEX champion_history_by_model ON champion_history (model, id);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,168 @@
+import DriftLoop
+import Foundation
+import Hummingbird
+
+/// The JSON API under `/v1`, plus health checks.
+struct APIRoutes: Sendable {
+    var controller: Controller
+    var authorizer: BearerTokenAuthorizer
+    var bodies: RequestBodyDecoder
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        router.get("/readyz") { _, _ in try await self.ready() }
+        router.get("/v1/pipelines") { _, _ in try await self.listPipelines() }
+        router.get("/v1/pipelines/:name") { _, context in try await self.pipeline(try context.parameters.require("name")) }
+        router.post("/v1/pipelines/:name/retrain") { request, context in
+            try await self.retrain(request, name: try context.parameters.require("name"))
+        }
+        router.post("/v1/pipelines/:name/rollback") { request, context in
+            try await self.rollback(request, name: try context.parameters.require("name"))
+        }
+        router.post("/v1/webhooks/drift") { request, _ in try await self.driftWebhook(request) }
+        router.get("/v1/cycles") { request, _ in try await self.listCycles(request) }
+        router.get("/v1/cycles/:id") { _, context in try await self.cycle(try context.parameters.require("id")) }
+        router.post("/v1/cycles/:id/cancel") { request, context in
+            try await self.cancel(request, id: try context.parameters.require("id"))
+        }
+    }
+
+    private func ready() async throws -> Response {
+        do {
+            _ = try await self.controller.store.cycles(pipeline: nil, limit: 1)
+            return try JSONResponse.make(["status": "ready"])
+        } catch {
+            return try JSONResponse.make(["status": "store unavailable: \(error)"], status: .serviceUnavailable)
+        }
+    }
+
+    private func requirePipeline(_ name: String) async throws -> PipelineDefinition {
+        guard let pipeline = await self.controller.pipeline(named: name) else {
+            let known = await self.controller.pipelines().map(\.name).joined(separator: ", ")
+            throw APIError.notFound("no pipeline named `\(name)`; pipelines: \(known)", field: "pipeline")
+        }
+        return pipeline
+    }
+
+    private func summary(_ pipeline: PipelineDefinition) async throws -> PipelineSummary {
+        let champion = try? await self.controller.services(for: pipeline.name)?.registry.champion(model: pipeline.model)
+        let last = try await self.controller.store.cycles(pipeline: pipeline.name, limit: 1).first
+        return PipelineSummary(
+            name: pipeline.name, model: pipeline.model, trainer: pipeline.trainer.kind.rawValue, registry: pipeline.registry.kind.rawValue,
+            cooldownSeconds: pipeline.cooldown.seconds, champion: champion ?? nil, lastCycle: last.map(CycleSummary.init))
+    }
+
+    private func listPipelines() async throws -> Response {
+        var summaries: [PipelineSummary] = []
+        for pipeline in await self.controller.pipelines() { summaries.append(try await self.summary(pipeline)) }
+        return try JSONResponse.make(["pipelines": summaries])
+    }
+
+    private func pipeline(_ name: String) async throws -> Response {
+        let pipeline = try await self.requirePipeline(name)
+        let registry = await self.controller.services(for: name)?.registry
+        let detail = PipelineDetail(
+            pipeline: try await self.summary(pipeline), initialState: pipeline.initialState,
+            states: pipeline.stateOrder.compactMap { pipeline.states[$0] }.map { state in
+                StateView(
+                    name: state.name, action: state.action, terminal: state.terminal, transitions: state.transitions.mapValues(\.target),
+                    timeoutSeconds: state.timeout?.seconds)
+            },
+            previousChampion: (try? await registry?.previousChampion(model: pipeline.model)) ?? nil,
+            versions: (try? await registry?.versions(model: pipeline.model)) ?? [],
+            championHistory: try await self.controller.store.championHistory(model: pipeline.model),
+            recentCycles: try await self.controller.store.cycles(pipeline: name, limit: 20).map(CycleSummary.init),
+            mermaid: MermaidGraph.render(pipeline))
+        return try JSONResponse.make(detail)
+    }
+
+    private func accept(_ pipeline: String, _ trigger: Trigger) async throws -> Response {
+        let acceptance = try await self.controller.submit(pipeline: pipeline, trigger: trigger)
+        let body = TriggerAccepted(pipeline: pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
+        return try JSONResponse.make(body, status: .accepted)
+    }
+
+    private func retrain(_ request: Request, name: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let body = try await self.bodies.decode(RetrainRequest.self, from: request)
+        _ = try await self.requirePipeline(name)
+        let trigger = Trigger(
+            kind: .manual, source: body.requestedBy ?? "api", reason: body.reason ?? "manual retrain", force: body.force ?? false,
+            payload: ["reason": body.reason.map(JSONValue.string) ?? .null, "requested_by": body.requestedBy.map(JSONValue.string) ?? .null])
+        return try await self.accept(name, trigger)
+    }
+
+    private func driftWebhook(_ request: Request) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let data = try await self.bodies.data(request)
+        let event: DriftWebhookEvent
+        do {
+            event = try JSONDecoder().decode(DriftWebhookEvent.self, from: data)
+        } catch let error as DecodingError {
+            throw RequestBodyDecoder.apiError(for: error)
+        }
+        _ = try await self.requirePipeline(event.pipeline)
+        let trigger = Trigger(
+            kind: .driftWebhook, source: event.source ?? "webhook", reason: event.reason ?? "drift reported by \(event.source ?? "webhook")",
+            dedupKey: event.eventId.map { "drift:\(event.source ?? "webhook"):\($0)" }, force: event.force ?? false,
+            payload: JSONValue.parse(String(decoding: data, as: UTF8.self)) ?? .null)
+        return try await self.accept(event.pipeline, trigger)
+    }
+
+    private func rollback(_ request: Request, name: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let body = try await self.bodies.decode(RollbackRequest.self, from: request)
+        _ = try await self.requirePipeline(name)
+        do {
+            let cycle = try await self.controller.rollback(
+                pipeline: name, toVersion: body.toVersion, actor: body.actor ?? "api", reason: body.reason ?? "manual rollback")
+            return try await self.cycleResponse(cycle.id)
+        } catch let error as RegistryError {
+            throw APIError(.conflict, code: "rollback_refused", message: error.message, field: body.toVersion == nil ? nil : "to_version")
+        }
+    }
+
+    private func listCycles(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let pipeline = query.get("pipeline")
+        if let pipeline { _ = try await self.requirePipeline(pipeline) }
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw APIError.badRequest("`limit` must be a whole number from 1 to 1000", field: "limit")
+            }
+            limit = value
+        }
+        let cycles = try await self.controller.store.cycles(pipeline: pipeline, limit: limit)
+        return try JSONResponse.make(["cycles": cycles.map(CycleSummary.init)])
+    }
+
+    private func cycle(_ id: String) async throws -> Response {
+        try await self.cycleResponse(id)
+    }
+
+    private func cycleResponse(_ id: String) async throws -> Response {
+        let store = self.controller.store
+        guard let cycle = try await store.cycle(id: id) else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
+        let detail = CycleDetail(
+            cycle: CycleSummary(cycle), decisions: cycle.decisions, handles: cycle.handles, cancelRequested: cycle.cancelRequested,
+            transitions: try await store.transitions(cycleId: id).map(TransitionView.init),
+            triggers: try await store.triggers(cycleId: id).map(TriggerView.init))
+        return try JSONResponse.make(detail)
+    }
+
+    private func cancel(_ request: Request, id: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        do {
+            switch try await self.controller.cancel(cycleId: id) {
+            case .requested:
+                return try JSONResponse.make(["cycle_id": id, "status": "cancel_requested"], status: .accepted)
+            case .alreadyFinished(let outcome):
+                throw APIError(
+                    .conflict, code: "cycle_finished", message: "cycle \(id) already ended (\(outcome?.rawValue ?? "finished")); nothing to cancel", field: "id")
+            }
+        } catch ControllerError.unknownCycle {
+            throw APIError.notFound("no cycle with id `\(id)`", field: "id")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import DriftLoop
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The built-in trainer as a service of its own (`driftloop trainer`), for running it apart from the controller.
+public enum BuiltinTrainerServer {
+    public static func makeServiceGroup(directory: String, port: Int, maxBodyBytes: Int, logger: Logger) throws -> ServiceGroup {
+        let service = try BuiltinTrainingService(directory: directory, logger: logger)
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware())
+        BuiltinTrainerRoutes(service: service, bodies: RequestBodyDecoder(maxBytes: maxBodyBytes)).register(on: router)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "driftloop-trainer"),
+            onServerRunning: { _ in
+                await service.resumeUnfinished()
+                logger.notice("built-in trainer listening", metadata: ["port": "\(port)"])
+            },
+            logger: logger)
+        return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+}

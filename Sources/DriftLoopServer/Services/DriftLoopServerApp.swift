@@ -1,0 +1,126 @@
+import CurlHTTP
+import DriftLoop
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Where a running server can be reached, handed to `onReady` once both listeners are bound.
+public struct ServerEndpoints: Sendable {
+    public var apiPort: Int
+    public var trainerPort: Int
+    public var controller: Controller
+
+    public var apiURL: String { "http://127.0.0.1:\(self.apiPort)" }
+}
+
+/// Builds the running controller: store, built-in registry and trainer, the controller, and the API server.
+public enum DriftLoopServerApp {
+    /// Everything `serve` and `demo` run, as one `ServiceGroup`. Run it; trigger its graceful shutdown to stop.
+    public static func makeServiceGroup(
+        config: ControllerConfig, pipelines: [PipelineDefinition], apiToken: String?, logger: Logger, handlesSignals: Bool = true,
+        observer: PipelineController.TransitionObserver? = nil, onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
+    ) throws -> ServiceGroup {
+        if apiToken == nil, !config.listen.isLoopback {
+            throw ServerStartError(
+                "refusing to listen on \(config.listen) without an API token: set \(config.apiTokenEnvironmentVariable), or listen on 127.0.0.1")
+        }
+        if apiToken == nil {
+            logger.warning("API authentication is off: set \(config.apiTokenEnvironmentVariable) to require a bearer token")
+        }
+        let store: SQLiteCycleStore
+        switch config.store {
+        case .sqlite(let path):
+            do {
+                store = try SQLiteCycleStore(path: path)
+            } catch {
+                throw ServerStartError("cannot open the SQLite store at \(path): \(error)")
+            }
+        }
+        let dataDirectory = config.dataDirectory
+        let trainingService = try BuiltinTrainingService(directory: (dataDirectory as NSString).appendingPathComponent("trainer"), logger: logger)
+        let bodies = RequestBodyDecoder(maxBytes: config.maxBodyBytes)
+
+        let trainerRouter = Router(context: BasicRequestContext.self)
+        BuiltinTrainerRoutes(service: trainingService, bodies: bodies).register(on: trainerRouter)
+        let (trainerPorts, trainerPortContinuation) = AsyncStream.makeStream(of: Int.self)
+        let trainerApp = Application(
+            router: trainerRouter,
+            configuration: .init(address: .hostname("127.0.0.1", port: config.builtinTrainerPort), serverName: "driftloop-trainer"),
+            onServerRunning: { channel in
+                trainerPortContinuation.yield(channel.localAddress?.port ?? 0)
+                trainerPortContinuation.finish()
+            },
+            logger: logger)
+
+        let host = ControllerHost(
+            config: config, pipelines: pipelines, apiToken: apiToken, store: store, trainingService: trainingService, trainerPorts: trainerPorts,
+            bodies: bodies, logger: logger, observer: observer, onReady: onReady)
+        return ServiceGroup(
+            configuration: .init(
+                services: [.init(service: trainerApp), .init(service: host, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+    }
+}
+
+/// Starts the controller once the built-in trainer's port is known, then serves the API until shutdown,
+/// and stops the controller after the API has drained.
+struct ControllerHost: Service {
+    var config: ControllerConfig
+    var pipelines: [PipelineDefinition]
+    var apiToken: String?
+    var store: SQLiteCycleStore
+    var trainingService: BuiltinTrainingService
+    var trainerPorts: AsyncStream<Int>
+    var bodies: RequestBodyDecoder
+    var logger: Logger
+    var observer: PipelineController.TransitionObserver?
+    var onReady: @Sendable (ServerEndpoints) async -> Void
+
+    func run() async throws {
+        var ports = self.trainerPorts.makeAsyncIterator()
+        guard let trainerPort = await ports.next() else { return }
+        await self.trainingService.resumeUnfinished()
+        let client = CurlHTTPClient()
+        let registry = BuiltinRegistry(directory: (self.config.dataDirectory as NSString).appendingPathComponent("registry"))
+        let builtinURL = "http://127.0.0.1:\(trainerPort)"
+        let environment = ProcessInfo.processInfo.environment
+        let controller = Controller(
+            pipelines: self.pipelines, store: self.store,
+            services: { pipeline in
+                let token = pipeline.trainer.tokenEnvironmentVariable.flatMap { environment[$0] }
+                let trainer = HTTPTrainer(baseURL: pipeline.trainer.kind == .builtin ? builtinURL : (pipeline.trainer.url ?? builtinURL), token: token, client: client)
+                return PipelineServices(trainer: trainer, registry: registry, dataLoader: DataLoader(client: client))
+            },
+            logger: self.logger, observer: self.observer)
+        let resumed = try await controller.resumeRunningCycles()
+        if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
+
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware())
+        APIRoutes(controller: controller, authorizer: BearerTokenAuthorizer(token: self.apiToken), bodies: self.bodies).register(on: router)
+        let onReady = self.onReady
+        let api = Application(
+            router: router,
+            configuration: .init(address: .hostname(self.config.listen.host, port: self.config.listen.port), serverName: "driftloop"),
+            onServerRunning: { channel in
+                await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller))
+            },
+            logger: self.logger)
+        try await api.run()
+        await controller.stop()
+    }
+}
+
+/// The server cannot start; the message says why and what to change.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { self.message }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// An API error that renders itself as `{"error": {"code", "message", "field"}}` with a 4xx/5xx status.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    /// The request field at fault, as a dotted path, when there is one.
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var error: [String: String] = ["code": self.code, "message": self.message]
+        if let field = self.field { error["field"] = field }
+        return try JSONResponse.make(["error": error], status: self.status)
+    }
+
+    static func badRequest(_ message: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, code: "invalid_request", message: message, field: field)
+    }
+
+    static func notFound(_ message: String, field: String? = nil) -> APIError {
+        APIError(.notFound, code: "not_found", message: message, field: field)
+    }
+}
+
+/// JSON responses with one encoder for the whole API: sorted keys and ISO 8601 dates.
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try Self.encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import DriftLoop
+import Foundation
+
+struct PipelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline", abstract: "Check and draw declared pipelines.", subcommands: [Validate.self, Graph.self])
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate a pipeline file; every problem is printed as file:line:column.")
+        @Argument(help: "Pipeline YAML file(s).") var files: [String]
+
+        func run() throws {
+            var failed = false
+            for file in self.files {
+                do {
+                    let pipeline = try PipelineLoader.load(path: file)
+                    print("\(file): ok (pipeline \(pipeline.name), \(pipeline.states.count) states, initial \(pipeline.initialState))")
+                } catch {
+                    failed = true
+                    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Graph: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a pipeline's state machine as Mermaid.")
+        @Argument(help: "Pipeline name (in pipelines_dir) or a path to its YAML file.") var name: String
+        @OptionGroup var configOptions: ConfigOptions
+
+        func run() throws {
+            let path: String
+            if self.name.hasSuffix(".yaml") || self.name.hasSuffix(".yml") {
+                path = self.name
+            } else {
+                let config = try self.configOptions.load()
+                path = (config.pipelinesDirectory as NSString).appendingPathComponent("\(self.name).yaml")
+            }
+            do {
+                print(MermaidGraph.render(try PipelineLoader.load(path: path)), terminator: "")
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+    }
+}

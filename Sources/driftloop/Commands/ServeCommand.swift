@@ -1,0 +1,51 @@
+import Logging
+import ArgumentParser
+import DriftLoop
+import DriftLoopServer
+import Foundation
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the controller: API, webhooks, built-in trainer and every pipeline's cycles, until SIGTERM/SIGINT.")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    func run() async throws {
+        let config = try self.configOptions.load()
+        let logger = LoggerFactory.make(level: config.logLevel)
+        let pipelines = try PipelineLoading.loadAll(config)
+        let group: ServiceGroup
+        do {
+            group = try DriftLoopServerApp.makeServiceGroup(
+                config: config, pipelines: pipelines, apiToken: config.apiToken(), logger: logger,
+                onReady: { endpoints in
+                    logger.notice(
+                        "driftloop is serving",
+                        metadata: ["api": "\(endpoints.apiURL)", "builtin_trainer": "http://127.0.0.1:\(endpoints.trainerPort)", "pipelines": "\(pipelines.map(\.name))"])
+                })
+        } catch let error as ServerStartError {
+            throw CLIError(error.message)
+        }
+        try await group.run()
+    }
+}
+
+struct TrainerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainer", abstract: "Run only the built-in trainer (HTTP trainer protocol: POST /train, GET /jobs/{id}).")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "Port to listen on (127.0.0.1).")
+    var port: Int = 9000
+
+    func run() async throws {
+        let config = try self.configOptions.load()
+        let logger = LoggerFactory.make(level: config.logLevel)
+        let group = try BuiltinTrainerServer.makeServiceGroup(
+            directory: (config.dataDirectory as NSString).appendingPathComponent("trainer"), port: self.port, maxBodyBytes: config.maxBodyBytes,
+            logger: logger)
+        try await group.run()
+    }
+}
