@@ -14,6 +14,8 @@ public actor PipelineController {
     private var cycleTasks: [String: Task<Void, Never>] = [:]
     private var actionTasks: [String: Task<ActionResult, any Error>] = [:]
     private var isStopping = false
+    /// Cancel requests seen by this controller, so one that lands between two steps still interrupts the next action.
+    private var cancelledCycleIds: Set<String> = []
 
     /// Called after each committed transition (tests use it to stop the controller at a chosen point).
     public typealias TransitionObserver = @Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void
@@ -48,6 +50,7 @@ public actor PipelineController {
     /// Asks a running cycle to end as cancelled; the request is stored, so it holds across a restart.
     public func cancel(cycleId: String) async throws -> Bool {
         guard try await self.store.requestCancel(cycleId: cycleId) else { return false }
+        self.cancelledCycleIds.insert(cycleId)
         self.actionTasks[cycleId]?.cancel()
         if self.cycleTasks[cycleId] == nil, !self.isStopping { self.launch(cycleId) }
         return true
@@ -105,7 +108,7 @@ public actor PipelineController {
         var logger = logger
         logger[metadataKey: "state"] = "\(cycle.state)"
 
-        if cycle.cancelRequested {
+        if cycle.cancelRequested || self.cancelledCycleIds.contains(cycleId) {
             try await self.finish(cycle, outcome: .cancelled, via: "cancelled", failure: nil, logger: logger)
             return false
         }
@@ -171,6 +174,7 @@ public actor PipelineController {
             }
             let task = Task { try await Deadline.run(within: .milliseconds(Int64(remaining * 1000))) { try await action.run(context) } }
             self.actionTasks[context.cycle.id] = task
+            if self.cancelledCycleIds.contains(context.cycle.id) || self.isStopping { task.cancel() }
             let result = await task.result
             self.actionTasks[context.cycle.id] = nil
             switch result {
