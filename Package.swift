@@ -77,6 +77,11 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .executableTarget(
+            name: "DriftLoopBenchmarks",
+            dependencies: ["DriftLoop", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [

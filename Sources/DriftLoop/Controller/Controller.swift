@@ -11,7 +11,7 @@ public actor Controller {
 
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
-        observer: PipelineController.TransitionObserver? = nil
+        observer: PipelineController.TransitionObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.store = store
         self.logger = logger
@@ -20,7 +20,7 @@ public actor Controller {
         for pipeline in pipelines {
             let pipelineServices = services(pipeline)
             servicesByPipeline[pipeline.name] = pipelineServices
-            controllers[pipeline.name] = PipelineController(pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer)
+            controllers[pipeline.name] = PipelineController(pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, makeAction: makeAction)
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline

@@ -11,6 +11,7 @@ public actor PipelineController {
     private let store: any CycleStore
     private let logger: Logger
     private let observer: TransitionObserver?
+    private let makeAction: @Sendable (String) -> (any Action)?
     private var cycleTasks: [String: Task<Void, Never>] = [:]
     private var actionTasks: [String: Task<ActionResult, any Error>] = [:]
     private var isStopping = false
@@ -20,7 +21,12 @@ public actor PipelineController {
     /// Called after each committed transition (tests use it to stop the controller at a chosen point).
     public typealias TransitionObserver = @Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void
 
-    public init(pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil) {
+    /// - Parameter makeAction: builds the action a state names; the standard actions unless a benchmark or test says otherwise.
+    public init(
+        pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
+        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+    ) {
+        self.makeAction = makeAction
         self.pipeline = pipeline
         self.services = services
         self.store = store
@@ -112,7 +118,7 @@ public actor PipelineController {
             try await self.finish(cycle, outcome: .cancelled, via: "cancelled", failure: nil, logger: logger)
             return false
         }
-        guard let state = self.pipeline.states[cycle.state], let actionName = state.action, let action = ActionFactory.make(actionName) else {
+        guard let state = self.pipeline.states[cycle.state], let actionName = state.action, let action = self.makeAction(actionName) else {
             let message = "state `\(cycle.state)` is not an action state of pipeline \(self.pipeline.name) (was the pipeline file changed?)"
             try await self.finish(cycle, outcome: .failed, via: "error", failure: message, logger: logger)
             return false
