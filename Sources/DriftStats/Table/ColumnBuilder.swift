@@ -1,0 +1,165 @@
+import Foundation
+
+/// Accumulates one column while the file streams by, deciding its storage type the way pandas `read_csv` would:
+/// integers stay `integer` until a fraction or a missing value makes them `float`; the first value that is not a
+/// number makes the column text, which is then re-read as strings in a second pass (keeping every numeric column's
+/// text just in case would cost far more than rereading the rare column that turns out to be text).
+struct ColumnBuilder {
+    enum Mode {
+        case numbers
+        case strings
+        /// Turned out not to be numeric; collected again as strings in a second pass.
+        case rereadAsStrings
+    }
+
+    let name: String
+    let forced: ForcedColumnType?
+    private(set) var mode: Mode
+    private var numbers: [Double] = []
+    private var sawMissing = false
+    private var sawFraction = false
+    private var levels: [String] = []
+    private var levelIndex: [String: Int32] = [:]
+    private var codes: [Int32] = []
+
+    init(name: String, forced: ForcedColumnType?, forceStrings: Bool = false) {
+        self.name = name
+        self.forced = forced
+        self.mode = forceStrings || forced == .categorical ? .strings : .numbers
+    }
+
+    mutating func append(_ field: UnsafeBufferPointer<UInt8>, source: String, line: Int) throws {
+        switch self.mode {
+        case .numbers:
+            if MissingValueTokens.isMissing(field) {
+                self.sawMissing = true
+                self.numbers.append(.nan)
+            } else if let (value, isInteger) = NumberParser.parse(field) {
+                if !isInteger { self.sawFraction = true }
+                self.numbers.append(value)
+            } else if self.forced == .numerical {
+                throw TableReadError.unparsableNumber(
+                    source: source, line: line, column: self.name, text: String(decoding: field.prefix(60), as: UTF8.self))
+            } else {
+                self.mode = .rereadAsStrings
+                self.numbers = []
+            }
+        case .strings:
+            if MissingValueTokens.isMissing(field) {
+                self.sawMissing = true
+                self.codes.append(-1)
+                return
+            }
+            let text = String(decoding: field, as: UTF8.self)
+            if let code = self.levelIndex[text] {
+                self.codes.append(code)
+            } else {
+                let code = Int32(self.levels.count)
+                self.levels.append(text)
+                self.levelIndex[text] = code
+                self.codes.append(code)
+            }
+        case .rereadAsStrings:
+            break
+        }
+    }
+
+    func build() -> TableColumn {
+        switch self.mode {
+        case .numbers:
+            let storage: StorageType = self.sawMissing || self.sawFraction ? .float : .integer
+            return TableColumn(name: self.name, storage: storage, values: .numbers(self.numbers))
+        case .strings, .rereadAsStrings:
+            if !self.sawMissing, !self.levels.isEmpty, let canonical = Self.booleanLevels(self.levels) {
+                return TableColumn(name: self.name, storage: .boolean, values: .codes(self.codes, levels: canonical))
+            }
+            return TableColumn(name: self.name, storage: .string, values: .codes(self.codes, levels: self.levels))
+        }
+    }
+
+    /// pandas reads a column of only True/False literals as `bool`; spellings are unified so both files agree.
+    private static func booleanLevels(_ levels: [String]) -> [String]? {
+        var canonical: [String] = []
+        for level in levels {
+            switch level {
+            case "True", "true", "TRUE": canonical.append("True")
+            case "False", "false", "FALSE": canonical.append("False")
+            default: return nil
+            }
+        }
+        return canonical
+    }
+}
+
+/// pandas' default `na_values`: fields read as missing.
+enum MissingValueTokens {
+    static let tokens: Set<String> = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ]
+
+    static func isMissing(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = field.first else { return true }
+        // Only tokens starting like these can be missing markers; numbers skip the set lookup.
+        switch first {
+        case UInt8(ascii: "#"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
+            break
+        case UInt8(ascii: "-"), UInt8(ascii: "1"):
+            guard field.count >= 4, field.contains(UInt8(ascii: "#")) || field[1] == UInt8(ascii: "N") || field[1] == UInt8(ascii: "n") else {
+                return false
+            }
+        default:
+            return false
+        }
+        return self.tokens.contains(String(decoding: field, as: UTF8.self))
+    }
+}
+
+/// Parses a CSV number as pandas' C parser accepts it: decimal notation with optional sign, fraction and
+/// exponent, or an infinity; surrounding spaces allowed.
+enum NumberParser {
+    static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> (Double, isInteger: Bool)? {
+        var start = raw.startIndex
+        var end = raw.endIndex
+        while start < end, raw[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, raw[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard start < end, end - start < 64 else { return nil }
+        var isInteger = true
+        var digits = 0
+        for index in start..<end {
+            let byte = raw[index]
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                if index != start { isInteger = false }
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                isInteger = false
+            default:
+                return Self.parseInfinity(UnsafeBufferPointer(rebasing: raw[start..<end])).map { ($0, false) }
+            }
+        }
+        guard digits > 0 else { return nil }
+        // strtod wants a NUL-terminated string; a stack copy avoids allocating.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buffer -> (Double, Bool)? in
+            var count = 0
+            for index in start..<end {
+                buffer[count] = CChar(bitPattern: raw[index])
+                count += 1
+            }
+            buffer[count] = 0
+            var stop: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &stop)
+            guard let stop, stop == buffer.baseAddress! + count else { return nil }
+            return (value, isInteger && digits <= 18)
+        }
+    }
+
+    private static func parseInfinity(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+        switch String(decoding: field, as: UTF8.self).lowercased() {
+        case "inf", "+inf", "infinity", "+infinity": .infinity
+        case "-inf", "-infinity": -.infinity
+        default: nil
+        }
+    }
+}

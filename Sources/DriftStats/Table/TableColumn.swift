@@ -1,0 +1,76 @@
+/// How a CSV column was read, mirroring the pandas dtype `read_csv` would give it, because Evidently's column
+/// typing (and so its choice of test) depends on that dtype.
+public enum StorageType: String, Sendable, Codable {
+    /// Every present value is an integer and none is missing (pandas `int64`).
+    case integer
+    /// Numbers with a fraction, an exponent, infinities, or any missing value (pandas `float64`).
+    case float
+    /// Every present value is a boolean literal (pandas `bool`).
+    case boolean
+    /// Anything else (pandas `object`).
+    case string
+}
+
+/// One column's values. Numbers are kept as `Double` (missing is NaN); strings are interned as codes into
+/// `levels` (missing is -1) so a categorical column of any length costs 4 bytes a row.
+public struct TableColumn: Sendable {
+    public enum Values: Sendable {
+        case numbers([Double])
+        case codes([Int32], levels: [String])
+    }
+
+    public var name: String
+    public var storage: StorageType
+    public var values: Values
+
+    public init(name: String, storage: StorageType, values: Values) {
+        self.name = name
+        self.storage = storage
+        self.values = values
+    }
+
+    public var count: Int {
+        switch self.values {
+        case .numbers(let numbers): numbers.count
+        case .codes(let codes, _): codes.count
+        }
+    }
+
+    /// Present (non-missing) values as text, for categorical treatment of any column.
+    public func categoricalValues() -> [String] {
+        switch self.values {
+        case .numbers(let numbers):
+            return numbers.compactMap { $0.isNaN ? nil : Self.text(of: $0, storage: self.storage) }
+        case .codes(let codes, let levels):
+            return codes.compactMap { $0 < 0 ? nil : levels[Int($0)] }
+        }
+    }
+
+    /// Present finite numbers (NaN and ±inf dropped, as Evidently cleans a column before testing it).
+    public func finiteNumbers() -> [Double]? {
+        guard case .numbers(let numbers) = self.values else { return nil }
+        return numbers.filter { $0.isFinite }
+    }
+
+    static func text(of value: Double, storage: StorageType) -> String {
+        if storage == .integer, let integer = Int64(exactly: value) { return String(integer) }
+        return String(value)
+    }
+}
+
+/// The columns kept from one CSV file.
+public struct DataTable: Sendable {
+    public var columns: [TableColumn]
+    public var rowCount: Int
+
+    public init(columns: [TableColumn], rowCount: Int) {
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
+    public subscript(name: String) -> TableColumn? {
+        self.columns.first { $0.name == name }
+    }
+
+    public var columnNames: [String] { self.columns.map(\.name) }
+}
