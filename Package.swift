@@ -94,7 +94,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftStatsTests",
-            dependencies: ["DriftStats"]
+            dependencies: ["DriftStats"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DriftLoopTests",

@@ -31,13 +31,13 @@ import Testing
         #expect(self.diagnostics(TestData.pipelineYAML()).isEmpty)
     }
 
-    @Test func unknownTransitionTargetNamesLineAndColumn() {
+    @Test func unknownTransitionTargetNamesLineAndColumn() throws {
         let yaml = TestData.pipelineYAML().replacingOccurrences(of: "on: {started: await_training}", with: "on: {started: await_trainig}")
         let found = self.diagnostics(yaml)
-        let diagnostic = try? #require(found.first { $0.message.contains("unknown state `await_trainig`") })
-        #expect(diagnostic?.location.line == 19)
-        #expect(diagnostic?.location.column == 19)
-        #expect(diagnostic?.description.hasPrefix(self.directory.file("churn.yaml") + ":19:19: error:") == true)
+        let diagnostic = try #require(found.first { $0.message.contains("unknown state `await_trainig`") })
+        #expect(diagnostic.location.line == 19)
+        #expect(diagnostic.location.column == 19)
+        #expect(diagnostic.description.hasPrefix(self.directory.file("churn.yaml") + ":19:19: error:"))
     }
 
     @Test func unreachableState() {

@@ -3,7 +3,7 @@ import GRDB
 
 /// The embedded cycle store: SQLite in WAL mode through GRDB.
 public final class SQLiteCycleStore: CycleStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
@@ -54,9 +54,12 @@ public final class SQLiteCycleStore: CycleStore {
             try db.execute(
                 sql: """
                     INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
-                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, '{}', '{}', 0)
+                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', 0)
                     """,
-                arguments: [cycleId, pipeline, trigger.kind.rawValue, trigger.reason, initialState, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                arguments: [
+                    cycleId, pipeline, trigger.kind.rawValue, trigger.reason, initialState, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                    Self.initialDecisions(trigger).jsonText,
+                ])
             try db.execute(
                 sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, 'started', ?, ?)",
                 arguments: [cycleId, initialState, now.timeIntervalSince1970, JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText])
@@ -215,6 +218,15 @@ public final class SQLiteCycleStore: CycleStore {
     }
 
     /// Time-ordered, collision-resistant cycle ids: `c` + milliseconds in base 36 + 6 random characters.
+    /// The cycle's record starts with why it started: the trigger and, for detector or decay triggers, their evidence.
+    static func initialDecisions(_ trigger: Trigger) -> JSONValue {
+        var record: [String: JSONValue] = ["kind": .string(trigger.kind.rawValue)]
+        if let source = trigger.source { record["source"] = .string(source) }
+        if let reason = trigger.reason { record["reason"] = .string(reason) }
+        if trigger.payload != .null { record["evidence"] = trigger.payload }
+        return .object(["trigger": .object(record)])
+    }
+
     static func newCycleId(now: Date) -> String {
         let millis = String(Int64(now.timeIntervalSince1970 * 1000), radix: 36)
         let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")

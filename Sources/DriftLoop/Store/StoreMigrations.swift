@@ -62,6 +62,32 @@ enum StoreMigrations {
                     CREATE INDEX champion_history_by_model ON champion_history (model, id);
                     """)
         }
+        migrator.registerMigration("v2: feedback and monitor snapshots") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE feedback (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        pipeline TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        timestamp REAL,
+                        prediction TEXT NOT NULL,
+                        score REAL,
+                        label TEXT,
+                        features TEXT,
+                        received_at REAL NOT NULL,
+                        -- The order in which labels became known: what the monitors consume, so a late label counts once.
+                        labelled_seq INTEGER
+                    );
+                    CREATE UNIQUE INDEX feedback_by_record ON feedback (pipeline, record_id);
+                    CREATE INDEX feedback_by_labelled_seq ON feedback (pipeline, labelled_seq) WHERE labelled_seq IS NOT NULL;
+                    CREATE TABLE monitor_snapshots (
+                        pipeline TEXT PRIMARY KEY,
+                        through_seq INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

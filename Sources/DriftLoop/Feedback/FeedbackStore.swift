@@ -1,0 +1,22 @@
+/// Durable feedback: every batch is committed before the caller acknowledges it, and monitors consume labelled
+/// records in label order from a stored position, so a restart neither loses nor double-counts one.
+public protocol FeedbackStore: Sendable {
+    func ingestFeedback(pipeline: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult
+    /// Labelled records with `labelledSeq > after`, in label order.
+    func labelledFeedback(pipeline: String, after: Int64, limit: Int) async throws -> [LabelledFeedback]
+    func monitorSnapshot(pipeline: String) async throws -> MonitorSnapshotRecord?
+    func saveMonitorSnapshot(_ snapshot: MonitorSnapshotRecord) async throws
+}
+
+/// A monitor's state after consuming labelled feedback up to `throughSeq`.
+public struct MonitorSnapshotRecord: Sendable, Equatable {
+    public var pipeline: String
+    public var throughSeq: Int64
+    public var state: String
+
+    public init(pipeline: String, throughSeq: Int64, state: String) {
+        self.pipeline = pipeline
+        self.throughSeq = throughSeq
+        self.state = state
+    }
+}
