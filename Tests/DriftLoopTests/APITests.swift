@@ -11,29 +11,7 @@ import Testing
     static let token = "test-token-123"
 
     func withServer(_ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void) async throws {
-        let directory = TemporaryDirectory()
-        let pipelinesDirectory = directory.file("pipelines")
-        _ = directory.write("pipelines/churn.yaml", TestData.pipelineYAML(minImprovement: 0.005))
-        var config = try ControllerConfig.parse("listen: \"127.0.0.1:0\"\nmax_body_bytes: 4096\n", file: "config.yaml", baseDirectory: directory.path)
-        config.pipelinesDirectory = pipelinesDirectory
-        let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
-        let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
-        let group = try DriftLoopServerApp.makeServiceGroup(
-            config: config, pipelines: pipelines, apiToken: Self.token, logger: TestData.quietLogger, handlesSignals: false,
-            onReady: { continuation.yield($0) })
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ready.makeAsyncIterator()
-            let endpoints = try #require(await iterator.next())
-            do {
-                try await body(endpoints, APITestClient(base: endpoints.apiURL))
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(minImprovement: 0.005), maxBodyBytes: 4096, body)
     }
 
     @Test func driftWebhookRunsACycleThroughTheBuiltinTrainerToPromoted() async throws {

@@ -145,14 +145,14 @@ enum BuiltinTraining {
         let model = BuiltinModel(target: request.target, features: features, encoder: encoder, regression: regression)
 
         let holdoutLabels = holdout.map { classIndex[table.rows[$0][targetIndex]] ?? -1 }
-        let challengerMetrics = ClassificationMetrics.compute(
+        let challengerMetrics = HoldoutMetrics.compute(
             probabilities: model.predictProbabilities(table: table, rows: holdout), labels: holdoutLabels, classCount: classes.count)
 
         var championMetrics: [String: Double]? = nil
         if let champion = request.champion, let championModel = Self.loadModel(uri: champion.modelURI) {
             let championClassIndex = Dictionary(uniqueKeysWithValues: championModel.regression.classes.enumerated().map { ($1, $0) })
             let championLabels = holdout.map { championClassIndex[table.rows[$0][targetIndex]] ?? -1 }
-            championMetrics = ClassificationMetrics.compute(
+            championMetrics = HoldoutMetrics.compute(
                 probabilities: championModel.predictProbabilities(table: table, rows: holdout), labels: championLabels,
                 classCount: championModel.regression.classes.count)
         }

@@ -7,6 +7,7 @@ public actor Controller {
     public nonisolated let store: any CycleStore
     private let controllers: [String: PipelineController]
     private let servicesByPipeline: [String: PipelineServices]
+    private let monitors: [String: FeedbackMonitor]
     private let logger: Logger
 
     public init(
@@ -24,6 +25,44 @@ public actor Controller {
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline
+        var monitors: [String: FeedbackMonitor] = [:]
+        for pipeline in pipelines {
+            guard let policy = pipeline.monitoring, let controller = controllers[pipeline.name], let pipelineServices = servicesByPipeline[pipeline.name] else {
+                continue
+            }
+            let model = pipeline.model
+            monitors[pipeline.name] = FeedbackMonitor(
+                pipeline: pipeline.name, policy: policy, store: store,
+                submit: { trigger in try await controller.submit(trigger) },
+                champion: {
+                    let champion = try? await pipelineServices.registry.champion(model: model)
+                    return (champion?.version, champion?.metrics)
+                },
+                logger: logger)
+        }
+        self.monitors = monitors
+    }
+
+    /// Stores a feedback batch (committed before this returns), then lets the pipeline's monitor consume it.
+    public func ingestFeedback(pipeline name: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult {
+        guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
+        let result = try await self.store.ingestFeedback(pipeline: name, records: records)
+        if let monitor = self.monitors[name] {
+            let logger = self.logger
+            Task {
+                do {
+                    try await monitor.process()
+                } catch {
+                    logger.error("feedback monitor failed; it resumes from its stored position on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+                }
+            }
+        }
+        return result
+    }
+
+    /// Runs the pipeline's monitor over every stored labelled record it has not seen yet, and waits for it.
+    public func processFeedback(pipeline name: String) async throws {
+        try await self.monitors[name]?.process()
     }
 
 
@@ -52,6 +91,8 @@ public actor Controller {
             await controller.resume(cycleId: cycle.id)
             resumed += 1
         }
+        // Feedback stored before a stop may not have been consumed yet.
+        for name in self.monitors.keys { try await self.processFeedback(pipeline: name) }
         return resumed
     }
 

@@ -13,6 +13,8 @@ public struct PipelineDefinition: Sendable {
     public var trainer: TrainerSettings
     public var evaluation: EvaluationPolicy
     public var registry: RegistrySettings
+    /// Production feedback to watch for concept drift and performance decay; nil when the pipeline declares none.
+    public var monitoring: MonitoringPolicy?
     /// After a cycle ends, new triggers within this time join it instead of starting another. Default: 10m.
     public var cooldown: Duration
     /// The state every cycle starts in. Default: the first state declared.

@@ -3,7 +3,7 @@ import Foundation
 /// Reads `pipelines/NAME.yaml` into a validated `PipelineDefinition`, reporting every problem with file:line:column.
 public enum PipelineLoader {
     static let topLevelKeys: Set<String> = [
-        "name", "model", "data", "drift", "trainer", "evaluation", "registry", "cooldown", "initial", "states",
+        "name", "model", "data", "drift", "trainer", "evaluation", "registry", "monitoring", "cooldown", "initial", "states",
     ]
     static let stateKeys: Set<String> = ["action", "terminal", "on", "timeout", "retry", "poll"]
 
@@ -127,6 +127,7 @@ public enum PipelineLoader {
             registry.championAlias = reader.string(registryNode.child("alias"), default: "champion") ?? "champion"
         }
 
+        let monitoring = MonitoringPolicyReader.read(root.child("monitoring"), reader: &reader)
         let cooldown = reader.duration(root.child("cooldown"), default: .seconds(600)) ?? .seconds(600)
         let (states, order) = Self.readStates(root.child("states"), reader: &reader)
         let initialNode = root.child("initial")
@@ -134,7 +135,7 @@ public enum PipelineLoader {
 
         var definition = PipelineDefinition(
             name: name, file: file, model: model, data: data, drift: drift, trainer: trainer, evaluation: evaluation,
-            registry: registry, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
+            registry: registry, monitoring: monitoring, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
         var diagnostics = reader.diagnostics
         diagnostics += PipelineValidator.validate(definition, initialLocation: initialNode.isMissing ? root.child("states").location : initialNode.location)
         if !diagnostics.isEmpty {

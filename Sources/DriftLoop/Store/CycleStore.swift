@@ -3,7 +3,7 @@ import Foundation
 /// Durable record of triggers, cycles, transitions and champion changes.
 ///
 /// Every method commits before it returns: a caller that got an answer may tell the outside world.
-public protocol CycleStore: Sendable {
+public protocol CycleStore: FeedbackStore {
     /// Records a trigger and decides, in the same transaction, whether it starts a cycle or joins one.
     func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance
     func cycle(id: String) async throws -> CycleRecord?

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SQLiteCycleStore: FeedbackStore {
+extension SQLiteCycleStore {
     public func ingestFeedback(pipeline: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult {
         let now = Date().timeIntervalSince1970
         return try await self.pool.write { db in

@@ -175,13 +175,26 @@ struct PipelineDetail: Encodable {
     var championHistory: [ChampionChange]
     var recentCycles: [CycleSummary]
     var mermaid: String
+    var monitoring: MonitoringView?
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, states, versions, mermaid
+        case pipeline, states, versions, mermaid, monitoring
         case initialState = "initial_state"
         case previousChampion = "previous_champion"
         case championHistory = "champion_history"
         case recentCycles = "recent_cycles"
+    }
+}
+
+/// A pipeline's feedback monitoring: what it watches and how far it has read.
+struct MonitoringView: Encodable {
+    var policy: MonitoringPolicy
+    /// The last labelled feedback record (in label order) the monitors have consumed.
+    var labelledThrough: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case policy
+        case labelledThrough = "labelled_through"
     }
 }
 

@@ -19,6 +19,9 @@ struct APIRoutes: Sendable {
         router.post("/v1/pipelines/:name/rollback") { request, context in
             try await self.rollback(request, name: try context.parameters.require("name"))
         }
+        router.post("/v1/pipelines/:name/feedback") { request, context in
+            try await self.feedback(request, name: try context.parameters.require("name"))
+        }
         router.post("/v1/webhooks/drift") { request, _ in try await self.driftWebhook(request) }
         router.get("/v1/cycles") { request, _ in try await self.listCycles(request) }
         router.get("/v1/cycles/:id") { _, context in try await self.cycle(try context.parameters.require("id")) }
@@ -72,8 +75,15 @@ struct APIRoutes: Sendable {
             versions: (try? await registry?.versions(model: pipeline.model)) ?? [],
             championHistory: try await self.controller.store.championHistory(model: pipeline.model),
             recentCycles: try await self.controller.store.cycles(pipeline: name, limit: 20).map(CycleSummary.init),
-            mermaid: MermaidGraph.render(pipeline))
+            mermaid: MermaidGraph.render(pipeline),
+            monitoring: try await self.monitoringView(pipeline))
         return try JSONResponse.make(detail)
+    }
+
+    private func monitoringView(_ pipeline: PipelineDefinition) async throws -> MonitoringView? {
+        guard let policy = pipeline.monitoring else { return nil }
+        let snapshot = try await self.controller.store.monitorSnapshot(pipeline: pipeline.name)
+        return MonitoringView(policy: policy, labelledThrough: snapshot?.throughSeq ?? 0)
     }
 
     private func accept(_ pipeline: String, _ trigger: Trigger) async throws -> Response {
@@ -90,6 +100,15 @@ struct APIRoutes: Sendable {
             kind: .manual, source: body.requestedBy ?? "api", reason: body.reason ?? "manual retrain", force: body.force ?? false,
             payload: ["reason": body.reason.map(JSONValue.string) ?? .null, "requested_by": body.requestedBy.map(JSONValue.string) ?? .null])
         return try await self.accept(name, trigger)
+    }
+
+    /// Production feedback: committed to the store before the 202; the pipeline's monitors consume it afterwards.
+    private func feedback(_ request: Request, name: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        _ = try await self.requirePipeline(name)
+        let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request))
+        let result = try await self.controller.ingestFeedback(pipeline: name, records: records)
+        return try JSONResponse.make(result, status: .accepted)
     }
 
     private func driftWebhook(_ request: Request) async throws -> Response {

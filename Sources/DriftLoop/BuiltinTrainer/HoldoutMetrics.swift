@@ -2,7 +2,7 @@ import Foundation
 
 /// Holdout metrics of a classifier: accuracy, precision, recall, F1 (positive class for two classes,
 /// macro-averaged otherwise), log loss, and ROC AUC for two classes.
-enum ClassificationMetrics {
+enum HoldoutMetrics {
     /// - Parameters:
     ///   - probabilities: per row, one probability per class, in `classes` order.
     ///   - labels: the true class index per row; -1 for a class the model never saw.
