@@ -79,7 +79,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "DriftLoopBenchmarks",
-            dependencies: ["DriftLoop", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "DriftLoop", "DriftLoopServer", "DriftStats", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -1,70 +1,22 @@
-import CurlHTTP
-import DriftLoop
 import Foundation
-import Logging
 
-// Controller overhead: cycles of the example graph whose actions return at once, so what is measured is the
-// controller and the store (one SQLite transaction per transition, synchronous=FULL, WAL).
-// Run: swift run -c release DriftLoopBenchmarks [cycles-per-pipeline] [pipelines]
-
-/// Returns the first declared outcome that leads towards promotion, immediately.
-struct InstantAction: Action {
-    var outcome: String
-    func run(_ context: ActionContext) async throws -> ActionResult { ActionResult(outcome: self.outcome) }
-}
-
-struct NoTrainer: Trainer {
-    func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String { "none" }
-    func status(jobId: String) async throws -> TrainingJobStatus { TrainingJobStatus(job: jobId, status: .succeeded) }
-}
-
-let instantOutcomes = ["detect_drift": "drift", "start_training": "started", "await_training": "succeeded", "evaluate": "better", "promote": "promoted", "reject": "rejected"]
-let arguments = CommandLine.arguments
-let cyclesPerPipeline = arguments.count > 1 ? Int(arguments[1]) ?? 200 : 200
-let pipelineCount = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
-let logger: Logger = {
-    var logger = Logger(label: "bench")
-    logger.logLevel = .critical
-    return logger
-}()
-
-let directory = NSTemporaryDirectory() + "driftloop-bench-" + UUID().uuidString.prefix(8)
-try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+// Benchmarks print figures; BENCHMARKS.md records them. Run a release build:
+//   swift run -c release DriftLoopBenchmarks controller [cycles-per-pipeline] [pipelines]
+//   swift run -c release DriftLoopBenchmarks detectors [values]
+//   swift run -c release DriftLoopBenchmarks feedback [records] [batch] [senders]
+let arguments = Array(CommandLine.arguments.dropFirst())
+func argument(_ index: Int, _ fallback: Int) -> Int { arguments.count > index ? Int(arguments[index]) ?? fallback : fallback }
+let directory = try BenchmarkSupport.temporaryDirectory()
 defer { try? FileManager.default.removeItem(atPath: directory) }
-let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../pipelines/example.yaml").standardized.path
-let exampleText = try String(contentsOfFile: examplePath, encoding: .utf8).replacingOccurrences(of: "cooldown: 10m", with: "cooldown: 0s")
 
-func makePipeline(_ name: String) throws -> PipelineDefinition {
-    try PipelineLoader.parse(exampleText.replacingOccurrences(of: "name: example", with: "name: \(name)"), file: "\(name).yaml", defaultName: name, baseDirectory: directory)
+switch arguments.first ?? "controller" {
+case "controller":
+    try await ControllerBenchmark.run(cyclesPerPipeline: argument(1, 200), pipelineCount: argument(2, 100), directory: directory)
+case "detectors":
+    try DetectorBenchmark.run(count: argument(1, 1_000_000))
+case "feedback":
+    try await FeedbackIngestBenchmark.run(records: argument(1, 200_000), batchSize: argument(2, 1000), senders: argument(3, 4), directory: directory)
+default:
+    print("usage: DriftLoopBenchmarks controller|detectors|feedback [numbers...]")
+    exit(2)
 }
-
-func runBenchmark(store: SQLiteCycleStore, pipelines: [PipelineDefinition], cycles: Int) async throws -> Duration {
-    let services = PipelineServices(trainer: NoTrainer(), registry: BuiltinRegistry(directory: directory + "/registry"), dataLoader: DataLoader(client: .init()))
-    let controller = Controller(
-        pipelines: pipelines, store: store, services: { _ in services }, logger: logger,
-        makeAction: { name in instantOutcomes[name].map { InstantAction(outcome: $0) } })
-    let clock = ContinuousClock()
-    let start = clock.now
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        for pipeline in pipelines {
-            group.addTask {
-                for _ in 0..<cycles {
-                    let acceptance = try await controller.submit(pipeline: pipeline.name, trigger: Trigger(kind: .manual, force: true))
-                    await controller.waitForCycle(acceptance.cycleId)
-                }
-            }
-        }
-        try await group.waitForAll()
-    }
-    return clock.now - start
-}
-
-let single = try await runBenchmark(store: try SQLiteCycleStore(path: directory + "/single.sqlite"), pipelines: [try makePipeline("solo")], cycles: cyclesPerPipeline)
-let perCycle = single.seconds / Double(cyclesPerPipeline)
-print(String(format: "one pipeline, %d sequential cycles (6 transitions each): %.3f s total, %.2f ms per cycle, %.0f cycles/s", cyclesPerPipeline, single.seconds, perCycle * 1000, 1 / perCycle))
-
-let many = try (0..<pipelineCount).map { try makePipeline("p\($0)") }
-let perPipeline = max(1, cyclesPerPipeline / 20)
-let concurrent = try await runBenchmark(store: try SQLiteCycleStore(path: directory + "/many.sqlite"), pipelines: many, cycles: perPipeline)
-let total = pipelineCount * perPipeline
-print(String(format: "%d pipelines x %d cycles concurrently: %d cycles in %.3f s, %.0f cycles/s, %.0f transitions/s", pipelineCount, perPipeline, total, concurrent.seconds, Double(total) / concurrent.seconds, Double(total * 6) / concurrent.seconds))

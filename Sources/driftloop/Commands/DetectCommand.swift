@@ -1,0 +1,69 @@
+import ArgumentParser
+import DriftStats
+import Foundation
+
+/// Runs one of River's stream detectors over a file of values, for trying parameters before declaring them.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Run a stream drift detector over FILE (one value per line) and print drift and warning indices (0-based, River's convention).")
+
+    @Option(help: "Detector: \(AnyStreamDetector.names.joined(separator: ", ")).")
+    var detector: String
+
+    @Option(name: .customLong("param"), help: "A parameter by River's name, e.g. --param delta=0.01 --param clock=1 (repeatable).")
+    var parameters: [String] = []
+
+    @Flag(help: "Print {\"drift\": [...], \"warning\": [[start, end], ...]}.")
+    var json = false
+
+    @Argument(help: "Values, one per line (`-` for standard input).")
+    var file: String
+
+    func run() throws {
+        var named: [String: String] = [:]
+        for parameter in self.parameters {
+            guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                throw ValidationError("--param `\(parameter)` must look like NAME=VALUE, e.g. delta=0.01")
+            }
+            named[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
+        }
+        var detector: AnyStreamDetector
+        do {
+            detector = try AnyStreamDetector(name: self.detector, parameters: named)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let values = try Self.readValues(self.file)
+        let run = DetectorRun(detector: &detector, stream: values)
+        if self.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(run), as: UTF8.self))
+        } else {
+            print("values: \(values.count)")
+            print("drift: \(run.drift.isEmpty ? "none" : run.drift.map(String.init).joined(separator: ", "))")
+            print("warning: \(run.warning.isEmpty ? "none" : run.warning.map { "\($0[0])-\($0[1])" }.joined(separator: ", "))")
+        }
+    }
+
+    static func readValues(_ path: String) throws -> [Double] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot be read") }
+            data = contents
+        }
+        var values: [Double] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            guard let value = Double(text), value.isFinite else {
+                throw ValidationError("\(path):\(index + 1): `\(text.prefix(40))` is not a number; expected one value per line")
+            }
+            values.append(value)
+        }
+        return values
+    }
+}
