@@ -1,0 +1,28 @@
+/// Evidently 0.7's column typing (`infer_column_type`), applied to the current dataset as its report does:
+/// floats are numerical; integers are categorical with at most 10 distinct values, else numerical; booleans are
+/// categorical; text is categorical unless more than half its values are distinct (then it is free text).
+public enum ColumnTyping {
+    static let integerCardinalityLimit = 10
+
+    public static func type(of column: TableColumn, forced: ForcedColumnType? = nil) -> DriftColumnType? {
+        switch forced {
+        case .numerical: return .numerical
+        case .categorical: return .categorical
+        case .ignored: return nil
+        case nil: break
+        }
+        switch column.storage {
+        case .float:
+            return .numerical
+        case .integer:
+            guard case .numbers(let values) = column.values else { return .numerical }
+            return Set(values).count <= Self.integerCardinalityLimit ? .categorical : .numerical
+        case .boolean:
+            return .categorical
+        case .string:
+            guard case .codes(let codes, _) = column.values else { return .categorical }
+            let present = codes.filter { $0 >= 0 }
+            return Double(Set(present).count) > 0.5 * Double(present.count) ? .text : .categorical
+        }
+    }
+}

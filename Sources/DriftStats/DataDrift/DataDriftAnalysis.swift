@@ -1,0 +1,96 @@
+/// Evidently's DataDriftPreset on two tables: each column typed, tested (automatic choice or an override),
+/// compared with its threshold, then the share of drifted columns compared with the dataset threshold.
+public struct DataDriftAnalysis: Sendable {
+    /// Overrides, by precedence: per column, then per type, then for all columns (Evidently's order).
+    public var method: StatTestMethod?
+    public var numericalMethod: StatTestMethod?
+    public var categoricalMethod: StatTestMethod?
+    public var perColumnMethod: [String: StatTestMethod]
+    public var threshold: Double?
+    public var perColumnThreshold: [String: Double]
+    public var schema: ColumnSchema
+    /// Dataset drift when at least this share of tested columns drifted.
+    public var share: Double
+
+    public init(
+        method: StatTestMethod? = nil, numericalMethod: StatTestMethod? = nil, categoricalMethod: StatTestMethod? = nil,
+        perColumnMethod: [String: StatTestMethod] = [:], threshold: Double? = nil, perColumnThreshold: [String: Double] = [:],
+        schema: ColumnSchema = ColumnSchema(), share: Double = 0.5
+    ) {
+        self.method = method
+        self.numericalMethod = numericalMethod
+        self.categoricalMethod = categoricalMethod
+        self.perColumnMethod = perColumnMethod
+        self.threshold = threshold
+        self.perColumnThreshold = perColumnThreshold
+        self.schema = schema
+        self.share = share
+    }
+
+    /// - Parameter columns: the columns to test (default: every column of the current table present in both).
+    public func run(reference: DataTable, current: DataTable, columns: [String]? = nil) -> DataDriftReport {
+        let names = columns ?? current.columnNames.filter { reference[$0] != nil }
+        var results: [DataDriftReport.Column] = []
+        for name in names {
+            guard let referenceColumn = reference[name], let currentColumn = current[name] else { continue }
+            guard let type = ColumnTyping.type(of: currentColumn, forced: self.schema.types[name]) else { continue }
+            results.append(self.test(name: name, type: type, reference: referenceColumn, current: currentColumn))
+        }
+        let drifted = results.filter(\.drifted).count
+        let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
+        return DataDriftReport(
+            columns: results, driftedColumns: drifted, share: share, shareThreshold: self.share, datasetDrift: !results.isEmpty && share >= self.share,
+            referenceRows: reference.rowCount, currentRows: current.rowCount)
+    }
+
+    func test(name: String, type: DriftColumnType, reference: TableColumn, current: TableColumn) -> DataDriftReport.Column {
+        var referenceSample = Self.sample(reference, as: type)
+        var currentSample = Self.sample(current, as: type)
+        // A column read as numbers in one file and as text in the other is compared as text on both sides.
+        if (referenceSample.numbers == nil) != (currentSample.numbers == nil) {
+            referenceSample = DriftSample(texts: reference.categoricalValues())
+            currentSample = DriftSample(texts: current.categoricalValues())
+        }
+        var result = DataDriftReport.Column(
+            column: name, columnType: type, stattest: "none", score: nil, threshold: 0, drifted: false,
+            referenceCount: referenceSample.count, currentCount: currentSample.count, error: nil)
+        guard type != .text else {
+            result.error = "free-text column (more than half of its values distinct): not tested; declare it `cat` in a schema to test it"
+            return result
+        }
+        guard referenceSample.count > 0, currentSample.count > 0 else {
+            result.error = StatTestError.emptyColumn(name).description
+            return result
+        }
+        let uniqueCount = Set(referenceSample.keys).union(currentSample.keys).count
+        let chosen = self.perColumnMethod[name] ?? (type == .numerical ? self.numericalMethod : self.categoricalMethod) ?? self.method
+        guard let method = chosen ?? StatTestSelection.automatic(type: type, referenceCount: referenceSample.count, uniqueCount: uniqueCount) else {
+            return result
+        }
+        result.stattest = method.rawValue
+        result.threshold = self.perColumnThreshold[name] ?? self.threshold ?? method.defaultThreshold
+        if chosen != nil, !method.columnTypes.contains(type) {
+            result.error = StatTestError.notApplicable(method: method.rawValue, type: type).description
+            return result
+        }
+        do {
+            let score = try method.score(reference: referenceSample, current: currentSample, type: type)
+            result.score = score.isNaN ? nil : score
+            result.drifted = !score.isNaN && method.isDrift(score: score, threshold: result.threshold)
+        } catch {
+            result.error = error.description
+        }
+        return result
+    }
+
+    /// The cleaned values of a column as the test will see them: numbers for a numeric column read as numbers,
+    /// text otherwise.
+    static func sample(_ column: TableColumn, as type: DriftColumnType) -> DriftSample {
+        switch column.values {
+        case .numbers(let numbers):
+            return DriftSample(numbers: numbers, isInteger: column.storage == .integer)
+        case .codes(let codes, let levels):
+            return DriftSample(texts: codes.compactMap { $0 < 0 ? nil : levels[Int($0)] })
+        }
+    }
+}

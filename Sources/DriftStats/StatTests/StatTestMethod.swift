@@ -1,0 +1,86 @@
+/// Evidently's stat tests by their `method=` names, with each one's default threshold and drift rule.
+public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
+    case ks
+    case chisquare
+    case z
+    case wasserstein
+    case jensenshannon
+    case psi
+    case klDivergence = "kl_div"
+    case hellinger
+    case energyDistance = "ed"
+    case tTest = "t_test"
+    case mannWhitney = "mannw"
+
+    public var defaultThreshold: Double {
+        switch self {
+        case .ks, .chisquare, .z, .tTest, .mannWhitney: 0.05
+        default: 0.1
+        }
+    }
+
+    /// Column types the test accepts when asked for explicitly (the automatic choice also applies chisquare and
+    /// z to numeric columns with few values, as Evidently does).
+    public var columnTypes: Set<DriftColumnType> {
+        switch self {
+        case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney: [.numerical]
+        case .chisquare, .z: [.categorical]
+        case .jensenshannon, .psi, .klDivergence, .hellinger: [.numerical, .categorical]
+        }
+    }
+
+    /// Evidently's comparison, test by test: p-values drift below the threshold (`<=` for ks), distances at or
+    /// above it (strictly above for energy distance). A NaN score never drifts.
+    public func isDrift(score: Double, threshold: Double) -> Bool {
+        switch self {
+        case .ks: score <= threshold
+        case .chisquare, .z, .tTest, .mannWhitney: score < threshold
+        case .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger: score >= threshold
+        case .energyDistance: score > threshold
+        }
+    }
+
+    public func score(reference: DriftSample, current: DriftSample, type: DriftColumnType) throws(StatTestError) -> Double {
+        switch self {
+        case .ks: return try KolmogorovSmirnovTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .chisquare: return ChiSquareGoodnessOfFit.pValue(CategoryCounts(reference, current))
+        case .z: return ProportionZTest.pValue(reference, current)
+        case .wasserstein: return WassersteinDistance.normed(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .energyDistance: return WassersteinDistance.energyDistance(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .jensenshannon: return BinnedDivergence.jensenShannon(HistogramBinning.proportions(reference, current, type: type, fillZeroes: false))
+        case .psi: return BinnedDivergence.populationStability(HistogramBinning.proportions(reference, current, type: type, fillZeroes: true))
+        case .klDivergence: return BinnedDivergence.kullbackLeibler(HistogramBinning.proportions(reference, current, type: type, fillZeroes: true))
+        case .hellinger: return HellingerDistance.distance(reference, current, type: type)
+        case .tTest: return StudentTTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .mannWhitney: return MannWhitneyTest.pValueLess(try Self.numbers(reference, self), try Self.numbers(current, self))
+        }
+    }
+
+    private static func numbers(_ sample: DriftSample, _ method: StatTestMethod) throws(StatTestError) -> [Double] {
+        guard let numbers = sample.numbers else { throw StatTestError.notApplicable(method: method.rawValue, type: .categorical) }
+        return numbers
+    }
+}
+
+public enum DriftColumnType: String, Sendable, Codable {
+    case numerical = "num"
+    case categorical = "cat"
+    case text
+}
+
+public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownMethod(String)
+    case notApplicable(method: String, type: DriftColumnType)
+    case emptyColumn(String)
+
+    public var description: String {
+        switch self {
+        case .unknownMethod(let name):
+            "unknown stat test `\(name)`; expected one of \(StatTestMethod.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .notApplicable(let method, let type):
+            "stat test `\(method)` does not apply to \(type.rawValue) columns"
+        case .emptyColumn(let column):
+            "column `\(column)` has no values left after dropping missing and infinite ones"
+        }
+    }
+}
