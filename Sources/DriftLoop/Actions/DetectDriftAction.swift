@@ -5,8 +5,8 @@ import Logging
 struct DetectDriftAction: Action {
     func run(_ context: ActionContext) async throws -> ActionResult {
         let pipeline = context.pipeline
-        async let reference = context.services.dataLoader.load(pipeline.data.reference)
-        async let current = context.services.dataLoader.load(pipeline.data.current)
+        async let reference = context.services.dataLoader.table(pipeline.data.reference)
+        async let current = context.services.dataLoader.table(pipeline.data.current)
         let report = try DriftCheck.run(
             reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
             predictionColumns: pipeline.data.predictionColumns)

@@ -1,4 +1,5 @@
 import CurlHTTP
+import DriftStats
 import Foundation
 
 /// Fetches a pipeline's data: a local path (or `file://` URL) is read from disk, an http(s) URL through libcurl.
@@ -7,6 +8,19 @@ public struct DataLoader: Sendable {
 
     public init(client: CurlHTTPClient) {
         self.client = client
+    }
+
+    /// Reads the columns of a CSV table: streamed from a local file, or downloaded first from a URL.
+    public func table(_ location: String, reader: CSVTableReader = CSVTableReader()) async throws -> DataTable {
+        if Self.isRemote(location) {
+            return try reader.read(data: try await self.load(location), source: location)
+        }
+        let path = location.hasPrefix("file://") ? (URL(string: location)?.path ?? location) : location
+        return try reader.read(path: path)
+    }
+
+    static func isRemote(_ location: String) -> Bool {
+        location.hasPrefix("http://") || location.hasPrefix("https://")
     }
 
     public func load(_ location: String) async throws -> Data {

@@ -1,58 +1,52 @@
 import DriftStats
 import Foundation
 
-/// Dataset drift between two CSV tables, in the JSON shape of `driftloop drift --json`.
-public struct DriftReport: Sendable, Codable {
-    public var columns: [ColumnDriftResult]
-    public var driftedColumns: Int
-    public var share: Double
-    public var datasetDrift: Bool
-    public var nReference: Int
-    public var nCurrent: Int
-    /// Prediction drift, computed on the prediction columns and reported apart from the features.
-    public var prediction: [ColumnDriftResult]
+/// A pipeline's drift result: the features' verdicts (Evidently's DataDriftPreset) and, reported apart, the
+/// prediction columns' verdicts (prediction drift), in the JSON shape of `driftloop drift --json`.
+public struct DriftReport: Sendable, Encodable {
+    public var features: DataDriftReport
+    public var prediction: DataDriftReport?
 
-    enum CodingKeys: String, CodingKey {
-        case columns, share, prediction
-        case driftedColumns = "drifted_columns"
-        case datasetDrift = "dataset_drift"
-        case nReference = "n_reference"
-        case nCurrent = "n_current"
+    public var datasetDrift: Bool { self.features.datasetDrift }
+    public var driftedColumns: Int { self.features.driftedColumns }
+    public var share: Double { self.features.share }
+
+    enum CodingKeys: String, CodingKey { case prediction }
+
+    public func encode(to encoder: any Encoder) throws {
+        try self.features.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.prediction, forKey: .prediction)
     }
 }
 
-/// Runs the drift tests of a pipeline's policy on reference and current CSV data.
+/// Runs a pipeline's drift policy on its reference and current tables.
 public enum DriftCheck {
-    public static func run(reference: Data, current: Data, policy: DriftPolicy, target: String?, predictionColumns: [String]) throws -> DriftReport {
-        let referenceTable = try TrainingTable.parse(String(decoding: reference, as: UTF8.self), source: "reference data")
-        let currentTable = try TrainingTable.parse(String(decoding: current, as: UTF8.self), source: "current data")
+    public static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) throws -> DriftReport {
         let excluded = Set([target].compactMap { $0 } + predictionColumns)
-        let featureNames = (policy.columns ?? referenceTable.header.filter { !excluded.contains($0) })
-        for name in featureNames + predictionColumns where referenceTable.column(named: name) == nil || currentTable.column(named: name) == nil {
-            throw ActionFailure("column `\(name)` is missing from the reference or current data")
+        let features = policy.columns ?? current.columnNames.filter { !excluded.contains($0) && reference[$0] != nil }
+        for name in features + predictionColumns where reference[name] == nil || current[name] == nil {
+            throw ActionFailure("column `\(name)` is missing from the reference or current data; the drift policy or data.prediction names it")
         }
-        func test(_ name: String) -> ColumnDriftResult {
-            let referenceIndex = referenceTable.column(named: name)!
-            let currentIndex = currentTable.column(named: name)!
-            let referenceValues = referenceTable.rows.map { $0[referenceIndex] }
-            let currentValues = currentTable.rows.map { $0[currentIndex] }
-            let threshold = policy.perColumnThreshold[name] ?? policy.threshold ?? 0.05
-            return BasicDriftTests.test(
-                column: name, reference: Self.typed(referenceValues, like: currentValues), current: Self.typed(currentValues, like: referenceValues),
-                threshold: threshold)
+        let analysis = try Self.analysis(policy)
+        var report = DriftReport(features: analysis.run(reference: reference, current: current, columns: features), prediction: nil)
+        report.features.columns.sort { ($0.drifted ? 0 : 1, $0.column) < ($1.drifted ? 0 : 1, $1.column) }
+        if !predictionColumns.isEmpty {
+            report.prediction = analysis.run(reference: reference, current: current, columns: predictionColumns)
         }
-        let columns = featureNames.map(test).sorted { ($0.drifted ? 0 : 1, $0.score) < ($1.drifted ? 0 : 1, $1.score) }
-        let drifted = columns.filter(\.drifted).count
-        let share = columns.isEmpty ? 0 : Double(drifted) / Double(columns.count)
-        return DriftReport(
-            columns: columns, driftedColumns: drifted, share: share, datasetDrift: !columns.isEmpty && share >= policy.share,
-            nReference: referenceTable.rows.count, nCurrent: currentTable.rows.count, prediction: predictionColumns.map(test))
+        return report
     }
 
-    /// A column is numerical when every present value in both datasets is a number.
-    private static func typed(_ values: [String], like other: [String]) -> DriftColumnValues {
-        let isNumeric = (values + other).allSatisfy { $0.isEmpty || Double($0) != nil }
-        if isNumeric { return .numerical(values.map { Double($0) ?? .nan }) }
-        return .categorical(values.map { $0.isEmpty ? nil : $0 })
+    static func analysis(_ policy: DriftPolicy) throws -> DataDriftAnalysis {
+        func method(_ name: String?) throws -> StatTestMethod? {
+            guard let name else { return nil }
+            guard let method = StatTestMethod(rawValue: name) else { throw ActionFailure(StatTestError.unknownMethod(name).description) }
+            return method
+        }
+        var perColumn: [String: StatTestMethod] = [:]
+        for (column, name) in policy.perColumnMethod { perColumn[column] = try method(name) }
+        return DataDriftAnalysis(
+            method: try method(policy.method), perColumnMethod: perColumn, threshold: policy.threshold, perColumnThreshold: policy.perColumnThreshold,
+            share: policy.share)
     }
 }

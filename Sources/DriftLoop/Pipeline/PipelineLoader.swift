@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 
 /// Reads `pipelines/NAME.yaml` into a validated `PipelineDefinition`, reporting every problem with file:line:column.
@@ -77,6 +78,9 @@ public enum PipelineLoader {
             reader.rejectUnknownKeys(driftNode, allowed: ["share", "method", "threshold", "per_column", "columns"])
             drift.share = reader.double(driftNode.child("share"), default: 0.5, range: 0...1)
             drift.method = reader.string(driftNode.child("method"))
+            if let method = drift.method, StatTestMethod(rawValue: method) == nil {
+                reader.fail(driftNode.child("method"), StatTestError.unknownMethod(method).description)
+            }
             let thresholdNode = driftNode.child("threshold")
             drift.threshold = thresholdNode.isMissing ? nil : reader.double(thresholdNode, default: 0.05, range: 0...1000)
             drift.columns = reader.stringList(driftNode.child("columns"))
@@ -84,7 +88,10 @@ public enum PipelineLoader {
             if reader.requireMapping(perColumn, example: "per_column: {age: {method: psi, threshold: 0.2}}") {
                 for entry in perColumn.entries() {
                     reader.rejectUnknownKeys(entry.value, allowed: ["method", "threshold"])
-                    if let method = reader.string(entry.value.child("method")) { drift.perColumnMethod[entry.key] = method }
+                    if let method = reader.string(entry.value.child("method")) {
+                        if StatTestMethod(rawValue: method) == nil { reader.fail(entry.value.child("method"), StatTestError.unknownMethod(method).description) }
+                        drift.perColumnMethod[entry.key] = method
+                    }
                     let threshold = entry.value.child("threshold")
                     if !threshold.isMissing { drift.perColumnThreshold[entry.key] = reader.double(threshold, default: 0.05, range: 0...1000) }
                 }

@@ -18,7 +18,7 @@ enum KolmogorovSmirnovDistribution {
         }
         // scipy uses kstwo.sf(d, round(n*m/(n+m))) here; the Kolmogorov limit agrees to ~1e-3 at these sizes.
         let en = (Double(n1) * Double(n2) / Double(n1 + n2)).rounded()
-        return min(max(BasicDriftTests.kolmogorovSurvival(d * en.squareRoot()), 0), 1)
+        return min(max(Self.kolmogorovSurvival(d * en.squareRoot()), 0), 1)
     }
 
     /// scipy's `_compute_outer_prob_inside_method`: 1 - P(paths stay strictly inside the band), computed directly.
@@ -52,6 +52,18 @@ enum KolmogorovSmirnovDistribution {
             }
         }
         return a[maxj - minj - 1]
+    }
+
+    /// The Kolmogorov distribution's tail (scipy's `kstwobign.sf`).
+    static func kolmogorovSurvival(_ x: Double) -> Double {
+        guard x >= 0.27 else { return 1 }
+        var sum = 0.0
+        for k in 1...100 {
+            let term = exp(-2 * Double(k * k) * x * x) * (k % 2 == 1 ? 1 : -1)
+            sum += term
+            if abs(term) < 1e-16 { break }
+        }
+        return min(1, max(0, 2 * sum))
     }
 
     static func gcd(_ a: Int, _ b: Int) -> Int {
