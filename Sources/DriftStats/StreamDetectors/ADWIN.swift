@@ -91,6 +91,9 @@ public struct ADWIN: StreamDriftDetector {
         var rescan = true
         while rescan {
             rescan = false
+            // Constant over one scan: the window only changes when a cut fires, and then the scan restarts.
+            let deltaPrime = Foundation.log(2 * Foundation.log(self.width) / self.delta)
+            let windowVariance = self.variance / self.width
             var n0 = 0.0, u0 = 0.0
             scan: for row in stride(from: self.rows.count - 1, through: 0, by: -1) {
                 let size = Double(1 << row)
@@ -103,7 +106,7 @@ public struct ADWIN: StreamDriftDetector {
                     let n1 = self.width - n0
                     let u1 = self.total - u0
                     if n1 >= Double(self.minWindowLength), n0 >= Double(self.minWindowLength),
-                        self.cutFires(n0: n0, n1: n1, meanDifference: u0 / n0 - u1 / n1)
+                        self.cutFires(n0: n0, n1: n1, meanDifference: u0 / n0 - u1 / n1, deltaPrime: deltaPrime, windowVariance: windowVariance)
                     {
                         detected = true
                         rescan = true
@@ -116,11 +119,10 @@ public struct ADWIN: StreamDriftDetector {
         return detected
     }
 
-    private func cutFires(n0: Double, n1: Double, meanDifference: Double) -> Bool {
-        let deltaPrime = Foundation.log(2 * Foundation.log(self.width) / self.delta)
+    private func cutFires(n0: Double, n1: Double, meanDifference: Double, deltaPrime: Double, windowVariance: Double) -> Bool {
         let mwl = Double(self.minWindowLength)
         let mReciprocal = 1.0 / (n0 - mwl + 1) + 1.0 / (n1 - mwl + 1)
-        let epsilon = (2 * mReciprocal * (self.variance / self.width) * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * mReciprocal
+        let epsilon = (2 * mReciprocal * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * mReciprocal
         return abs(meanDifference) > epsilon
     }
 

@@ -81,16 +81,44 @@ public enum AnyStreamDetector: StreamDriftDetector {
     }
 
     public mutating func update(_ x: Double) {
+        // Take the payload out before mutating it, so its arrays are uniquely referenced and not copied on write.
         switch self {
-        case .adwin(var d): d.update(x); self = .adwin(d)
-        case .pageHinkley(var d): d.update(x); self = .pageHinkley(d)
-        case .kswin(var d): d.update(x); self = .kswin(d)
-        case .ddm(var d): d.update(x); self = .ddm(d)
-        case .eddm(var d): d.update(x); self = .eddm(d)
-        case .hddmA(var d): d.update(x); self = .hddmA(d)
-        case .hddmW(var d): d.update(x); self = .hddmW(d)
-        case .fhddm(var d): d.update(x); self = .fhddm(d)
-        case .dummy(var d): d.update(x); self = .dummy(d)
+        case .adwin(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .adwin(d)
+        case .pageHinkley(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .pageHinkley(d)
+        case .kswin(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .kswin(d)
+        case .ddm(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .ddm(d)
+        case .eddm(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .eddm(d)
+        case .hddmA(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .hddmA(d)
+        case .hddmW(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .hddmW(d)
+        case .fhddm(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .fhddm(d)
+        case .dummy(var d):
+            self = .noDrift(NoDrift())
+            d.update(x)
+            self = .dummy(d)
         case .noDrift: break
         }
     }

@@ -1,0 +1,99 @@
+import ArgumentParser
+import CurlHTTP
+import DriftLoop
+import DriftStats
+import Foundation
+
+/// Evidently's DataDriftPreset verdicts on two CSV files, natively: exit 0 without dataset drift, 1 with it, 2 on error.
+struct DriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Test reference against current CSV data column by column (Evidently's tests and verdicts).",
+        discussion: "Exit status: 0 no dataset drift, 1 dataset drift, 2 error.")
+
+    @Option(help: "Reference CSV: a path or an http(s) URL.")
+    var reference: String
+
+    @Option(help: "Current CSV: a path or an http(s) URL.")
+    var current: String
+
+    @Option(help: "Write the report as JSON to this file (`-` for standard output).")
+    var json: String?
+
+    @Option(help: "Write a self-contained HTML report to this file.")
+    var html: String?
+
+    @Option(help: "Schema file forcing column types: {\"columns\": {\"age\": \"num\", \"plan\": \"cat\", \"id\": \"ignore\"}}.")
+    var schema: String?
+
+    @Option(help: "Only these columns (comma-separated).")
+    var columns: String?
+
+    @Option(help: "Dataset drift when at least this share of columns drifted.")
+    var share: Double = 0.5
+
+    @Option(help: "Use this test for every column instead of the automatic choice (ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger, ed, t_test, mannw).")
+    var method: String?
+
+    @Option(help: "Threshold for every column instead of each test's default.")
+    var threshold: Double?
+
+    func run() async throws {
+        do {
+            let drifted = try await self.check()
+            throw ExitCode(drifted ? 1 : 0)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data("driftloop drift: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    private func check() async throws -> Bool {
+        guard (0...1).contains(self.share) else { throw ValidationError("--share must be between 0 and 1") }
+        var method: StatTestMethod?
+        if let name = self.method {
+            guard let parsed = StatTestMethod(rawValue: name) else { throw StatTestError.unknownMethod(name) }
+            method = parsed
+        }
+        let schema = try self.schema.map { path in try ColumnSchema.load(path: path) } ?? ColumnSchema()
+        let wanted = self.columns?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let reader = CSVTableReader(columns: wanted, schema: schema)
+        let loader = DataLoader(client: CurlHTTPClient())
+        async let referenceTable = loader.table(self.reference, reader: reader)
+        async let currentTable = loader.table(self.current, reader: reader)
+        let (reference, current) = try await (referenceTable, currentTable)
+        let analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
+        let report = analysis.run(reference: reference, current: current, columns: wanted)
+
+        if let json = self.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let data = try encoder.encode(report)
+            if json == "-" {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            } else {
+                try data.write(to: URL(fileURLWithPath: json), options: .atomic)
+            }
+        }
+        if let html = self.html {
+            let page = DriftHTMLReport.render(report, reference: reference, current: current, title: "Drift: \((self.current as NSString).lastPathComponent)")
+            try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+        }
+        if self.json != "-" { self.printSummary(report) }
+        return report.datasetDrift
+    }
+
+    private func printSummary(_ report: DataDriftReport) {
+        print("dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(String(format: "%.3g", report.share)), threshold \(report.shareThreshold))")
+        var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
+        for column in report.columns {
+            table.add(
+                column.column, column.columnType.rawValue, column.stattest, column.score.map { String(format: "%.4g", $0) } ?? "-",
+                String(format: "%.4g", column.threshold), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
+        }
+        print(table.render())
+    }
+}
