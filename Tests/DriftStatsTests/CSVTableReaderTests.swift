@@ -108,4 +108,21 @@ import Testing
         #expect(throws: ColumnSchemaError.self) { try ColumnSchema.parse(Data(#"{"columns": {"a": "number"}}"#.utf8), source: "s.json") }
         #expect(throws: ColumnSchemaError.self) { try ColumnSchema.load(path: "/nonexistent/schema.json") }
     }
+
+    @Test func fastNumberParsingAgreesWithCorrectlyRoundedParsing() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        for _ in 0..<20_000 {
+            let digits = String(next() % 10_000_000_000_000_000)
+            let point = Int(next() % UInt64(digits.count + 1))
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if next() % 3 == 0 { text += "e\(Int(next() % 60) - 30)" }
+            if next() % 2 == 0 { text = "-" + text }
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { NumberParser.parse($0) }
+            #expect(parsed?.0 == Double(text), "\(text)")
+        }
+    }
 }

@@ -16,13 +16,15 @@ public enum ColumnTyping {
             return .numerical
         case .integer:
             guard case .numbers(let values) = column.values else { return .numerical }
-            return Set(values).count <= Self.integerCardinalityLimit ? .categorical : .numerical
+            let distinct = DriftSample(numbers: values).distinctCount(upTo: Self.integerCardinalityLimit + 1)
+            return distinct <= Self.integerCardinalityLimit ? .categorical : .numerical
         case .boolean:
             return .categorical
         case .string:
-            guard case .codes(let codes, _) = column.values else { return .categorical }
-            let present = codes.filter { $0 >= 0 }
-            return Double(Set(present).count) > 0.5 * Double(present.count) ? .text : .categorical
+            guard case .codes(let codes, let levels) = column.values else { return .categorical }
+            // Levels hold exactly the distinct present values.
+            let present = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+            return Double(levels.count) > 0.5 * Double(present) ? .text : .categorical
         }
     }
 }

@@ -62,7 +62,7 @@ public struct DataDriftAnalysis: Sendable {
             result.error = StatTestError.emptyColumn(name).description
             return result
         }
-        let uniqueCount = Set(referenceSample.keys).union(currentSample.keys).count
+        let uniqueCount = referenceSample.distinctCount(upTo: 6, with: currentSample)
         let chosen = self.perColumnMethod[name] ?? (type == .numerical ? self.numericalMethod : self.categoricalMethod) ?? self.method
         guard let method = chosen ?? StatTestSelection.automatic(type: type, referenceCount: referenceSample.count, uniqueCount: uniqueCount) else {
             return result
@@ -90,7 +90,7 @@ public struct DataDriftAnalysis: Sendable {
         case .numbers(let numbers):
             return DriftSample(numbers: numbers, isInteger: column.storage == .integer)
         case .codes(let codes, let levels):
-            return DriftSample(texts: codes.compactMap { $0 < 0 ? nil : levels[Int($0)] })
+            return DriftSample(codes: codes.filter { $0 >= 0 }, levels: levels)
         }
     }
 }

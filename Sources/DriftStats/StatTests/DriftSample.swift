@@ -24,33 +24,70 @@ public enum CategoryKey: Hashable, Comparable, Sendable, CustomStringConvertible
 public struct DriftSample: Sendable {
     /// The values when the column is numeric.
     public var numbers: [Double]?
-    /// The values when the column holds text (or booleans).
-    public var texts: [String]?
+    /// The values when the column holds text (or booleans): a code per value into `levels`.
+    public var codes: [Int32]?
+    public var levels: [String]
     /// Integer storage (pandas int64), which changes numpy's histogram bin width.
     public var isInteger: Bool
 
     public init(numbers: [Double], isInteger: Bool = false) {
-        self.numbers = numbers.filter(\.isFinite)
-        self.texts = nil
+        self.numbers = numbers.allSatisfy(\.isFinite) ? numbers : numbers.filter(\.isFinite)
+        self.codes = nil
+        self.levels = []
         self.isInteger = isInteger
     }
 
-    public init(texts: [String]) {
+    /// Interned text values; codes must be valid indices into `levels` (missing values already dropped).
+    public init(codes: [Int32], levels: [String]) {
         self.numbers = nil
-        self.texts = texts
+        self.codes = codes
+        self.levels = levels
         self.isInteger = false
     }
 
-    public var count: Int { self.numbers?.count ?? self.texts?.count ?? 0 }
-
-    public var keys: [CategoryKey] {
-        if let numbers { return numbers.map(CategoryKey.number) }
-        return (self.texts ?? []).map(CategoryKey.text)
+    public init(texts: [String]) {
+        var index: [String: Int32] = [:]
+        var levels: [String] = []
+        let codes = texts.map { text -> Int32 in
+            if let code = index[text] { return code }
+            let code = Int32(levels.count)
+            levels.append(text)
+            index[text] = code
+            return code
+        }
+        self.init(codes: codes, levels: levels)
     }
 
-    public var uniqueCount: Int {
-        if let numbers { return Set(numbers).count }
-        return Set(self.texts ?? []).count
+    public var count: Int { self.numbers?.count ?? self.codes?.count ?? 0 }
+
+    /// Counts per category, by key.
+    func categoryCounts() -> [CategoryKey: Double] {
+        var counts: [CategoryKey: Double] = [:]
+        if let numbers {
+            for value in numbers { counts[.number(value), default: 0] += 1 }
+        } else if let codes {
+            var perCode = [Double](repeating: 0, count: self.levels.count)
+            for code in codes { perCode[Int(code)] += 1 }
+            for (code, count) in perCode.enumerated() where count > 0 { counts[.text(self.levels[code]), default: 0] += count }
+        }
+        return counts
+    }
+
+    /// The number of distinct values, counted only up to `limit` (the automatic test choice needs no more).
+    func distinctCount(upTo limit: Int, with other: DriftSample? = nil) -> Int {
+        if self.numbers == nil {
+            var keys = Set(self.categoryCounts().keys)
+            if let other { keys.formUnion(other.categoryCounts().keys) }
+            return min(keys.count, limit)
+        }
+        var seen = Set<Double>(minimumCapacity: limit + 1)
+        for values in [self.numbers ?? [], other?.numbers ?? []] {
+            for value in values {
+                seen.insert(value)
+                if seen.count >= limit { return limit }
+            }
+        }
+        return seen.count
     }
 }
 
@@ -61,10 +98,8 @@ struct CategoryCounts {
     var current: [Double]
 
     init(_ reference: DriftSample, _ current: DriftSample) {
-        var referenceCounts: [CategoryKey: Double] = [:]
-        var currentCounts: [CategoryKey: Double] = [:]
-        for key in reference.keys { referenceCounts[key, default: 0] += 1 }
-        for key in current.keys { currentCounts[key, default: 0] += 1 }
+        let referenceCounts = reference.categoryCounts()
+        let currentCounts = current.categoryCounts()
         self.keys = Set(referenceCounts.keys).union(currentCounts.keys).sorted()
         self.reference = self.keys.map { referenceCounts[$0] ?? 0 }
         self.current = self.keys.map { currentCounts[$0] ?? 0 }

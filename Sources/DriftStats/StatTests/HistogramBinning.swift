@@ -11,7 +11,7 @@ enum HistogramBinning {
 
     static func proportions(_ reference: DriftSample, _ current: DriftSample, type: DriftColumnType, fillZeroes: Bool) -> Proportions {
         var result: Proportions
-        if type == .numerical, let r = reference.numbers, let c = current.numbers, Set(r).count > 20 {
+        if type == .numerical, let r = reference.numbers, let c = current.numbers, reference.distinctCount(upTo: 21) > 20 {
             let edges = Self.sturgesEdges(r + c, integer: reference.isInteger && current.isInteger)
             result = Proportions(
                 reference: Self.histogram(r, edges: edges).map { $0 / Double(r.count) },

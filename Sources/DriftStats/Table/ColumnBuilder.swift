@@ -140,6 +140,7 @@ enum NumberParser {
             }
         }
         guard digits > 0 else { return nil }
+        if let fast = Self.fastPath(raw, start, end) { return (fast, isInteger && digits <= 18) }
         // strtod wants a NUL-terminated string; a stack copy avoids allocating.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buffer -> (Double, Bool)? in
             var count = 0
@@ -153,6 +154,73 @@ enum NumberParser {
             guard let stop, stop == buffer.baseAddress! + count else { return nil }
             return (value, isInteger && digits <= 18)
         }
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Clinger's fast path: with at most 15 significant digits and a decimal exponent within ±22, one exact
+    /// multiplication or division by an exact power of ten gives the correctly rounded double, as strtod would.
+    /// Anything else (long mantissas, big exponents, malformed text) falls back to strtod.
+    static func fastPath(_ raw: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var index = start
+        var negative = false
+        if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
+            negative = raw[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var sawDigit = false
+        var inFraction = false
+        while index < end {
+            let byte = raw[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                sawDigit = true
+                if mantissa == 0 && byte == UInt8(ascii: "0") {
+                    if inFraction { exponent -= 1 }
+                } else {
+                    significant += 1
+                    guard significant <= 15 else { return nil }
+                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    if inFraction { exponent -= 1 }
+                }
+            } else if byte == UInt8(ascii: ".") && !inFraction {
+                inFraction = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                index += 1
+                guard sawDigit, index < end else { return nil }
+                var exponentNegative = false
+                if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
+                    exponentNegative = raw[index] == UInt8(ascii: "-")
+                    index += 1
+                }
+                guard index < end else { return nil }
+                var written = 0
+                while index < end {
+                    let digit = raw[index]
+                    guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9"), written < 1000 else { return nil }
+                    written = written * 10 + Int(digit - UInt8(ascii: "0"))
+                    index += 1
+                }
+                exponent += exponentNegative ? -written : written
+                break
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard sawDigit else { return nil }
+        var value = Double(mantissa)
+        if mantissa != 0 {
+            guard abs(exponent) <= 22 else { return nil }
+            value = exponent >= 0 ? value * Self.powersOfTen[exponent] : value / Self.powersOfTen[-exponent]
+        }
+        return negative ? -value : value
     }
 
     private static func parseInfinity(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
