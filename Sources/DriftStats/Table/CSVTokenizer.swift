@@ -19,8 +19,12 @@ struct CSVTokenizer {
 
     /// Feeds a chunk; calls `row` for every complete row.
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, row: (inout CSVTokenizer) throws -> Void) throws {
-        for byte in chunk {
+        var index = chunk.startIndex
+        let end = chunk.endIndex
+        while index < end {
             if self.inQuotes {
+                let byte = chunk[index]
+                index += 1
                 if self.quotePending {
                     self.quotePending = false
                     if byte == UInt8(ascii: "\"") {
@@ -28,15 +32,31 @@ struct CSVTokenizer {
                         continue
                     }
                     self.inQuotes = false
-                } else if byte == UInt8(ascii: "\"") {
-                    self.quotePending = true
+                    index -= 1
                     continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    self.quotePending = true
                 } else {
                     if byte == UInt8(ascii: "\n") { self.line += 1 }
                     self.rowBytes.append(byte)
-                    continue
                 }
+                continue
             }
+            // Outside quotes, copy the run of ordinary bytes up to the next delimiter in one append.
+            let runStart = index
+            while index < end {
+                let byte = chunk[index]
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\"") { break }
+                index += 1
+            }
+            if index > runStart {
+                self.fieldStarted = true
+                self.rowBytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[runStart..<index]))
+            }
+            guard index < end else { break }
+            let byte = chunk[index]
+            index += 1
             switch byte {
             case UInt8(ascii: ","):
                 self.endField()
@@ -46,7 +66,7 @@ struct CSVTokenizer {
                 self.rowLine = self.line
             case UInt8(ascii: "\r"):
                 break
-            case UInt8(ascii: "\""):
+            default:
                 if !self.fieldStarted {
                     self.inQuotes = true
                     self.fieldStarted = true
@@ -54,9 +74,6 @@ struct CSVTokenizer {
                 } else {
                     self.rowBytes.append(byte)
                 }
-            default:
-                self.fieldStarted = true
-                self.rowBytes.append(byte)
             }
         }
     }
