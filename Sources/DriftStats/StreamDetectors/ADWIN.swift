@@ -5,19 +5,18 @@ import Foundation
 /// differs from the paper (δ' = δ/ln W, the `min_window_length` correction, strict `>`, and the whole window
 /// dropped on the update after a drift), we follow River.
 public struct ADWIN: StreamDriftDetector {
-    /// A bucket summary: the sum of its 2^row items and their sum of squared deviations.
-    struct Summary: Sendable, Codable, Equatable {
-        var total: Double
-        var variance: Double
-    }
 
     public var delta: Double
     public var clock: Int
     public var maxBuckets: Int
     public var minWindowLength: Int
     public var gracePeriod: Int
-    /// rows[i] holds summaries of 2^i items each, oldest first.
-    private var rows: [[Summary]] = []
+    /// The exponential histogram, flat: row i holds `rowCounts[i]` bucket summaries of 2^i items each, oldest
+    /// first, at `i * (maxBuckets + 1)` in `totals` (sums) and `variances` (sums of squared deviations). Flat
+    /// arrays keep the hot path free of nested copy-on-write checks.
+    private var totals: [Double] = []
+    private var variances: [Double] = []
+    private var rowCounts: [Int] = []
     public private(set) var width = 0.0
     public private(set) var total = 0.0
     /// Sum of squared deviations from the window mean (not divided by the width).
@@ -42,7 +41,9 @@ public struct ADWIN: StreamDriftDetector {
 
     public mutating func update(_ x: Double) {
         if self.driftDetected {
-            self.rows = []
+            self.totals.removeAll(keepingCapacity: true)
+            self.variances.removeAll(keepingCapacity: true)
+            self.rowCounts.removeAll(keepingCapacity: true)
             self.width = 0
             self.total = 0
             self.variance = 0
@@ -53,9 +54,19 @@ public struct ADWIN: StreamDriftDetector {
         self.driftDetected = self.detectChange()
     }
 
+    private var rowStride: Int { self.maxBuckets + 1 }
+
+    private mutating func addRow() {
+        self.rowCounts.append(0)
+        self.totals.append(contentsOf: repeatElement(0, count: self.rowStride))
+        self.variances.append(contentsOf: repeatElement(0, count: self.rowStride))
+    }
+
     private mutating func insert(_ x: Double) {
-        if self.rows.isEmpty { self.rows.append([]) }
-        self.rows[0].append(Summary(total: x, variance: 0))
+        if self.rowCounts.isEmpty { self.addRow() }
+        self.totals[self.rowCounts[0]] = x
+        self.variances[self.rowCounts[0]] = 0
+        self.rowCounts[0] += 1
         self.width += 1
         var incrementalVariance = 0.0
         if self.width > 1 {
@@ -68,18 +79,24 @@ public struct ADWIN: StreamDriftDetector {
 
     private mutating func compress() {
         var row = 0
-        while row < self.rows.count, self.rows[row].count == self.maxBuckets + 1 {
+        let stride = self.rowStride
+        while row < self.rowCounts.count, self.rowCounts[row] == stride {
+            let base = row * stride
             let n = Double(1 << row)
-            let first = self.rows[row][0]
-            let second = self.rows[row][1]
-            let mean1 = first.total / n
-            let mean2 = second.total / n
-            let merged = Summary(
-                total: first.total + second.total,
-                variance: first.variance + second.variance + n * n * (mean1 - mean2) * (mean1 - mean2) / (n + n))
-            self.rows[row].removeFirst(2)
-            if row + 1 == self.rows.count { self.rows.append([]) }
-            self.rows[row + 1].append(merged)
+            let mean1 = self.totals[base] / n
+            let mean2 = self.totals[base + 1] / n
+            let mergedTotal = self.totals[base] + self.totals[base + 1]
+            let mergedVariance = self.variances[base] + self.variances[base + 1] + n * n * (mean1 - mean2) * (mean1 - mean2) / (n + n)
+            for index in 0..<(stride - 2) {
+                self.totals[base + index] = self.totals[base + index + 2]
+                self.variances[base + index] = self.variances[base + index + 2]
+            }
+            self.rowCounts[row] -= 2
+            if row + 1 == self.rowCounts.count { self.addRow() }
+            let next = (row + 1) * stride + self.rowCounts[row + 1]
+            self.totals[next] = mergedTotal
+            self.variances[next] = mergedVariance
+            self.rowCounts[row + 1] += 1
             row += 1
         }
     }
@@ -89,20 +106,21 @@ public struct ADWIN: StreamDriftDetector {
         guard self.tick % self.clock == 0, self.width > Double(self.gracePeriod) else { return false }
         var detected = false
         var rescan = true
+        let stride = self.rowStride
         while rescan {
             rescan = false
             // Constant over one scan: the window only changes when a cut fires, and then the scan restarts.
             let deltaPrime = Foundation.log(2 * Foundation.log(self.width) / self.delta)
             let windowVariance = self.variance / self.width
             var n0 = 0.0, u0 = 0.0
-            scan: for row in stride(from: self.rows.count - 1, through: 0, by: -1) {
+            scan: for row in Swift.stride(from: self.rowCounts.count - 1, through: 0, by: -1) {
                 let size = Double(1 << row)
-                let summaries = self.rows[row]
-                for index in summaries.indices {
+                let count = self.rowCounts[row]
+                for index in 0..<count {
                     n0 += size
-                    u0 += summaries[index].total
+                    u0 += self.totals[row * stride + index]
                     // The newest summary always stays in W1.
-                    if row == 0 && index == summaries.count - 1 { break scan }
+                    if row == 0 && index == count - 1 { break scan }
                     let n1 = self.width - n0
                     let u1 = self.total - u0
                     if n1 >= Double(self.minWindowLength), n0 >= Double(self.minWindowLength),
@@ -127,15 +145,25 @@ public struct ADWIN: StreamDriftDetector {
     }
 
     private mutating func deleteOldest() {
-        let row = self.rows.count - 1
+        let row = self.rowCounts.count - 1
+        let base = row * self.rowStride
         let n = Double(1 << row)
-        let oldest = self.rows[row][0]
-        let mean = oldest.total / n
+        let oldestTotal = self.totals[base]
+        let oldestVariance = self.variances[base]
+        let mean = oldestTotal / n
         self.width -= n
-        self.total -= oldest.total
+        self.total -= oldestTotal
         let windowMean = self.total / self.width
-        self.variance -= oldest.variance + n * self.width * (mean - windowMean) * (mean - windowMean) / (n + self.width)
-        self.rows[row].removeFirst()
-        if self.rows[row].isEmpty { self.rows.removeLast() }
+        self.variance -= oldestVariance + n * self.width * (mean - windowMean) * (mean - windowMean) / (n + self.width)
+        for index in 0..<(self.rowCounts[row] - 1) {
+            self.totals[base + index] = self.totals[base + index + 1]
+            self.variances[base + index] = self.variances[base + index + 1]
+        }
+        self.rowCounts[row] -= 1
+        if self.rowCounts[row] == 0 {
+            self.rowCounts.removeLast()
+            self.totals.removeLast(self.rowStride)
+            self.variances.removeLast(self.rowStride)
+        }
     }
 }

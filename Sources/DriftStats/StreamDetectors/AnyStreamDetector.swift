@@ -123,23 +123,31 @@ public enum AnyStreamDetector: StreamDriftDetector {
         }
     }
 
-    private var detector: any StreamDriftDetector {
+    // Switching here, rather than through an existential, keeps flag reads free of boxing a copy of the detector.
+    public var driftDetected: Bool {
         switch self {
-        case .adwin(let d): d
-        case .pageHinkley(let d): d
-        case .kswin(let d): d
-        case .ddm(let d): d
-        case .eddm(let d): d
-        case .hddmA(let d): d
-        case .hddmW(let d): d
-        case .fhddm(let d): d
-        case .dummy(let d): d
-        case .noDrift(let d): d
+        case .adwin(let d): d.driftDetected
+        case .pageHinkley(let d): d.driftDetected
+        case .kswin(let d): d.driftDetected
+        case .ddm(let d): d.driftDetected
+        case .eddm(let d): d.driftDetected
+        case .hddmA(let d): d.driftDetected
+        case .hddmW(let d): d.driftDetected
+        case .fhddm(let d): d.driftDetected
+        case .dummy(let d): d.driftDetected
+        case .noDrift: false
         }
     }
 
-    public var driftDetected: Bool { self.detector.driftDetected }
-    public var warningDetected: Bool { self.detector.warningDetected }
+    public var warningDetected: Bool {
+        switch self {
+        case .ddm(let d): d.warningDetected
+        case .eddm(let d): d.warningDetected
+        case .hddmA(let d): d.warningDetected
+        case .hddmW(let d): d.warningDetected
+        case .adwin, .pageHinkley, .kswin, .fhddm, .dummy, .noDrift: false
+        }
+    }
 }
 
 /// Reads River-named parameters from text, remembering which were used so unknown ones can be reported.
