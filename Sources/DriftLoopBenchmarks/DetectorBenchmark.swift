@@ -5,7 +5,7 @@ import Foundation
 /// Updates per second of each stream detector on a 1,000,000-value stream (Gaussian with a shift half-way for
 /// real-valued detectors, Bernoulli errors 0.10 → 0.35 for the binary ones), the workload River was measured on.
 enum DetectorBenchmark {
-    static func run(count: Int) throws {
+    static func run(count: Int, only: String?) throws {
         var generator = SplitMix64(seed: 1)
         let gaussian = (0..<count).map { i in generator.nextGaussian() + (i < count / 2 ? 0 : 1.5) }
         let bernoulli = (0..<count).map { i in generator.nextUniform() < (i < count / 2 ? 0.10 : 0.35) ? 1.0 : 0.0 }
@@ -13,7 +13,7 @@ enum DetectorBenchmark {
             ("adwin", [:], gaussian), ("page-hinkley", [:], gaussian), ("kswin", ["seed": "42"], gaussian), ("ddm", [:], bernoulli),
             ("eddm", [:], bernoulli), ("hddm-a", [:], bernoulli), ("hddm-w", [:], bernoulli), ("fhddm", [:], bernoulli),
         ]
-        for (name, parameters, stream) in cases {
+        for (name, parameters, stream) in cases where only == nil || only == name {
             var detector = try AnyStreamDetector(name: name, parameters: parameters)
             let clock = ContinuousClock()
             let start = clock.now

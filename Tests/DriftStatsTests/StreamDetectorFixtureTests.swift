@@ -54,13 +54,13 @@ import Testing
         let run = DetectorRun(detector: &detector, stream: values)
         #expect(run.drift == fixture.drift)
         #expect(run.warning == fixture.warning)
-        if case .adwin(let adwin) = detector {
+        if let adwin = detector.adwin {
             #expect(adwin.width == fixture.finalState["width"])
             #expect(abs(adwin.total - fixture.finalState["total"]!) <= 1e-12 * abs(fixture.finalState["total"]!))
             #expect(abs(adwin.variance - fixture.finalState["variance"]!) <= 1e-12 * abs(fixture.finalState["variance"]!))
             #expect(abs(adwin.estimation - fixture.finalState["estimation"]!) <= 1e-12 * abs(fixture.finalState["estimation"]!))
         }
-        if case .kswin(let kswin) = detector {
+        if let kswin = detector.kswin {
             #expect(kswin.count == Int(fixture.finalState["n"]!))
             #expect(kswin.windowCount == Int(fixture.finalState["window_len"]!))
             #expect(abs(kswin.pValue - fixture.finalState["p_value"]!) <= 1e-12)

@@ -21,7 +21,8 @@ public struct ADWIN: StreamDriftDetector {
     public private(set) var total = 0.0
     /// Sum of squared deviations from the window mean (not divided by the width).
     public private(set) var variance = 0.0
-    private var tick = 0
+    /// Updates left until the next check: counts down from `clock` (River checks when its tick count is a multiple of it).
+    private var untilCheck: Int?
     public private(set) var driftDetected = false
     public var warningDetected: Bool { false }
 
@@ -47,7 +48,7 @@ public struct ADWIN: StreamDriftDetector {
             self.width = 0
             self.total = 0
             self.variance = 0
-            self.tick = 0
+            self.untilCheck = nil
             self.driftDetected = false
         }
         self.insert(x)
@@ -64,13 +65,15 @@ public struct ADWIN: StreamDriftDetector {
 
     private mutating func insert(_ x: Double) {
         if self.rowCounts.isEmpty { self.addRow() }
-        self.totals[self.rowCounts[0]] = x
-        self.variances[self.rowCounts[0]] = 0
-        self.rowCounts[0] += 1
+        let slot = self.rowCounts[0]
+        self.totals.withUnsafeMutableBufferPointer { $0[slot] = x }
+        self.variances.withUnsafeMutableBufferPointer { $0[slot] = 0 }
+        self.rowCounts[0] = slot + 1
         self.width += 1
         var incrementalVariance = 0.0
         if self.width > 1 {
-            incrementalVariance = (self.width - 1) * (x - self.total / (self.width - 1)) * (x - self.total / (self.width - 1)) / self.width
+            let deviation = x - self.total / (self.width - 1)
+            incrementalVariance = (self.width - 1) * deviation * deviation / self.width
         }
         self.variance += incrementalVariance
         self.total += x
@@ -78,32 +81,42 @@ public struct ADWIN: StreamDriftDetector {
     }
 
     private mutating func compress() {
-        var row = 0
         let stride = self.rowStride
+        guard self.rowCounts[0] == stride else { return }
+        var row = 0
         while row < self.rowCounts.count, self.rowCounts[row] == stride {
+            if row + 1 == self.rowCounts.count { self.addRow() }
             let base = row * stride
+            let next = (row + 1) * stride + self.rowCounts[row + 1]
             let n = Double(1 << row)
-            let mean1 = self.totals[base] / n
-            let mean2 = self.totals[base + 1] / n
-            let mergedTotal = self.totals[base] + self.totals[base + 1]
-            let mergedVariance = self.variances[base] + self.variances[base + 1] + n * n * (mean1 - mean2) * (mean1 - mean2) / (n + n)
-            for index in 0..<(stride - 2) {
-                self.totals[base + index] = self.totals[base + index + 2]
-                self.variances[base + index] = self.variances[base + index + 2]
+            self.totals.withUnsafeMutableBufferPointer { totals in
+                self.variances.withUnsafeMutableBufferPointer { variances in
+                    let mean1 = totals[base] / n
+                    let mean2 = totals[base + 1] / n
+                    let mergedTotal = totals[base] + totals[base + 1]
+                    let mergedVariance = variances[base] + variances[base + 1] + n * n * (mean1 - mean2) * (mean1 - mean2) / (n + n)
+                    for index in 0..<(stride - 2) {
+                        totals[base + index] = totals[base + index + 2]
+                        variances[base + index] = variances[base + index + 2]
+                    }
+                    totals[next] = mergedTotal
+                    variances[next] = mergedVariance
+                }
             }
             self.rowCounts[row] -= 2
-            if row + 1 == self.rowCounts.count { self.addRow() }
-            let next = (row + 1) * stride + self.rowCounts[row + 1]
-            self.totals[next] = mergedTotal
-            self.variances[next] = mergedVariance
             self.rowCounts[row + 1] += 1
             row += 1
         }
     }
 
     private mutating func detectChange() -> Bool {
-        self.tick += 1
-        guard self.tick % self.clock == 0, self.width > Double(self.gracePeriod) else { return false }
+        let remaining = (self.untilCheck ?? self.clock) - 1
+        guard remaining == 0 else {
+            self.untilCheck = remaining
+            return false
+        }
+        self.untilCheck = self.clock
+        guard self.width > Double(self.gracePeriod) else { return false }
         var detected = false
         var rescan = true
         let stride = self.rowStride

@@ -2,28 +2,56 @@ import Foundation
 
 /// Any of the stream detectors, built from River's class and parameter names; Codable, so a monitor's detector
 /// state can be stored as a compact snapshot and resumed after a restart.
-public enum AnyStreamDetector: StreamDriftDetector {
-    case adwin(ADWIN)
-    case pageHinkley(PageHinkley)
-    case kswin(KSWIN)
-    case ddm(DDM)
-    case eddm(EDDM)
-    case hddmA(HDDMA)
-    case hddmW(HDDMW)
-    case fhddm(FHDDM)
-    case dummy(DummyDriftDetector)
-    case noDrift(NoDrift)
+///
+/// One optional slot per detector type, exactly one filled: mutating `slot!` updates the detector in place, where
+/// an enum payload would have to be copied out and back (retaining and releasing its arrays on every update).
+public struct AnyStreamDetector: StreamDriftDetector {
+    enum Kind: String, Sendable, Codable {
+        case adwin, pageHinkley, kswin, ddm, eddm, hddmA, hddmW, fhddm, dummy, noDrift
+    }
+
+    enum Made {
+        case adwin(ADWIN), pageHinkley(PageHinkley), kswin(KSWIN), ddm(DDM), eddm(EDDM), hddmA(HDDMA), hddmW(HDDMW), fhddm(FHDDM)
+        case dummy(DummyDriftDetector), noDrift(NoDrift)
+    }
+
+    let kind: Kind
+    public private(set) var adwin: ADWIN?
+    private var pageHinkley: PageHinkley?
+    public private(set) var kswin: KSWIN?
+    private var ddm: DDM?
+    private var eddm: EDDM?
+    private var hddmA: HDDMA?
+    private var hddmW: HDDMW?
+    private var fhddm: FHDDM?
+    private var dummy: DummyDriftDetector?
 
     public static let names = ["adwin", "page-hinkley", "kswin", "ddm", "eddm", "hddm-a", "hddm-w", "fhddm", "dummy", "no-drift"]
+
+    private init(_ made: Made) {
+        switch made {
+        case .adwin(let d): self.kind = .adwin; self.adwin = d
+        case .pageHinkley(let d): self.kind = .pageHinkley; self.pageHinkley = d
+        case .kswin(let d): self.kind = .kswin; self.kswin = d
+        case .ddm(let d): self.kind = .ddm; self.ddm = d
+        case .eddm(let d): self.kind = .eddm; self.eddm = d
+        case .hddmA(let d): self.kind = .hddmA; self.hddmA = d
+        case .hddmW(let d): self.kind = .hddmW; self.hddmW = d
+        case .fhddm(let d): self.kind = .fhddm; self.fhddm = d
+        case .dummy(let d): self.kind = .dummy; self.dummy = d
+        case .noDrift: self.kind = .noDrift
+        }
+    }
 
     /// - Parameters:
     ///   - name: one of `names` (River's class names, lower-cased and hyphenated, are accepted too).
     ///   - parameters: River's parameter names and values as text, e.g. `["delta": "0.01", "clock": "1"]`.
     public init(name: String, parameters: [String: String] = [:]) throws(DetectorParameterError) {
+        let made: Made
         var reader = ParameterReader(parameters)
         switch name.lowercased().replacingOccurrences(of: "_", with: "-") {
         case "adwin":
-            self = .adwin(
+            made = .adwin(
                 try ADWIN(
                     delta: try reader.double("delta", 0.002), clock: try reader.int("clock", 32), maxBuckets: try reader.int("max_buckets", 5),
                     minWindowLength: try reader.int("min_window_length", 5), gracePeriod: try reader.int("grace_period", 10)))
@@ -32,35 +60,35 @@ public enum AnyStreamDetector: StreamDriftDetector {
             guard let mode = PageHinkley.Mode(rawValue: modeText) else {
                 throw DetectorParameterError(parameter: "mode", message: "is `\(modeText)`; expected up, down or both")
             }
-            self = .pageHinkley(
+            made = .pageHinkley(
                 PageHinkley(
                     minInstances: try reader.int("min_instances", 30), delta: try reader.double("delta", 0.005),
                     threshold: try reader.double("threshold", 50), alpha: try reader.double("alpha", 1 - 0.0001), mode: mode))
         case "kswin":
-            self = .kswin(
+            made = .kswin(
                 try KSWIN(
                     alpha: try reader.double("alpha", 0.005), windowSize: try reader.int("window_size", 100), statSize: try reader.int("stat_size", 30),
                     seed: UInt64(try reader.int("seed", 0))))
         case "ddm":
-            self = .ddm(
+            made = .ddm(
                 DDM(
                     warmStart: try reader.int("warm_start", 30), warningThreshold: try reader.double("warning_threshold", 2),
                     driftThreshold: try reader.double("drift_threshold", 3)))
         case "eddm":
-            self = .eddm(try EDDM(warmStart: try reader.int("warm_start", 30), alpha: try reader.double("alpha", 0.95), beta: try reader.double("beta", 0.9)))
+            made = .eddm(try EDDM(warmStart: try reader.int("warm_start", 30), alpha: try reader.double("alpha", 0.95), beta: try reader.double("beta", 0.9)))
         case "hddm-a", "hddma":
-            self = .hddmA(
+            made = .hddmA(
                 HDDMA(
                     driftConfidence: try reader.double("drift_confidence", 0.001), warningConfidence: try reader.double("warning_confidence", 0.005),
                     twoSided: try reader.bool("two_sided_test", false)))
         case "hddm-w", "hddmw":
-            self = .hddmW(
+            made = .hddmW(
                 HDDMW(
                     driftConfidence: try reader.double("drift_confidence", 0.001), warningConfidence: try reader.double("warning_confidence", 0.005),
                     lambda: try reader.double("lambda_val", 0.05), twoSided: try reader.bool("two_sided_test", false)))
         case "fhddm":
             let short = try reader.optionalInt("short_window_size")
-            self = .fhddm(
+            made = .fhddm(
                 try FHDDM(
                     windowSize: try reader.int("sliding_window_size", 100), confidence: try reader.double("confidence_level", 0.000001),
                     shortWindowSize: short, inputIsError: try reader.bool("input_is_error", false)))
@@ -69,83 +97,53 @@ public enum AnyStreamDetector: StreamDriftDetector {
             guard let method = DummyDriftDetector.TriggerMethod(rawValue: methodText) else {
                 throw DetectorParameterError(parameter: "trigger_method", message: "is `\(methodText)`; expected fixed or random")
             }
-            self = .dummy(try DummyDriftDetector(method: method, t0: try reader.int("t_0", 300), w: try reader.int("w", 0), seed: UInt64(try reader.int("seed", 0))))
+            made = .dummy(try DummyDriftDetector(method: method, t0: try reader.int("t_0", 300), w: try reader.int("w", 0), seed: UInt64(try reader.int("seed", 0))))
         case "no-drift", "nodrift":
-            self = .noDrift(NoDrift())
+            made = .noDrift(NoDrift())
         default:
             throw DetectorParameterError(parameter: "detector", message: "`\(name)` is unknown; expected one of \(Self.names.joined(separator: ", "))")
         }
         if let unknown = reader.unused.sorted().first {
             throw DetectorParameterError(parameter: unknown, message: "is not a parameter of \(name)")
         }
+        self.init(made)
     }
+
+    /// The flags of the last update, kept here so reading them touches no detector state.
+    public private(set) var driftDetected = false
+    public private(set) var warningDetected = false
 
     public mutating func update(_ x: Double) {
-        // Take the payload out before mutating it, so its arrays are uniquely referenced and not copied on write.
-        switch self {
-        case .adwin(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .adwin(d)
-        case .pageHinkley(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .pageHinkley(d)
-        case .kswin(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .kswin(d)
-        case .ddm(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .ddm(d)
-        case .eddm(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .eddm(d)
-        case .hddmA(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .hddmA(d)
-        case .hddmW(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .hddmW(d)
-        case .fhddm(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .fhddm(d)
-        case .dummy(var d):
-            self = .noDrift(NoDrift())
-            d.update(x)
-            self = .dummy(d)
-        case .noDrift: break
-        }
-    }
-
-    // Switching here, rather than through an existential, keeps flag reads free of boxing a copy of the detector.
-    public var driftDetected: Bool {
-        switch self {
-        case .adwin(let d): d.driftDetected
-        case .pageHinkley(let d): d.driftDetected
-        case .kswin(let d): d.driftDetected
-        case .ddm(let d): d.driftDetected
-        case .eddm(let d): d.driftDetected
-        case .hddmA(let d): d.driftDetected
-        case .hddmW(let d): d.driftDetected
-        case .fhddm(let d): d.driftDetected
-        case .dummy(let d): d.driftDetected
-        case .noDrift: false
-        }
-    }
-
-    public var warningDetected: Bool {
-        switch self {
-        case .ddm(let d): d.warningDetected
-        case .eddm(let d): d.warningDetected
-        case .hddmA(let d): d.warningDetected
-        case .hddmW(let d): d.warningDetected
-        case .adwin, .pageHinkley, .kswin, .fhddm, .dummy, .noDrift: false
+        switch self.kind {
+        case .adwin:
+            self.adwin!.update(x)
+            self.driftDetected = self.adwin!.driftDetected
+        case .pageHinkley:
+            self.pageHinkley!.update(x)
+            self.driftDetected = self.pageHinkley!.driftDetected
+        case .kswin:
+            self.kswin!.update(x)
+            self.driftDetected = self.kswin!.driftDetected
+        case .ddm:
+            self.ddm!.update(x)
+            (self.driftDetected, self.warningDetected) = (self.ddm!.driftDetected, self.ddm!.warningDetected)
+        case .eddm:
+            self.eddm!.update(x)
+            (self.driftDetected, self.warningDetected) = (self.eddm!.driftDetected, self.eddm!.warningDetected)
+        case .hddmA:
+            self.hddmA!.update(x)
+            (self.driftDetected, self.warningDetected) = (self.hddmA!.driftDetected, self.hddmA!.warningDetected)
+        case .hddmW:
+            self.hddmW!.update(x)
+            (self.driftDetected, self.warningDetected) = (self.hddmW!.driftDetected, self.hddmW!.warningDetected)
+        case .fhddm:
+            self.fhddm!.update(x)
+            self.driftDetected = self.fhddm!.driftDetected
+        case .dummy:
+            self.dummy!.update(x)
+            self.driftDetected = self.dummy!.driftDetected
+        case .noDrift:
+            break
         }
     }
 }
