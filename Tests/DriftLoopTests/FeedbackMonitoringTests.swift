@@ -128,4 +128,43 @@ import Testing
         await second.waitForCycle(cycle.id)
         await second.stop()
     }
+
+    @Test func baselineComesFromTheChampionWhenNoneIsDeclared() async throws {
+        let yaml = Self.yaml(detectors: "[]", decay: "[{metric: accuracy, drop: 0.1, windows: 1}]").replacingOccurrences(of: "  baseline: {accuracy: 0.95}\n", with: "")
+        let harness = try ControllerHarness(yaml: yaml)
+        let model = harness.directory.write("champion.json", "{}")
+        let version = try await harness.registry.registerChallenger(
+            model: "churn-model", sourceURI: URL(fileURLWithPath: model).absoluteString, cycleId: "c0", pipeline: "churn", metrics: ["accuracy": 0.95])
+        _ = try await harness.registry.promote(model: "churn-model", version: version.version)
+        let controller = self.makeController(harness)
+        _ = try await controller.ingestFeedback(pipeline: "churn", records: Self.records(1000..<1200, isError: Self.degraded(_:)))
+        try await controller.processFeedback(pipeline: "churn")
+        let cycle = try #require(try await harness.store.cycles(pipeline: "churn", limit: 10).first)
+        #expect(cycle.kind == .performanceDecay)
+        #expect(cycle.decisions["trigger"]?["evidence"]?["baseline"]?.numberValue == 0.95)
+        await controller.waitForCycle(cycle.id)
+        await controller.stop()
+    }
+
+    @Test func slidingRegressionWindowsCompareErrorsWithTheBaseline() throws {
+        let policy = MonitoringPolicy(
+            task: .regression, positiveLabel: nil, windowSize: 50, windowKind: .sliding, windowStep: 10, baseline: nil,
+            detectors: [.init(name: "page-hinkley", input: .error, parameters: ["threshold": "5"])],
+            decay: [.init(metric: "mae", drop: 0.5, relative: false, windows: 2)])
+        var monitor = try PerformanceMonitor(policy: policy, championVersion: "1")
+        var signals: [MonitorSignal] = []
+        for i in 0..<300 {
+            let label = Double(i % 10)
+            let error = i < 150 ? 0.2 : 1.5
+            let record = LabelledFeedback(labelledSeq: Int64(i + 1), id: "r\(i)", prediction: String(label + error), label: String(label), score: nil)
+            signals += monitor.observe(record, pipeline: "p", baseline: ["mae": 0.2])
+        }
+        // Windows of 50 are evaluated every 10 records. Past the jump at 150, MAE is 0.46 at 160 (harm 0.26), 0.72 at
+        // 170 (first breach) and 0.98 at 180 (second breach: the rule trips).
+        let decay = try #require(signals.first { $0.kind == .performanceDecay })
+        #expect(decay.evidence["metric"]?.stringValue == "mae")
+        #expect(decay.evidence["labelled_seq"]?.numberValue == 180)
+        #expect(signals.first { $0.kind == .conceptDrift }?.evidence["detector"]?.stringValue == "page-hinkley")
+        #expect(monitor.windowsEvaluated == 26)
+    }
 }
