@@ -24,4 +24,10 @@ import Testing
     @Test func exactMannWhitneyForSmallSamples() {
         #expect(self.close(MannWhitneyTest.pValueLess([1.2, 3.4, 2.2, 5.1], [2.0, 4.4, 6.1, 7.3, 3.3]), 0.20634920634920634))
     }
+
+    @Test func besselKMatchesScipy() {
+        #expect(self.close(CramerVonMisesTest.besselK(0.25, 0.7), 0.6805753644010555, 1e-12))
+        #expect(self.close(CramerVonMisesTest.besselK(0.25, 3.3), 0.024817204078615072, 1e-12))
+        #expect(self.close(CramerVonMisesTest.besselK(0.25, 25.0), 3.468411261478803e-12, 1e-10))
+    }
 }

@@ -11,6 +11,10 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     case energyDistance = "ed"
     case tTest = "t_test"
     case mannWhitney = "mannw"
+    case anderson
+    case cramerVonMises = "cramer_von_mises"
+    case fisherExact = "fisher_exact"
+    case gTest = "g_test"
 
     public var defaultThreshold: Double {
         switch self {
@@ -23,8 +27,8 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     /// z to numeric columns with few values, as Evidently does).
     public var columnTypes: Set<DriftColumnType> {
         switch self {
-        case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney: [.numerical]
-        case .chisquare, .z: [.categorical]
+        case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney, .anderson, .cramerVonMises: [.numerical]
+        case .chisquare, .z, .fisherExact, .gTest: [.categorical]
         case .jensenshannon, .psi, .klDivergence, .hellinger: [.numerical, .categorical]
         }
     }
@@ -33,8 +37,8 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     /// above it (strictly above for energy distance). A NaN score never drifts.
     public func isDrift(score: Double, threshold: Double) -> Bool {
         switch self {
-        case .ks: score <= threshold
-        case .chisquare, .z, .tTest, .mannWhitney: score < threshold
+        case .ks, .cramerVonMises: score <= threshold
+        case .chisquare, .z, .tTest, .mannWhitney, .anderson, .fisherExact, .gTest: score < threshold
         case .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger: score >= threshold
         case .energyDistance: score > threshold
         }
@@ -53,6 +57,10 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
         case .hellinger: return HellingerDistance.distance(reference, current, type: type)
         case .tTest: return StudentTTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
         case .mannWhitney: return MannWhitneyTest.pValueLess(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .anderson: return AndersonDarlingTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .cramerVonMises: return CramerVonMisesTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
+        case .fisherExact: return try FisherExactTest.pValue(reference, current)
+        case .gTest: return try GTest.pValue(reference, current)
         }
     }
 
@@ -72,6 +80,8 @@ public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownMethod(String)
     case notApplicable(method: String, type: DriftColumnType)
     case emptyColumn(String)
+    case unequalSizes(method: String, reference: Int, current: Int)
+    case notBinary(method: String, categories: Int)
 
     public var description: String {
         switch self {
@@ -81,6 +91,10 @@ public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
             "stat test `\(method)` does not apply to \(type.rawValue) columns"
         case .emptyColumn(let column):
             "column `\(column)` has no values left after dropping missing and infinite ones"
+        case .unequalSizes(let method, let reference, let current):
+            "stat test `\(method)` needs reference and current of equal size (got \(reference) and \(current)), as in Evidently"
+        case .notBinary(let method, let categories):
+            "stat test `\(method)` needs a binary column (found \(categories) categories)"
         }
     }
 }
