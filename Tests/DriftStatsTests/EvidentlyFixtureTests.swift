@@ -81,7 +81,9 @@ import Testing
             }
             guard let score = (test["score"] as? NSNumber)?.doubleValue else {
                 // Evidently raised; for the size and arity checks we refuse the same inputs.
-                if let error = test["error"] as? String, error.contains("equal length") || error.contains("sum of the observed") {
+                if let error = test["error"] as? String,
+                    error.contains("equal length") || error.contains("sum of the observed") || error.contains("IQR") || error.contains("interquartile")
+                {
                     #expect(throws: StatTestError.self, "\(name) on \(column) should refuse unequal sizes") {
                         try method.score(reference: referenceSample, current: currentSample, type: type)
                     }
@@ -95,7 +97,10 @@ import Testing
             } else {
                 // cramer_von_mises computes p as 1 - CDF: below 1e-8 both scipy's and our value carry ~1e-15 absolute
                 // rounding from that subtraction, so agreement there is to that absolute tolerance (README).
-                let agrees = Self.close(ours, score) || (method == .cramerVonMises && abs(ours - score) < 5e-15)
+                // TVD on an id column: every permuted distance equals the observed 1.0 exactly, so only rounding in
+                // Evidently's set-ordered sum decides the count (0.982–0.992 between its runs); the verdict must agree.
+                let rounding = method == .totalVariation && column == "s_ids"
+                let agrees = rounding || Self.close(ours, score) || (method == .cramerVonMises && abs(ours - score) < 5e-15)
                 #expect(agrees, "\(name) on \(column) as \(type.rawValue): ours \(ours), Evidently \(score)")
                 if let drifted = test["drifted"] as? Bool, let threshold = (test["threshold"] as? NSNumber)?.doubleValue {
                     #expect(method.isDrift(score: ours, threshold: threshold) == drifted, "\(name) verdict on \(column)")
@@ -105,6 +110,6 @@ import Testing
         }
         #expect(compared > 80 && refusedAsEvidently > 5, "compared \(compared), refused \(refusedAsEvidently)")
         // What we do not implement, stated so this list cannot grow silently (README: where we differ from Evidently).
-        #expect(notImplemented.isSubset(of: ["empirical_mmd", "es", "TVD"]), "\(notImplemented)")
+        #expect(notImplemented.isEmpty, "\(notImplemented)")
     }
 }

@@ -38,25 +38,11 @@ enum CramerVonMisesTest {
             let u = exp(lgamma(kk + 0.5) - lgamma(kk + 1)) / (pow(Double.pi, 1.5) * x.squareRoot())
             let y = 4 * kk + 1
             let q = y * y / (16 * x)
-            let term = u * y.squareRoot() * exp(-q) * Self.besselK(0.25, q)
+            let term = u * y.squareRoot() * exp(-q) * Special.besselK(order: 0.25, q)
             total += term
             if abs(term) < 1e-7 { break }
         }
         return total
-    }
-
-    /// K_ν(z) = ∫₀^∞ exp(−z cosh t) cosh(νt) dt, by the trapezoid rule, which converges geometrically here.
-    static func besselK(_ nu: Double, _ z: Double) -> Double {
-        let step = 0.1
-        var sum = 0.5 * exp(-z)
-        var t = step
-        while true {
-            let term = exp(-z * cosh(t)) * cosh(nu * t)
-            sum += term
-            if term < 1e-18 * sum || t > 50 { break }
-            t += step
-        }
-        return sum * step
     }
 
     /// scipy's `_pval_cvm_2samp_exact`: P(U >= u) over all placements of the two samples. Placing the i-th x after

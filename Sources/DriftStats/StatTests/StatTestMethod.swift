@@ -15,10 +15,13 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     case cramerVonMises = "cramer_von_mises"
     case fisherExact = "fisher_exact"
     case gTest = "g_test"
+    case eppsSingleton = "es"
+    case totalVariation = "TVD"
+    case empiricalMMD = "empirical_mmd"
 
     public var defaultThreshold: Double {
         switch self {
-        case .ks, .chisquare, .z, .tTest, .mannWhitney: 0.05
+        case .ks, .chisquare, .z, .tTest, .mannWhitney, .eppsSingleton: 0.05
         default: 0.1
         }
     }
@@ -27,8 +30,8 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     /// z to numeric columns with few values, as Evidently does).
     public var columnTypes: Set<DriftColumnType> {
         switch self {
-        case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney, .anderson, .cramerVonMises: [.numerical]
-        case .chisquare, .z, .fisherExact, .gTest: [.categorical]
+        case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney, .anderson, .cramerVonMises, .eppsSingleton, .empiricalMMD: [.numerical]
+        case .chisquare, .z, .fisherExact, .gTest, .totalVariation: [.categorical]
         case .jensenshannon, .psi, .klDivergence, .hellinger: [.numerical, .categorical]
         }
     }
@@ -38,7 +41,8 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     public func isDrift(score: Double, threshold: Double) -> Bool {
         switch self {
         case .ks, .cramerVonMises: score <= threshold
-        case .chisquare, .z, .tTest, .mannWhitney, .anderson, .fisherExact, .gTest: score < threshold
+        case .chisquare, .z, .tTest, .mannWhitney, .anderson, .fisherExact, .gTest, .eppsSingleton, .totalVariation, .empiricalMMD:
+            score < threshold
         case .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger: score >= threshold
         case .energyDistance: score > threshold
         }
@@ -61,6 +65,18 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
         case .cramerVonMises: return CramerVonMisesTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
         case .fisherExact: return try FisherExactTest.pValue(reference, current)
         case .gTest: return try GTest.pValue(reference, current)
+        case .eppsSingleton:
+            do {
+                return try Special.eppsSingleton(try Self.numbers(reference, self), try Self.numbers(current, self)).pValue
+            } catch let error as StatTestError {
+                throw error
+            } catch Special.EppsSingletonFailure.zeroInterquartileRange {
+                throw .failed(method: "es", reason: "the pooled interquartile range is zero (a constant or zero-inflated column)")
+            } catch {
+                throw .failed(method: "es", reason: "each side needs at least 5 values")
+            }
+        case .totalVariation: return PermutationTests.totalVariation(reference, current)
+        case .empiricalMMD: return try PermutationTests.empiricalMMD(try Self.numbers(reference, self), try Self.numbers(current, self))
         }
     }
 
@@ -82,6 +98,7 @@ public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyColumn(String)
     case unequalSizes(method: String, reference: Int, current: Int)
     case notBinary(method: String, categories: Int)
+    case failed(method: String, reason: String)
 
     public var description: String {
         switch self {
@@ -93,6 +110,8 @@ public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
             "column `\(column)` has no values left after dropping missing and infinite ones"
         case .unequalSizes(let method, let reference, let current):
             "stat test `\(method)` needs reference and current of equal size (got \(reference) and \(current)), as in Evidently"
+        case .failed(let method, let reason):
+            "stat test `\(method)` cannot run here: \(reason)"
         case .notBinary(let method, let categories):
             "stat test `\(method)` needs a binary column (found \(categories) categories)"
         }

@@ -38,6 +38,12 @@ struct MersenneTwister: Sendable, Codable, Equatable {
         self.state[0] = 0x8000_0000
     }
 
+    /// Seeded by `init_genrand` alone, as NumPy's legacy `np.random.seed(int)` does.
+    init(genrandSeed seed: UInt32) {
+        self.state = Self.initialState(seed)
+        self.index = 624
+    }
+
     private static func initialState(_ seed: UInt32) -> [UInt32] {
         var state = [UInt32](repeating: 0, count: 624)
         state[0] = seed

@@ -32,7 +32,7 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Dataset drift when at least this share of columns drifted.")
     var share: Double = 0.5
 
-    @Option(help: "Use this test for every column instead of the automatic choice (ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger, ed, t_test, mannw, anderson, cramer_von_mises, fisher_exact, g_test).")
+    @Option(help: "Use this test for every column instead of the automatic choice (ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger, ed, t_test, mannw, anderson, cramer_von_mises, fisher_exact, g_test, es, TVD, empirical_mmd).")
     var method: String?
 
     @Option(help: "Threshold for every column instead of each test's default.")
