@@ -7,7 +7,7 @@ struct DetectDriftAction: Action {
         let pipeline = context.pipeline
         async let reference = context.services.dataLoader.table(pipeline.data.reference)
         async let current = context.services.dataLoader.table(pipeline.data.current)
-        let report = try DriftCheck.run(
+        let report = try await DriftCheck.run(
             reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
             predictionColumns: pipeline.data.predictionColumns)
         let outcome = context.cycle.kind == .manual ? "forced" : (report.datasetDrift ? "drift" : "no_drift")

@@ -22,17 +22,17 @@ public struct DriftReport: Sendable, Encodable {
 
 /// Runs a pipeline's drift policy on its reference and current tables.
 public enum DriftCheck {
-    public static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) throws -> DriftReport {
+    public static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) async throws -> DriftReport {
         let excluded = Set([target].compactMap { $0 } + predictionColumns)
         let features = policy.columns ?? current.columnNames.filter { !excluded.contains($0) && reference[$0] != nil }
         for name in features + predictionColumns where reference[name] == nil || current[name] == nil {
             throw ActionFailure("column `\(name)` is missing from the reference or current data; the drift policy or data.prediction names it")
         }
         let analysis = try Self.analysis(policy)
-        var report = DriftReport(features: analysis.run(reference: reference, current: current, columns: features), prediction: nil)
+        var report = DriftReport(features: await analysis.runConcurrently(reference: reference, current: current, columns: features), prediction: nil)
         report.features.columns.sort { ($0.drifted ? 0 : 1, $0.column) < ($1.drifted ? 0 : 1, $1.column) }
         if !predictionColumns.isEmpty {
-            report.prediction = analysis.run(reference: reference, current: current, columns: predictionColumns)
+            report.prediction = await analysis.runConcurrently(reference: reference, current: current, columns: predictionColumns)
         }
         return report
     }

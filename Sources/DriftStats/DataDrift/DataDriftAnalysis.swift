@@ -1,3 +1,5 @@
+import Foundation
+
 /// Evidently's DataDriftPreset on two tables: each column typed, tested (automatic choice or an override),
 /// compared with its threshold, then the share of drifted columns compared with the dataset threshold.
 public struct DataDriftAnalysis: Sendable {
@@ -29,13 +31,51 @@ public struct DataDriftAnalysis: Sendable {
 
     /// - Parameter columns: the columns to test (default: every column of the current table present in both).
     public func run(reference: DataTable, current: DataTable, columns: [String]? = nil) -> DataDriftReport {
-        let names = columns ?? current.columnNames.filter { reference[$0] != nil }
-        var results: [DataDriftReport.Column] = []
-        for name in names {
-            guard let referenceColumn = reference[name], let currentColumn = current[name] else { continue }
-            guard let type = ColumnTyping.type(of: currentColumn, forced: self.schema.types[name]) else { continue }
-            results.append(self.test(name: name, type: type, reference: referenceColumn, current: currentColumn))
+        let results = self.plan(reference: reference, current: current, columns: columns).map { self.test($0) }
+        return self.report(results, reference: reference, current: current)
+    }
+
+    /// The same as `run`, with the columns tested in parallel (at most one task per core), for wide tables where
+    /// each column's test costs milliseconds.
+    public func runConcurrently(reference: DataTable, current: DataTable, columns: [String]? = nil) async -> DataDriftReport {
+        let jobs = self.plan(reference: reference, current: current, columns: columns)
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let results = await withTaskGroup(of: (Int, DataDriftReport.Column).self) { group in
+            var results = [DataDriftReport.Column?](repeating: nil, count: jobs.count)
+            var next = 0
+            func submit() {
+                let index = next, job = jobs[index]
+                next += 1
+                group.addTask { (index, self.test(job)) }
+            }
+            while next < min(width, jobs.count) { submit() }
+            while let (index, column) = await group.next() {
+                results[index] = column
+                if next < jobs.count { submit() }
+            }
+            return results.compactMap { $0 }
         }
+        return self.report(results, reference: reference, current: current)
+    }
+
+    /// A column to test: present in both tables and typed (columns that cannot be typed are skipped).
+    struct ColumnJob: Sendable {
+        var name: String
+        var type: DriftColumnType
+        var reference: TableColumn
+        var current: TableColumn
+    }
+
+    private func plan(reference: DataTable, current: DataTable, columns: [String]?) -> [ColumnJob] {
+        let names = columns ?? current.columnNames.filter { reference[$0] != nil }
+        return names.compactMap { name in
+            guard let referenceColumn = reference[name], let currentColumn = current[name] else { return nil }
+            guard let type = ColumnTyping.type(of: currentColumn, forced: self.schema.types[name]) else { return nil }
+            return ColumnJob(name: name, type: type, reference: referenceColumn, current: currentColumn)
+        }
+    }
+
+    private func report(_ results: [DataDriftReport.Column], reference: DataTable, current: DataTable) -> DataDriftReport {
         let drifted = results.filter(\.drifted).count
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
         return DataDriftReport(
@@ -43,7 +83,8 @@ public struct DataDriftAnalysis: Sendable {
             referenceRows: reference.rowCount, currentRows: current.rowCount)
     }
 
-    func test(name: String, type: DriftColumnType, reference: TableColumn, current: TableColumn) -> DataDriftReport.Column {
+    func test(_ job: ColumnJob) -> DataDriftReport.Column {
+        let (name, type, reference, current) = (job.name, job.type, job.reference, job.current)
         var referenceSample = Self.sample(reference, as: type)
         var currentSample = Self.sample(current, as: type)
         // A column read as numbers in one file and as text in the other is compared as text on both sides.

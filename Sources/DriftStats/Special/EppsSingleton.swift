@@ -18,7 +18,7 @@ extension Special {
         let nx = x.count
         let ny = y.count
         if nx < 5 || ny < 5 { throw .tooFewObservations }
-        let pooled = (x + y).sorted()
+        let pooled = FloatRadixSort.sorted(x + y)
         let iqr = NumPy.percentileLinear(sorted: pooled, 75) - NumPy.percentileLinear(sorted: pooled, 25)
         // Evidently refuses a zero IQR before SciPy would divide by it.
         if iqr == 0 { throw .zeroInterquartileRange }

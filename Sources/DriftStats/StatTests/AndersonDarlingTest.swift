@@ -4,8 +4,8 @@ import Foundation
 /// standardised, then its significance interpolated from Scholz & Stephens' table and clipped to [0.001, 0.25].
 enum AndersonDarlingTest {
     static func pValue(_ first: [Double], _ second: [Double]) -> Double {
-        let samples = [first.sorted(), second.sorted()]
-        let pooled = (first + second).sorted()
+        let samples = [FloatRadixSort.sorted(first), FloatRadixSort.sorted(second)]
+        let pooled = FloatRadixSort.sorted(first + second)
         let total = Double(pooled.count)
         let k = 2.0
         var distinct: [Double] = []

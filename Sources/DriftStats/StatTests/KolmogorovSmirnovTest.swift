@@ -1,8 +1,8 @@
 /// Two-sample Kolmogorov-Smirnov, two-sided, as scipy's `ks_2samp` with `method='auto'`.
 enum KolmogorovSmirnovTest {
     static func statistic(_ a: [Double], _ b: [Double]) -> Double {
-        let x = a.sorted()
-        let y = b.sorted()
+        let x = FloatRadixSort.sorted(a)
+        let y = FloatRadixSort.sorted(b)
         let n = Double(x.count), m = Double(y.count)
         var i = 0, j = 0
         var largest = 0.0

@@ -13,7 +13,7 @@ enum WassersteinDistance {
 
     /// (∫|F_u − F_v|^p)^(1/p), walking both sorted samples together (scipy's `_cdf_distance`).
     static func cdfDistance(_ u: [Double], _ v: [Double], power: Int) -> Double {
-        let sortedU = u.sorted(), sortedV = v.sorted()
+        let sortedU = FloatRadixSort.sorted(u), sortedV = FloatRadixSort.sorted(v)
         let n = Double(sortedU.count), m = Double(sortedV.count)
         var i = 0, j = 0
         var total = 0.0

@@ -122,7 +122,7 @@ enum NumPy {
     /// Counts of `np.histogram(a, bins=edges)` for explicit edges: bin i holds `edges[i] <= x < edges[i+1]`, the
     /// last bin also holds its right edge, values outside are dropped.
     static func histogramCounts(_ values: [Double], edges: [Double]) -> [Int] {
-        let sorted = values.sorted()
+        let sorted = FloatRadixSort.sorted(values)
         var cumulative = edges.dropLast().map { searchSortedLeft(sorted, $0) }
         cumulative.append(searchSortedRight(sorted, edges[edges.count - 1]))
         return (0..<(edges.count - 1)).map { cumulative[$0 + 1] - cumulative[$0] }

@@ -26,7 +26,8 @@ public struct CSVTableReader: Sendable {
     private func read(source: String, stream: (_ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void) throws -> DataTable {
         let firstPass = Pass(reader: self, source: source, rereading: nil)
         try firstPass.run(stream)
-        guard var builders = firstPass.builders, firstPass.header != nil else {
+        var builders = firstPass.builders
+        guard firstPass.header != nil else {
             throw TableReadError.empty(source: source)
         }
         let reread = Set(builders.indices.filter { builders[$0].mode == .rereadAsStrings })
@@ -36,7 +37,7 @@ public struct CSVTableReader: Sendable {
                 reread.contains(index) ? ColumnBuilder(name: builder.name, forced: builder.forced, forceStrings: true) : builder
             }
             try secondPass.run(stream)
-            builders = secondPass.builders ?? builders
+            builders = secondPass.builders
         }
         return DataTable(columns: builders.map { $0.build() }, rowCount: firstPass.rowCount)
     }
@@ -47,7 +48,7 @@ public struct CSVTableReader: Sendable {
         let source: String
         let rereading: Set<Int>?
         var header: [String]?
-        var builders: [ColumnBuilder]?
+        var builders: [ColumnBuilder] = []
         /// For each kept builder, its field index in the file.
         var fieldIndices: [Int] = []
         var rowCount = 0
@@ -60,31 +61,32 @@ public struct CSVTableReader: Sendable {
 
         func run(_ stream: (_ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void) throws {
             var tokenizer = CSVTokenizer()
-            try stream { chunk in try tokenizer.feed(chunk) { tokenizer in try self.row(tokenizer) } }
-            try tokenizer.finish(source: self.source) { tokenizer in try self.row(tokenizer) }
+            try stream { chunk in try tokenizer.feed(chunk) { batch in try self.rows(batch) } }
+            try tokenizer.finish(source: self.source) { batch in try self.rows(batch) }
         }
 
-        private func row(_ tokenizer: CSVTokenizer) throws {
-            guard let header = self.header else {
-                try self.readHeader(tokenizer)
-                return
+        private func rows(_ batch: CSVRowBatch) throws {
+            var first = 0
+            if self.header == nil {
+                try self.readHeader(batch)
+                first = 1
             }
-            guard tokenizer.fieldCount == header.count else {
-                throw TableReadError.raggedRow(source: self.source, line: tokenizer.rowLine, expected: header.count, found: tokenizer.fieldCount)
+            guard let header = self.header, first < batch.rowCount else { return }
+            for row in first..<batch.rowCount where batch.fieldCount(row: row) != header.count {
+                throw TableReadError.raggedRow(source: self.source, line: batch.line(row: row), expected: header.count, found: batch.fieldCount(row: row))
             }
-            self.rowCount += 1
-            for builderIndex in self.fieldIndices.indices {
+            self.rowCount += batch.rowCount - first
+            // Column by column: one exclusive access to each builder per batch, and a tight loop inside it.
+            for builderIndex in self.builders.indices {
                 if let rereading = self.rereading, !rereading.contains(builderIndex) { continue }
-                try tokenizer.withField(self.fieldIndices[builderIndex]) { field in
-                    try self.builders![builderIndex].append(field, source: self.source, line: tokenizer.rowLine)
-                }
+                try self.builders[builderIndex].append(field: self.fieldIndices[builderIndex], of: batch, rows: first..<batch.rowCount, source: self.source)
             }
         }
 
-        private func readHeader(_ tokenizer: CSVTokenizer) throws {
+        private func readHeader(_ batch: CSVRowBatch) throws {
             var names: [String] = []
-            for index in 0..<tokenizer.fieldCount {
-                var name = tokenizer.withField(index) { String(decoding: $0, as: UTF8.self) }
+            for index in 0..<batch.fieldCount(row: 0) {
+                var name = String(decoding: batch.field(row: 0, index), as: UTF8.self)
                 if index == 0, name.hasPrefix("\u{FEFF}") { name.removeFirst() }
                 if names.contains(name) { throw TableReadError.duplicateColumn(source: self.source, column: name) }
                 names.append(name)
@@ -95,11 +97,11 @@ public struct CSVTableReader: Sendable {
                 throw TableReadError.unknownColumns(source: self.source, missing: missing, available: names)
             }
             self.header = names
-            if self.builders == nil {
+            if self.builders.isEmpty {
                 let kept = wanted.filter { self.reader.schema.types[$0] != .ignored }
                 self.builders = kept.map { ColumnBuilder(name: $0, forced: self.reader.schema.types[$0]) }
             }
-            self.fieldIndices = self.builders!.map { builder in names.firstIndex(of: builder.name)! }
+            self.fieldIndices = self.builders.map { builder in names.firstIndex(of: builder.name)! }
         }
     }
 

@@ -28,6 +28,14 @@ struct ColumnBuilder {
         self.mode = forceStrings || forced == .categorical ? .strings : .numbers
     }
 
+    /// Appends field `field` of each of `rows` in the batch.
+    mutating func append(field: Int, of batch: CSVRowBatch, rows: Range<Int>, source: String) throws {
+        if case .rereadAsStrings = self.mode { return }
+        for row in rows {
+            try self.append(batch.field(row: row, field), source: source, line: batch.line(row: row))
+        }
+    }
+
     mutating func append(_ field: UnsafeBufferPointer<UInt8>, source: String, line: Int) throws {
         switch self.mode {
         case .numbers:
@@ -124,6 +132,7 @@ enum NumberParser {
         while start < end, raw[start] == UInt8(ascii: " ") { start += 1 }
         while end > start, raw[end - 1] == UInt8(ascii: " ") { end -= 1 }
         guard start < end, end - start < 64 else { return nil }
+        if let fast = Self.fastPath(raw, start, end) { return fast }
         var isInteger = true
         var digits = 0
         for index in start..<end {
@@ -140,7 +149,6 @@ enum NumberParser {
             }
         }
         guard digits > 0 else { return nil }
-        if let fast = Self.fastPath(raw, start, end) { return (fast, isInteger && digits <= 18) }
         // strtod wants a NUL-terminated string; a stack copy avoids allocating.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buffer -> (Double, Bool)? in
             var count = 0
@@ -164,8 +172,9 @@ enum NumberParser {
 
     /// Clinger's fast path: with at most 15 significant digits and a decimal exponent within ±22, one exact
     /// multiplication or division by an exact power of ten gives the correctly rounded double, as strtod would.
-    /// Anything else (long mantissas, big exponents, malformed text) falls back to strtod.
-    static func fastPath(_ raw: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+    /// Anything else (long mantissas, big exponents, malformed text) falls back to strtod. Integer literals of up
+    /// to 18 digits are reported as such, so the column can stay `integer` as pandas keeps it.
+    static func fastPath(_ raw: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Double, isInteger: Bool)? {
         var index = start
         var negative = false
         if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
@@ -177,10 +186,13 @@ enum NumberParser {
         var exponent = 0
         var sawDigit = false
         var inFraction = false
+        var digits = 0
+        var sawExponent = false
         while index < end {
             let byte = raw[index]
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 sawDigit = true
+                digits += 1
                 if mantissa == 0 && byte == UInt8(ascii: "0") {
                     if inFraction { exponent -= 1 }
                 } else {
@@ -193,6 +205,7 @@ enum NumberParser {
                 inFraction = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
                 index += 1
+                sawExponent = true
                 guard sawDigit, index < end else { return nil }
                 var exponentNegative = false
                 if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
@@ -220,7 +233,7 @@ enum NumberParser {
             guard abs(exponent) <= 22 else { return nil }
             value = exponent >= 0 ? value * Self.powersOfTen[exponent] : value / Self.powersOfTen[-exponent]
         }
-        return negative ? -value : value
+        return (negative ? -value : value, !inFraction && !sawExponent && digits <= 18)
     }
 
     private static func parseInfinity(_ field: UnsafeBufferPointer<UInt8>) -> Double? {

@@ -65,7 +65,7 @@ struct DriftCommand: AsyncParsableCommand {
         async let currentTable = loader.table(self.current, reader: reader)
         let (reference, current) = try await (referenceTable, currentTable)
         let analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
-        let report = analysis.run(reference: reference, current: current, columns: wanted)
+        let report = await analysis.runConcurrently(reference: reference, current: current, columns: wanted)
 
         if let json = self.json {
             let encoder = JSONEncoder()
