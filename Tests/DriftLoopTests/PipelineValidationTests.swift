@@ -27,6 +27,26 @@ import Testing
         #expect(pipeline.drift.share == 0.5)
     }
 
+    @Test func shippedTrainerExamplesAreValid() throws {
+        let directory = (TestData.examplePipeline as NSString).deletingLastPathComponent + "/examples"
+        let jenkins = try PipelineLoader.load(path: directory + "/jenkins-retrain.yaml")
+        #expect(jenkins.trainer.kind == .jenkins)
+        #expect(jenkins.trainer.jenkins?.job == "ml/retrain")
+        #expect(jenkins.trainer.jenkins?.cycleParameter == "DRIFTLOOP_CYCLE")
+        #expect(jenkins.states["await_training"]?.transitions["unstable"]?.target == "reject")
+        let sklearn = try PipelineLoader.load(path: directory + "/sklearn-http.yaml")
+        #expect(sklearn.trainer.kind == .http)
+        #expect(sklearn.trainer.url == "http://127.0.0.1:9000")
+    }
+
+    @Test func aJenkinsTrainerWithoutTheCycleParameterIsRejectedWithTheExpectedForm() throws {
+        let yaml = TestData.pipelineYAML().replacingOccurrences(
+            of: "trainer: {kind: builtin, poll: 20ms}", with: "trainer: {kind: jenkins, url: http://127.0.0.1:1, job: ml//retrain, params: {A: \"{{reason}}\"}}")
+        let messages = self.diagnostics(yaml).map(\.description)
+        #expect(messages.contains { $0.contains(":4:") && $0.contains("exactly `{{cycle_id}}`") }, "\(messages)")
+        #expect(messages.contains { $0.contains("folders separated by `/`") }, "\(messages)")
+    }
+
     @Test func testPipelineIsValid() {
         #expect(self.diagnostics(TestData.pipelineYAML()).isEmpty)
     }
@@ -45,7 +65,8 @@ import Testing
         let found = self.diagnostics(yaml)
         let diagnostic = found.first { $0.message.contains("`orphan` is unreachable") }
         #expect(diagnostic != nil)
-        #expect(diagnostic?.location.line == 39)
+        // The orphan state starts on the line after the test pipeline's last one.
+        #expect(diagnostic?.location.line == TestData.pipelineYAML().split(separator: "\n", omittingEmptySubsequences: false).count + 1)
         #expect(diagnostic?.location.column == 3)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// What an action ended with: a declared outcome, the details for the transition log, and decisions for the cycle record.
@@ -17,6 +18,13 @@ public struct ActionResult: Sendable {
 /// find its recorded handles (job id, registered version) instead of doing the outside work twice.
 public protocol Action: Sendable {
     func run(_ context: ActionContext) async throws -> ActionResult
+    /// Called once the state's timeout has ended `run` (or had passed before a restart could run it again), to
+    /// stop outside work the cycle is giving up on. Returns the `timeout` result to record, or nil for the default.
+    func cleanUpAfterTimeout(_ context: ActionContext) async -> ActionResult?
+}
+
+extension Action {
+    public func cleanUpAfterTimeout(_ context: ActionContext) async -> ActionResult? { nil }
 }
 
 /// The outside parts a pipeline's actions use.
@@ -24,11 +32,14 @@ public struct PipelineServices: Sendable {
     public var trainer: any Trainer
     public var registry: any ModelRegistry
     public var dataLoader: DataLoader
+    /// The controller's API as others reach it (`http://host:port`), for links a trainer can follow back.
+    public var publicURL: String?
 
-    public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader) {
+    public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader, publicURL: String? = nil) {
         self.trainer = trainer
         self.registry = registry
         self.dataLoader = dataLoader
+        self.publicURL = publicURL
     }
 }
 
@@ -45,6 +56,12 @@ public struct ActionContext: Sendable {
     public mutating func recordHandle(_ key: String, _ value: String) async throws {
         try await self.store.recordHandle(cycleId: self.cycle.id, key: key, value: value)
         self.cycle.handles[key] = value
+    }
+
+    /// The cycle's training handles, recording new ones through the store as they are learned.
+    public func trainingHandles() -> TrainingHandles {
+        let store = self.store, cycleId = self.cycle.id
+        return TrainingHandles(recorded: self.cycle.handles) { key, value in try await store.recordHandle(cycleId: cycleId, key: key, value: value) }
     }
 
     /// A decision recorded by an earlier state of this cycle.

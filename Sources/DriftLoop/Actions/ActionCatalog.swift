@@ -3,6 +3,8 @@ public struct ActionDescriptor: Sendable {
     public var name: String
     /// Outcomes the action can return; each must be mapped by a state that runs it.
     public var outcomes: [String]
+    /// Outcomes a state may map but need not; unmapped, the action returns a required one instead.
+    public var optionalOutcomes: [String] = []
     /// A waiting action polls something outside until it finishes, so its state needs a timeout.
     public var isWaiting: Bool
     public var summary: String
@@ -23,8 +25,8 @@ public enum ActionCatalog {
                 name: "start_training", outcomes: ["started"], isWaiting: false,
                 summary: "asks the trainer for a job (once per cycle) and records its handle"),
             ActionDescriptor(
-                name: "await_training", outcomes: ["succeeded", "failed"], isWaiting: true,
-                summary: "polls the training job until it ends"),
+                name: "await_training", outcomes: ["succeeded", "failed"], optionalOutcomes: ["unstable", "aborted", "not_built"], isWaiting: true,
+                summary: "polls the training job until it ends; Jenkins' UNSTABLE, ABORTED and NOT_BUILT are `failed` unless the state maps them"),
             ActionDescriptor(
                 name: "evaluate", outcomes: ["better", "not_better"], isWaiting: false,
                 summary: "compares challenger and champion metrics by the declared rules"),

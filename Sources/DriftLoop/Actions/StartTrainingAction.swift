@@ -1,4 +1,5 @@
 import Logging
+
 /// Asks the trainer for a job, once per cycle: the job id is recorded before the state ends, and the
 /// cycle id is the idempotency key, so even a crash between the request and the record starts no second job.
 struct StartTrainingAction: Action {
@@ -11,13 +12,16 @@ struct StartTrainingAction: Action {
         }
         let champion = try await context.services.registry.champion(model: context.pipeline.model)
         let pipeline = context.pipeline
+        let reason = context.cycle.decisions["trigger"]?["reason"]?.stringValue ?? context.cycle.decisions["trigger"]?["kind"]?.stringValue
         let request = TrainingRequest(
             cycleId: context.cycle.id, pipeline: pipeline.name, modelName: pipeline.model,
             data: .init(reference: pipeline.data.reference, current: pipeline.data.current), target: pipeline.data.target,
             features: nil,
             champion: champion.map { .init(version: $0.version, modelURI: $0.artifactURI ?? $0.sourceURI) },
-            params: pipeline.trainer.parameters)
-        let job = try await context.services.trainer.start(request, idempotencyKey: context.cycle.id)
+            params: pipeline.trainer.parameters, reason: reason,
+            cycleURL: context.services.publicURL.map { "\($0)/v1/cycles/\(context.cycle.id)" })
+        var handles = context.trainingHandles()
+        let job = try await context.services.trainer.start(request, idempotencyKey: context.cycle.id, handles: &handles)
         try await context.recordHandle(Self.jobHandle, job)
         context.logger.info("training job started", metadata: ["job": "\(job)"])
         return ActionResult(

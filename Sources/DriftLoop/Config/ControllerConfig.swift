@@ -19,6 +19,14 @@ public struct ControllerConfig: Sendable {
     public var maxBodyBytes: Int
     /// Port of the built-in trainer started beside the API; 0 picks a free one. Default: 0.
     public var builtinTrainerPort: Int
+    /// The API's address as trainers and people reach it, for links sent out (a Jenkins build's
+    /// `{{cycle_url}}`). Default: `http://` plus `listen`, when its port is fixed.
+    public var publicURL: String?
+
+    /// `public_url`, or the listen address when it names a fixed port.
+    public var effectivePublicURL: String? {
+        self.publicURL ?? (self.listen.port == 0 ? nil : "http://\(self.listen.host):\(self.listen.port)")
+    }
 
     public enum StoreSettings: Sendable, Equatable {
         case sqlite(path: String)
@@ -57,7 +65,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -110,6 +118,14 @@ public struct ControllerConfig: Sendable {
         }
         config.maxBodyBytes = reader.int(root.child("max_body_bytes"), default: config.maxBodyBytes, range: 1024...(1 << 30))
         config.builtinTrainerPort = reader.int(root.child("builtin_trainer_port"), default: 0, range: 0...65535)
+        let publicURLNode = root.child("public_url")
+        if let url = reader.string(publicURLNode) {
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                reader.fail(publicURLNode, "`public_url` must be an http(s) URL, for example `https://driftloop.example.com`")
+            }
+        }
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
         return config
     }

@@ -135,6 +135,10 @@ public actor PipelineController {
             return !self.isStopping
         case .completed(let completed):
             result = completed
+            if ActionCatalog.universalOutcomes.contains(completed.outcome) {
+                // An action that ended its own state early (a wait stopped its job before the timeout) still failed.
+                failure = "\(state.name): \(completed.details["error"]?.stringValue ?? completed.outcome)"
+            }
         case .failed(let outcome, let message):
             result = ActionResult(outcome: outcome, details: ["error": .string(message)])
             failure = "\(state.name): \(message)"
@@ -173,12 +177,17 @@ public actor PipelineController {
         let timeout = state.timeout ?? .seconds(600)
         let deadline = enteredAt.addingTimeInterval(timeout.seconds)
         var attempt = 1
+        var context = context
         while true {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 {
-                return .failed(outcome: "timeout", message: "state timed out after \(DurationText.format(timeout))")
+                return await self.timedOut(action, context: context, after: timeout)
             }
-            let task = Task { try await Deadline.run(within: .milliseconds(Int64(remaining * 1000))) { try await action.run(context) } }
+            if attempt > 1, let stored = try? await self.store.cycle(id: context.cycle.id) {
+                // A failed attempt may have recorded handles (a Jenkins trigger marker) that the retry must see.
+                context.cycle.handles = stored.handles
+            }
+            let task = Task { [context] in try await Deadline.run(within: .milliseconds(Int64(remaining * 1000))) { try await action.run(context) } }
             self.actionTasks[context.cycle.id] = task
             if self.cancelledCycleIds.contains(context.cycle.id) || self.isStopping { task.cancel() }
             let result = await task.result
@@ -189,7 +198,7 @@ public actor PipelineController {
             case .failure(let error) where error is CancellationError || task.isCancelled:
                 return .interrupted
             case .failure(is DeadlineExceeded):
-                return .failed(outcome: "timeout", message: "state timed out after \(DurationText.format(timeout))")
+                return await self.timedOut(action, context: context, after: timeout)
             case .failure(let error):
                 guard Self.isTransient(error), attempt < state.retry.attempts else {
                     logger.warning("action failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
@@ -203,6 +212,14 @@ public actor PipelineController {
                 if self.isStopping { return .interrupted }
             }
         }
+    }
+
+    private func timedOut(_ action: any Action, context: ActionContext, after timeout: Duration) async -> Execution {
+        var context = context
+        // The handles the interrupted attempts recorded (a Jenkins build URL) name what to stop.
+        if let stored = try? await self.store.cycle(id: context.cycle.id) { context.cycle.handles = stored.handles }
+        if let result = await action.cleanUpAfterTimeout(context) { return .completed(result) }
+        return .failed(outcome: "timeout", message: "state timed out after \(DurationText.format(timeout))")
     }
 
     static func isTransient(_ error: any Error) -> Bool {

@@ -58,7 +58,7 @@ public struct DriftPolicy: Sendable {
 
 /// Which trainer a pipeline uses.
 public struct TrainerSettings: Sendable {
-    public enum Kind: String, Sendable { case builtin, http }
+    public enum Kind: String, Sendable { case builtin, http, jenkins }
     public var kind: Kind
     /// Base URL of an HTTP trainer; the built-in trainer's is filled in at start.
     public var url: String?
@@ -68,6 +68,10 @@ public struct TrainerSettings: Sendable {
     public var pollInterval: Duration
     /// Environment variable holding a bearer token for the trainer, if it needs one.
     public var tokenEnvironmentVariable: String?
+    /// Longest wait between two polls of a running job (polls back off from `pollInterval` up to this).
+    public var maxPollInterval: Duration
+    /// The Jenkins job and its protocol options, when `kind` is `jenkins`.
+    public var jenkins: JenkinsSettings?
 }
 
 /// Which registry a pipeline promotes in.

@@ -98,25 +98,7 @@ public enum PipelineLoader {
             }
         }
 
-        let trainerNode = root.child("trainer")
-        var trainer = TrainerSettings(kind: .builtin, url: nil, parameters: [:], pollInterval: .seconds(1), tokenEnvironmentVariable: nil)
-        if reader.requireMapping(trainerNode, example: "trainer: {kind: builtin}") {
-            reader.rejectUnknownKeys(trainerNode, allowed: ["kind", "url", "params", "poll", "token_env"])
-            let kindNode = trainerNode.child("kind")
-            let kindText = reader.string(kindNode, default: "builtin") ?? "builtin"
-            if let kind = TrainerSettings.Kind(rawValue: kindText) {
-                trainer.kind = kind
-            } else {
-                reader.fail(kindNode, "`trainer.kind` must be `builtin` or `http`, got `\(kindText)`")
-            }
-            trainer.url = reader.string(trainerNode.child("url"))
-            if trainer.kind == .http, trainer.url == nil {
-                reader.fail(trainerNode, "`trainer.url` is required when `trainer.kind` is `http`, for example `http://127.0.0.1:9000`")
-            }
-            trainer.parameters = reader.stringMap(trainerNode.child("params"))
-            trainer.pollInterval = reader.duration(trainerNode.child("poll"), default: .seconds(1)) ?? .seconds(1)
-            trainer.tokenEnvironmentVariable = reader.string(trainerNode.child("token_env"))
-        }
+        let trainer = TrainerSettingsReader.read(root.child("trainer"), reader: &reader)
 
         let evaluation = Self.readEvaluation(root.child("evaluation"), reader: &reader)
 

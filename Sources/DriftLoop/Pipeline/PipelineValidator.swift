@@ -82,11 +82,11 @@ enum PipelineValidator {
                     state.location,
                     "state `\(state.name)` does not map outcome `\(outcome)` of action `\(action)`; add `on: {\(outcome): STATE}` (its outcomes: \(descriptor.outcomes.joined(separator: ", ")))"))
         }
-        let known = Set(descriptor.outcomes + ActionCatalog.universalOutcomes)
+        let known = Set(descriptor.outcomes + descriptor.optionalOutcomes + ActionCatalog.universalOutcomes)
         for (outcome, transition) in state.transitions.sorted(by: { $0.key < $1.key }) {
             if !known.contains(outcome) {
                 diagnostics.append(
-                    Diagnostic(transition.location, "action `\(action)` never returns `\(outcome)`; its outcomes are \(descriptor.outcomes.joined(separator: ", ")) (and error, timeout)"))
+                    Diagnostic(transition.location, "action `\(action)` never returns `\(outcome)`; its outcomes are \((descriptor.outcomes + descriptor.optionalOutcomes).joined(separator: ", ")) (and error, timeout)"))
             }
             if pipeline.states[transition.target] == nil {
                 diagnostics.append(

@@ -87,12 +87,13 @@ struct ControllerHost: Service {
         let registry = BuiltinRegistry(directory: (self.config.dataDirectory as NSString).appendingPathComponent("registry"))
         let builtinURL = "http://127.0.0.1:\(trainerPort)"
         let environment = ProcessInfo.processInfo.environment
+        let publicURL = self.config.effectivePublicURL
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
-                let token = pipeline.trainer.tokenEnvironmentVariable.flatMap { environment[$0] }
-                let trainer = HTTPTrainer(baseURL: pipeline.trainer.kind == .builtin ? builtinURL : (pipeline.trainer.url ?? builtinURL), token: token, client: client)
-                return PipelineServices(trainer: trainer, registry: registry, dataLoader: DataLoader(client: client))
+                PipelineServices(
+                    trainer: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client), registry: registry,
+                    dataLoader: DataLoader(client: client), publicURL: publicURL)
             },
             logger: self.logger, observer: self.observer)
         let resumed = try await controller.resumeRunningCycles()

@@ -45,13 +45,14 @@ enum TestData {
     /// The example graph with knobs the tests turn.
     static func pipelineYAML(
         name: String = "churn", current: String = TestData.current, cooldown: String = "10m", awaitTimeout: String = "30s",
-        retryAttempts: Int = 3, minImprovement: Double = 0.0
+        retryAttempts: Int = 3, minImprovement: Double = 0.0, trainer: String = "{kind: builtin, poll: 20ms}", awaitPoll: String? = "20ms",
+        awaitOutcomes: String = "succeeded: evaluate, failed: failed"
     ) -> String {
         """
         name: \(name)
         model: \(name)-model
         data: {reference: \(TestData.reference), current: \(current), target: churned}
-        trainer: {kind: builtin, poll: 20ms}
+        trainer: \(trainer)
         evaluation:
           primary: {metric: f1, direction: higher, min_improvement: \(minImprovement)}
           guards:
@@ -70,8 +71,9 @@ enum TestData {
           await_training:
             action: await_training
             timeout: \(awaitTimeout)
-            poll: 20ms
-            on: {succeeded: evaluate, failed: failed}
+            \(awaitPoll.map { "poll: \($0)" } ?? "")
+            retry: {attempts: \(retryAttempts), backoff: 10ms, max_backoff: 50ms}
+            on: {\(awaitOutcomes)}
           evaluate:
             action: evaluate
             on: {better: promote, not_better: reject}

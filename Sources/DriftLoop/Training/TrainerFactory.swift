@@ -1,0 +1,26 @@
+import CurlHTTP
+import Foundation
+
+/// Builds the trainer a pipeline declares, with its secrets read from the environment or files named in it.
+public enum TrainerFactory {
+    public static func make(_ settings: TrainerSettings, builtinURL: String, environment: [String: String], client: CurlHTTPClient) -> any Trainer {
+        let token = settings.tokenEnvironmentVariable.flatMap { environment[$0] }
+        switch settings.kind {
+        case .builtin:
+            return HTTPTrainer(baseURL: builtinURL, token: token, client: client)
+        case .http:
+            return HTTPTrainer(baseURL: settings.url ?? builtinURL, token: token, client: client)
+        case .jenkins:
+            let jenkins = settings.jenkins!
+            let apiToken = token ?? jenkins.tokenFile.flatMap(Self.readSecretFile)
+            let triggerToken = jenkins.triggerTokenEnvironmentVariable.flatMap { environment[$0] }
+            return JenkinsTrainer(baseURL: settings.url ?? "", settings: jenkins, token: apiToken, triggerToken: triggerToken, client: client)
+        }
+    }
+
+    /// The first line of a secret file, without surrounding whitespace.
+    static func readSecretFile(_ path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
