@@ -18,6 +18,7 @@ struct PromoteAction: Action {
                     model: context.pipeline.model, version: version.version, previousVersion: result.previousVersion, cycleId: context.cycle.id,
                     kind: .promotion, at: Date(), actor: "controller", reason: context.cycle.decisions["evaluation"]?["summary"]?.stringValue))
         }
+        await RegisterChallenger.recordDecisions(context, version: version.version, verdict: "promoted")
         context.logger.info("promoted", metadata: ["model": "\(context.pipeline.model)", "version": "\(version.version)"])
         return ActionResult(
             outcome: "promoted", details: ["version": .string(version.version)],
@@ -32,6 +33,7 @@ struct RejectAction: Action {
         let version = try await RegisterChallenger.register(&context)
         let reason = context.cycle.decisions["evaluation"]?["summary"]?.stringValue ?? "rejected by pipeline \(context.pipeline.name)"
         try await context.services.registry.reject(model: context.pipeline.model, version: version.version, reason: reason)
+        await RegisterChallenger.recordDecisions(context, version: version.version, verdict: "rejected")
         return ActionResult(
             outcome: "rejected", details: ["version": .string(version.version)],
             decisions: ["rejection": ["version": .string(version.version), "reason": .string(reason)]])
@@ -52,5 +54,16 @@ enum RegisterChallenger {
             try await context.recordHandle(PromoteAction.versionHandle, version.version)
         }
         return version
+    }
+
+    /// Best effort: the cycle store already holds every decision, so a registry that cannot take them now
+    /// (MLflow's artifact store misconfigured, say) must not undo a promotion; the warning says what was lost.
+    static func recordDecisions(_ context: ActionContext, version: String, verdict: String) async {
+        do {
+            try await context.services.registry.recordDecisions(
+                model: context.pipeline.model, version: version, cycleId: context.cycle.id, verdict: verdict, decisions: context.cycle.decisions)
+        } catch {
+            context.logger.warning("could not log the decisions to the registry", metadata: ["version": "\(version)", "error": "\(error)"])
+        }
     }
 }

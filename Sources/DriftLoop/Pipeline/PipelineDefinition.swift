@@ -76,10 +76,12 @@ public struct TrainerSettings: Sendable {
 
 /// Which registry a pipeline promotes in.
 public struct RegistrySettings: Sendable {
-    public enum Kind: String, Sendable { case builtin }
+    public enum Kind: String, Sendable { case builtin, mlflow }
     public var kind: Kind
     /// Name of the champion alias. Default: `champion`.
     public var championAlias: String
+    /// The MLflow server and its options, when `kind` is `mlflow`.
+    public var mlflow: MLflowSettings?
 }
 
 /// Rules deciding whether a challenger replaces the champion.

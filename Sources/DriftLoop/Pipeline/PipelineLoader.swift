@@ -102,19 +102,7 @@ public enum PipelineLoader {
 
         let evaluation = Self.readEvaluation(root.child("evaluation"), reader: &reader)
 
-        let registryNode = root.child("registry")
-        var registry = RegistrySettings(kind: .builtin, championAlias: "champion")
-        if reader.requireMapping(registryNode, example: "registry: {kind: builtin}") {
-            reader.rejectUnknownKeys(registryNode, allowed: ["kind", "alias"])
-            let kindNode = registryNode.child("kind")
-            let kindText = reader.string(kindNode, default: "builtin") ?? "builtin"
-            if let kind = RegistrySettings.Kind(rawValue: kindText) {
-                registry.kind = kind
-            } else {
-                reader.fail(kindNode, "`registry.kind` must be `builtin`, got `\(kindText)`")
-            }
-            registry.championAlias = reader.string(registryNode.child("alias"), default: "champion") ?? "champion"
-        }
+        let registry = RegistrySettingsReader.read(root.child("registry"), reader: &reader)
 
         let monitoring = MonitoringPolicyReader.read(root.child("monitoring"), reader: &reader)
         let cooldown = reader.duration(root.child("cooldown"), default: .seconds(600)) ?? .seconds(600)

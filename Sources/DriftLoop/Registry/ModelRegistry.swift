@@ -49,6 +49,13 @@ public protocol ModelRegistry: Sendable {
     /// Moves the champion back to `version`, or to the previous champion. Returns (from, to).
     func rollback(model: String, to version: String?) async throws -> (from: ModelVersion, to: ModelVersion)
     func setTag(model: String, version: String, key: String, value: String) async throws
+    /// Keeps why a cycle promoted or rejected `version` beside it, where the registry's own users look
+    /// (MLflow: the version's run). The default keeps nothing: the cycle store has it all already.
+    func recordDecisions(model: String, version: String, cycleId: String, verdict: String, decisions: [String: JSONValue]) async throws
+}
+
+extension ModelRegistry {
+    public func recordDecisions(model: String, version: String, cycleId: String, verdict: String, decisions: [String: JSONValue]) async throws {}
 }
 
 /// Registry failures with what to do about them.

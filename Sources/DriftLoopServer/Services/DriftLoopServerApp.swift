@@ -92,7 +92,8 @@ struct ControllerHost: Service {
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
                 PipelineServices(
-                    trainer: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client), registry: registry,
+                    trainer: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client),
+                    registry: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client),
                     dataLoader: DataLoader(client: client), publicURL: publicURL)
             },
             logger: self.logger, observer: self.observer)

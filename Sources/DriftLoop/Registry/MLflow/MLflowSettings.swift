@@ -1,0 +1,16 @@
+/// How a pipeline reaches an MLflow tracking server's Model Registry (`registry: {kind: mlflow, ...}`).
+public struct MLflowSettings: Sendable {
+    /// The tracking server's root URL, e.g. `http://127.0.0.1:5000`.
+    public var url: String
+    /// Environment variable with a bearer token (MLflow's `MLFLOW_TRACKING_TOKEN` convention).
+    public var tokenEnvironmentVariable: String?
+    /// Basic auth user, with its password from `passwordEnvironmentVariable`.
+    public var user: String?
+    public var passwordEnvironmentVariable: String?
+    /// Experiment for the runs driftloop creates when a trainer reports no MLflow run. Default: `driftloop/<pipeline>`.
+    public var experiment: String?
+    /// Also move the legacy stage (`Production`, archiving the old one) for servers and tools that still read stages.
+    public var useStages: Bool
+    /// Per-request timeout.
+    public var requestTimeout: Duration
+}
