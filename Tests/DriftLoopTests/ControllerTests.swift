@@ -92,7 +92,8 @@ import Testing
         #expect(cycle.outcome == .failed)
         #expect(try await harness.store.transitions(cycleId: cycle.id).last?.outcome == "timeout")
         #expect(cycle.failure?.contains("timed out after 300ms") == true)
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Only that the timeout fires rather than hanging: CPU-bound suites share the two cores in a full run.
+        #expect(ContinuousClock.now - start < .seconds(60))
     }
 
     @Test func cancelEndsARunningCycle() async throws {

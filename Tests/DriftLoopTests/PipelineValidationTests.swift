@@ -37,6 +37,23 @@ import Testing
         let sklearn = try PipelineLoader.load(path: directory + "/sklearn-http.yaml")
         #expect(sklearn.trainer.kind == .http)
         #expect(sklearn.trainer.url == "http://127.0.0.1:9000")
+        let mlflow = try PipelineLoader.load(path: directory + "/mlflow-observe.yaml")
+        #expect(mlflow.registry.kind == .mlflow)
+        #expect(mlflow.registry.mlflow?.url == "http://127.0.0.1:5055")
+        #expect(mlflow.observation?.rules.map(\.name) == ["error_rate", "p95_latency_seconds"])
+        #expect(mlflow.observation?.rules.first?.failures == 2)
+        #expect(mlflow.observation?.window == .seconds(1800))
+    }
+
+    @Test func anObserveStateNeedsTheObserveSectionAndATimeoutPastItsWindow() throws {
+        let observing = TestData.pipelineYAML().replacingOccurrences(of: "on: {promoted: promoted}", with: "on: {promoted: observe}")
+            + "\n  observe:\n    action: observe\n    timeout: 1m\n    on: {healthy: promoted, rolled_back: failed}\n"
+        #expect(self.diagnostics(observing).contains { $0.message.contains("needs an `observe:` section") })
+        let tooShort = observing.replacingOccurrences(
+            of: "cooldown: 10m", with: "cooldown: 10m\nobserve: {window: 5m, prometheus: {url: http://127.0.0.1:9090}, rules: [{name: e, query: up, above: 1}]}")
+        #expect(self.diagnostics(tooShort).contains { $0.message.contains("must time out after the observation window (5m)") })
+        let noComparison = tooShort.replacingOccurrences(of: ", above: 1}", with: "}")
+        #expect(self.diagnostics(noComparison).contains { $0.message.contains("exactly one of `above: NUMBER` or `below: NUMBER`") })
     }
 
     @Test func aJenkinsTrainerWithoutTheCycleParameterIsRejectedWithTheExpectedForm() throws {

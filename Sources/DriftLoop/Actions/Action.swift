@@ -94,6 +94,7 @@ public enum ActionFactory {
         case "evaluate": EvaluateAction()
         case "promote": PromoteAction()
         case "reject": RejectAction()
+        case "observe": ObserveAction()
         default: nil
         }
     }

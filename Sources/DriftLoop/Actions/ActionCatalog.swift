@@ -36,5 +36,8 @@ public enum ActionCatalog {
             ActionDescriptor(
                 name: "reject", outcomes: ["rejected"], isWaiting: false,
                 summary: "registers the challenger and marks it rejected with the reason"),
+            ActionDescriptor(
+                name: "observe", outcomes: ["healthy", "rolled_back"], isWaiting: true,
+                summary: "watches the new champion's declared signals (PromQL) for `observe.window`; rolls back when a rule trips"),
         ].map { ($0.name, $0) })
 }

@@ -227,6 +227,7 @@ public actor PipelineController {
         case let error as TrainerError: error.isTransient
         case let error as RegistryError: error.isTransient
         case let error as DataLoadError: error.isTransient
+        case let error as PrometheusQueryClient.QueryError: error.isTransient
         default: false
         }
     }

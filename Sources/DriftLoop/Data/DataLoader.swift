@@ -4,7 +4,7 @@ import Foundation
 
 /// Fetches a pipeline's data: a local path (or `file://` URL) is read from disk, an http(s) URL through libcurl.
 public struct DataLoader: Sendable {
-    private let client: CurlHTTPClient
+    let client: CurlHTTPClient
 
     public init(client: CurlHTTPClient) {
         self.client = client

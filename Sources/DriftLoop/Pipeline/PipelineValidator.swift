@@ -98,6 +98,19 @@ enum PipelineValidator {
         if descriptor.isWaiting, state.timeout == nil {
             diagnostics.append(Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
         }
+        if action == "observe" {
+            if let observation = pipeline.observation {
+                if let timeout = state.timeout, timeout <= observation.window {
+                    diagnostics.append(
+                        Diagnostic(
+                            state.location,
+                            "state `\(state.name)` must time out after the observation window (\(DurationText.format(observation.window))); for example `timeout: \(DurationText.format(observation.window * 2))`"))
+                }
+            } else {
+                diagnostics.append(
+                    Diagnostic(state.location, "state `\(state.name)` runs `observe`, which needs an `observe:` section declaring the window, Prometheus and the rules"))
+            }
+        }
         return diagnostics
     }
 

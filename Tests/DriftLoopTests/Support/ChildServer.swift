@@ -1,7 +1,8 @@
 import Foundation
 
-/// A helper server (one of the repository's Python scripts) in a child process on 127.0.0.1. The script takes
-/// `--port 0 --port-file F`, binds a free port and writes it to F once it accepts connections.
+/// A real server a test talks to (one of the repository's Python scripts, Prometheus) in a child process on
+/// 127.0.0.1, stopped when the test ends. The Python scripts take `--port 0 --port-file F`, bind a free port and
+/// write it to F once they accept connections.
 final class ChildServer: Sendable {
     static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
@@ -13,31 +14,52 @@ final class ChildServer: Sendable {
     let port: Int
     var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
-    /// Starts `python script arguments --port 0 --port-file F` and waits up to `startTimeout` for the port.
-    init(python: String, script: String, arguments: [String], portFile: String, log: String, startTimeout: Duration = .seconds(60)) async throws {
+    /// Starts `python script --port 0 --port-file F arguments` and waits up to `startTimeout` for the port.
+    convenience init(python: String, script: String, arguments: [String], portFile: String, log: String, startTimeout: Duration = .seconds(60)) async throws {
         try? FileManager.default.removeItem(atPath: portFile)
+        try await self.init(executable: python, arguments: [script, "--port", "0", "--port-file", portFile] + arguments, log: log, startTimeout: startTimeout) {
+            (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    /// Starts `executable arguments` and waits until `ready` returns the port it serves on.
+    init(executable: String, arguments: [String], log: String, startTimeout: Duration = .seconds(60), ready: () async -> Int?) async throws {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--port", "0", "--port-file", portFile] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         let deadline = ContinuousClock.now + startTimeout
         var port: Int?
         while port == nil, process.isRunning, ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8) {
-                port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-            if port == nil { try await Task.sleep(for: .milliseconds(25)) }
+            port = await ready()
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         guard let port else {
             if process.isRunning { process.terminate() }
             let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
-            throw Failure(message: "\((script as NSString).lastPathComponent) did not start (exit \(process.isRunning ? "none" : String(process.terminationStatus))): \(tail)")
+            throw Failure(message: "\((executable as NSString).lastPathComponent) did not start (exit \(process.isRunning ? "none" : String(process.terminationStatus))): \(tail)")
         }
         self.process = process
         self.port = port
+    }
+
+    /// A port nothing listens on now, for servers that cannot pick their own.
+    static func freePort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw Failure(message: "cannot find a free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// SIGTERM, then SIGKILL if the server has not exited within two seconds.
