@@ -182,3 +182,20 @@ struct MLflowRegistryContractTests {
         #expect(error?.message.contains("MLflow at http://127.0.0.1:9 is unreachable") == true, "\(error?.message ?? "")")
     }
 }
+
+/// MLflow unreachable during a cycle: the promote state retries within its budget, then fails saying where.
+@Suite struct MLflowOutageTests {
+    @Test func promotionAgainstAnUnreachableMLflowIsRetriedThenFailsNamingTheServer() async throws {
+        let harness = try ControllerHarness()
+        let registry = MLflowTestServer.registry(url: "http://127.0.0.1:9")
+        let controller = PipelineController(
+            pipeline: harness.pipeline,
+            services: PipelineServices(trainer: harness.trainer, registry: registry, dataLoader: DataLoader(client: .init())),
+            store: harness.store, logger: TestData.quietLogger)
+        let cycle = try await harness.runCycle(controller: controller)
+        #expect(cycle.outcome == .failed)
+        #expect(cycle.failure?.contains("MLflow at http://127.0.0.1:9 is unreachable") == true, "\(cycle.failure ?? "")")
+        // The champion lookup before training failed first: nothing was trained against an unknown champion.
+        #expect(await harness.trainer.jobsCreated == 0)
+    }
+}
