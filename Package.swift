@@ -112,7 +112,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            // Read through #filePath, so the copies stay plain files in the repository.
+            exclude: ["Fixtures"]
         ),
     ]
 )

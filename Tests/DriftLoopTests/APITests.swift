@@ -118,9 +118,9 @@ struct APITestClient: Sendable {
         try await self.postRaw(path, body: Data(body.jsonText.utf8), token: token)
     }
 
-    func postRaw(_ path: String, body: Data, token: String? = APITests.token) async throws -> Reply {
+    func postRaw(_ path: String, body: Data, token: String? = APITests.token, headers: [(name: String, value: String)] = []) async throws -> Reply {
         let request = CurlHTTP.HTTPRequest(
-            method: "POST", url: self.base + path, headers: [("Content-Type", "application/json")], body: body,
+            method: "POST", url: self.base + path, headers: [("Content-Type", "application/json")] + headers, body: body,
             authentication: token.map { .bearer(token: $0) } ?? .none)
         let response = try await self.http.send(request)
         return Reply(status: response.status, json: JSONValue.parse(response.text) ?? .null)

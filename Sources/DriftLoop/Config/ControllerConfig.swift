@@ -22,6 +22,8 @@ public struct ControllerConfig: Sendable {
     /// The API's address as trainers and people reach it, for links sent out (a Jenkins build's
     /// `{{cycle_url}}`). Default: `http://` plus `listen`, when its port is fixed.
     public var publicURL: String?
+    /// Alertmanager routing and signed-webhook secrets.
+    public var webhooks = WebhookSettings()
 
     /// `public_url`, or the listen address when it names a fixed port.
     public var effectivePublicURL: String? {
@@ -65,7 +67,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -126,6 +128,7 @@ public struct ControllerConfig: Sendable {
                 reader.fail(publicURLNode, "`public_url` must be an http(s) URL, for example `https://driftloop.example.com`")
             }
         }
+        config.webhooks = WebhookSettingsReader.read(root.child("webhooks"), reader: &reader)
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
         return config
     }

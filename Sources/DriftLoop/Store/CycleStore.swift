@@ -24,4 +24,10 @@ public protocol CycleStore: FeedbackStore {
     func recordChampionChange(_ change: ChampionChange) async throws
     /// Oldest first.
     func championHistory(model: String) async throws -> [ChampionChange]
+    /// Records that a firing alert resolved, once per alert (fingerprint and start), beside the cycle the firing
+    /// trigger with `firingDedupKey` belongs to. Returns that cycle (nil when its firing was never received) and
+    /// whether this resolution had been recorded already.
+    func recordAlertResolution(
+        pipeline: String, fingerprint: String, startsAt: String, endsAt: String?, firingDedupKey: String, payload: JSONValue, now: Date
+    ) async throws -> (cycleId: String?, duplicate: Bool)
 }

@@ -88,6 +88,23 @@ enum StoreMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v3: resolved alerts") { db in
+            try db.execute(
+                sql: """
+                    -- Resolved Alertmanager alerts start nothing; they are kept beside the cycle their firing started or joined.
+                    CREATE TABLE alert_resolutions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        pipeline TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        starts_at TEXT NOT NULL,
+                        ends_at TEXT,
+                        cycle_id TEXT REFERENCES cycles (id),
+                        payload TEXT NOT NULL,
+                        received_at REAL NOT NULL
+                    );
+                    CREATE UNIQUE INDEX alert_resolutions_once ON alert_resolutions (pipeline, fingerprint, starts_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -20,7 +20,6 @@ public enum TrainerFactory {
 
     /// The first line of a secret file, without surrounding whitespace.
     static func readSecretFile(_ path: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
+        SecretReference.file(path).resolve(environment: [:])
     }
 }

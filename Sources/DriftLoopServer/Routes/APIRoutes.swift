@@ -22,7 +22,6 @@ struct APIRoutes: Sendable {
         router.post("/v1/pipelines/:name/feedback") { request, context in
             try await self.feedback(request, name: try context.parameters.require("name"))
         }
-        router.post("/v1/webhooks/drift") { request, _ in try await self.driftWebhook(request) }
         router.get("/v1/cycles") { request, _ in try await self.listCycles(request) }
         router.get("/v1/cycles/:id") { _, context in try await self.cycle(try context.parameters.require("id")) }
         router.post("/v1/cycles/:id/cancel") { request, context in
@@ -109,23 +108,6 @@ struct APIRoutes: Sendable {
         let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request))
         let result = try await self.controller.ingestFeedback(pipeline: name, records: records)
         return try JSONResponse.make(result, status: .accepted)
-    }
-
-    private func driftWebhook(_ request: Request) async throws -> Response {
-        try self.authorizer.authorize(request)
-        let data = try await self.bodies.data(request)
-        let event: DriftWebhookEvent
-        do {
-            event = try JSONDecoder().decode(DriftWebhookEvent.self, from: data)
-        } catch let error as DecodingError {
-            throw RequestBodyDecoder.apiError(for: error)
-        }
-        _ = try await self.requirePipeline(event.pipeline)
-        let trigger = Trigger(
-            kind: .driftWebhook, source: event.source ?? "webhook", reason: event.reason ?? "drift reported by \(event.source ?? "webhook")",
-            dedupKey: event.eventId.map { "drift:\(event.source ?? "webhook"):\($0)" }, force: event.force ?? false,
-            payload: JSONValue.parse(String(decoding: data, as: UTF8.self)) ?? .null)
-        return try await self.accept(event.pipeline, trigger)
     }
 
     private func rollback(_ request: Request, name: String) async throws -> Response {

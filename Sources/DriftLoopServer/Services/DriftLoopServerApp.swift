@@ -102,7 +102,27 @@ struct ControllerHost: Service {
 
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
-        APIRoutes(controller: controller, authorizer: BearerTokenAuthorizer(token: self.apiToken), bodies: self.bodies).register(on: router)
+        let authorizer = BearerTokenAuthorizer(token: self.apiToken)
+        APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
+        let webhooks = self.config.webhooks
+        var secrets: [String: String] = [:]
+        for (source, secret) in webhooks.signingSecrets {
+            guard let value = secret.resolve(environment: environment) else {
+                throw ServerStartError("the signing secret of webhook source `\(source)` is not set (\(secret)); set it or remove the source from webhooks.signed.sources")
+            }
+            secrets[source] = value
+        }
+        var alertmanagerAuthorizer: BearerTokenAuthorizer?
+        if let secret = webhooks.alertmanagerToken {
+            guard let token = secret.resolve(environment: environment) else {
+                throw ServerStartError("the Alertmanager token (\(secret)) is not set; set it or remove webhooks.alertmanager.token_env/token_file")
+            }
+            alertmanagerAuthorizer = BearerTokenAuthorizer(token: token)
+        }
+        WebhookRoutes(
+            controller: controller, authorizer: authorizer, alertmanagerAuthorizer: alertmanagerAuthorizer, pipelineLabel: webhooks.alertmanagerPipelineLabel,
+            signingSecrets: secrets, maxSkew: webhooks.signatureMaxSkew, bodies: self.bodies
+        ).register(on: router)
         let onReady = self.onReady
         let api = Application(
             router: router,

@@ -7,12 +7,15 @@ import Testing
 /// The whole server on 127.0.0.1 (API, built-in trainer, SQLite store) around a test, shut down after it.
 enum LiveServer {
     static func run(
-        pipelineYAML: String, maxBodyBytes: Int, _ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void
+        pipelineYAML: String, maxBodyBytes: Int, configYAML: String = "", extraPipelines: [String: String] = [:],
+        _ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory()
         let pipelinesDirectory = directory.file("pipelines")
         _ = directory.write("pipelines/churn.yaml", pipelineYAML)
-        var config = try ControllerConfig.parse("listen: \"127.0.0.1:0\"\nmax_body_bytes: \(maxBodyBytes)\n", file: "config.yaml", baseDirectory: directory.path)
+        for (name, yaml) in extraPipelines { _ = directory.write("pipelines/\(name).yaml", yaml) }
+        var config = try ControllerConfig.parse(
+            "listen: \"127.0.0.1:0\"\nmax_body_bytes: \(maxBodyBytes)\n" + configYAML, file: "config.yaml", baseDirectory: directory.path)
         config.pipelinesDirectory = pipelinesDirectory
         let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)

@@ -1,0 +1,45 @@
+import Foundation
+
+/// An RFC 3339 timestamp kept to the nanosecond, whatever precision and offset it was written with. Alertmanager
+/// writes Go's `time.Time` (up to nine fractional digits, `Z` or an offset); two spellings of one instant must
+/// dedupe as one alert.
+public struct RFC3339Timestamp: Sendable, Hashable {
+    public var seconds: Int64
+    public var nanoseconds: Int32
+
+    /// Parses `2026-11-22T10:00:00Z`, `...:00.1Z`, `...:00.123456789+02:00` and the like; nil for anything else.
+    public init?(_ text: String) {
+        let pattern = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
+        guard let match = text.wholeMatch(of: pattern) else { return nil }
+        var components = DateComponents()
+        components.year = Int(match.1)
+        components.month = Int(match.2)
+        components.day = Int(match.3)
+        components.hour = Int(match.4)
+        components.minute = Int(match.5)
+        components.second = Int(match.6)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let month = components.month, (1...12).contains(month), let date = calendar.date(from: components),
+            calendar.component(.day, from: date) == components.day
+        else { return nil }
+        var seconds = Int64(date.timeIntervalSince1970)
+        if match.9 != nil, let hours = Int64(match.10 ?? ""), let minutes = Int64(match.11 ?? "") {
+            let offset = (hours * 3600 + minutes * 60) * (match.9 == "-" ? -1 : 1)
+            seconds -= offset
+        }
+        let fraction = match.7.map(String.init) ?? ""
+        self.seconds = seconds
+        self.nanoseconds = Int32(fraction.isEmpty ? 0 : Int(fraction.padding(toLength: 9, withPad: "0", startingAt: 0))!)
+    }
+
+    /// The instant in UTC with nine fractional digits: one spelling per instant.
+    public var canonical: String {
+        let date = Date(timeIntervalSince1970: TimeInterval(self.seconds))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(String(format: "%04d", c.year ?? 0))-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second)).\(String(format: "%09d", self.nanoseconds))Z"
+    }
+}

@@ -1,0 +1,165 @@
+import Crypto
+import DriftLoop
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Incoming triggers from monitoring: Alertmanager's webhook and generic drift webhooks (bearer or HMAC-signed).
+/// Each answers 2xx only after every event it accepted is committed to the store.
+struct WebhookRoutes: Sendable {
+    var controller: Controller
+    var authorizer: BearerTokenAuthorizer
+    /// Alertmanager's own bearer token; nil accepts the API token.
+    var alertmanagerAuthorizer: BearerTokenAuthorizer?
+    var pipelineLabel: String
+    /// Resolved signing secrets by source name.
+    var signingSecrets: [String: String]
+    var maxSkew: Duration
+    var bodies: RequestBodyDecoder
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/webhooks/alertmanager") { request, _ in try await self.alertmanager(request) }
+        router.post("/v1/webhooks/drift") { request, _ in try await self.driftWebhook(request) }
+    }
+
+    // MARK: Alertmanager
+
+    private func alertmanager(_ request: Request) async throws -> Response {
+        try (self.alertmanagerAuthorizer ?? self.authorizer).authorize(request)
+        let data = try await self.bodies.data(request)
+        let payload: AlertmanagerPayload
+        do {
+            payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: data)
+        } catch let error as DecodingError {
+            throw RequestBodyDecoder.apiError(for: error)
+        }
+        guard payload.version == "4" else {
+            throw APIError(.badRequest, code: "unsupported_version", message: "Alertmanager webhook version `\(payload.version)` is not supported; driftloop reads version 4", field: "version")
+        }
+        for (index, alert) in payload.alerts.enumerated() where RFC3339Timestamp(alert.startsAt) == nil {
+            throw APIError(.badRequest, code: "invalid_field", message: "`startsAt` must be an RFC 3339 timestamp, got `\(alert.startsAt)`", field: "alerts[\(index)].startsAt")
+        }
+        var results: [AlertDisposition] = []
+        for alert in payload.alerts {
+            results.append(try await self.accept(alert, payload: payload))
+        }
+        return try JSONResponse.make(AlertmanagerAnswer(alerts: results))
+    }
+
+    private struct AlertmanagerAnswer: Encodable {
+        var status = "ok"
+        var alerts: [AlertDisposition]
+    }
+
+    private func accept(_ alert: AlertmanagerPayload.Alert, payload: AlertmanagerPayload) async throws -> AlertDisposition {
+        var result = AlertDisposition(fingerprint: alert.fingerprint, status: alert.status, disposition: "ignored")
+        guard let pipeline = alert.labels[self.pipelineLabel] else {
+            // Retrying cannot fix a missing label, so the notification is still answered 200 (Alertmanager would resend forever).
+            result.error = "the alert has no `\(self.pipelineLabel)` label; add it to the alert rule so driftloop knows which pipeline to retrain"
+            return result
+        }
+        result.pipeline = pipeline
+        guard await self.controller.pipeline(named: pipeline) != nil else {
+            result.error = "no pipeline named `\(pipeline)`"
+            return result
+        }
+        let startsAt = RFC3339Timestamp(alert.startsAt)!.canonical
+        // Alertmanager re-sends a firing alert every group_interval; its identity is fingerprint + start.
+        let firingKey = "alertmanager:\(alert.fingerprint):\(startsAt)"
+        let record = Self.alertJSON(alert, payload: payload)
+        if alert.status == "resolved" {
+            let (cycleId, duplicate) = try await self.controller.store.recordAlertResolution(
+                pipeline: pipeline, fingerprint: alert.fingerprint, startsAt: startsAt, endsAt: alert.endsAt.flatMap(RFC3339Timestamp.init)?.canonical,
+                firingDedupKey: firingKey, payload: record, now: Date())
+            result.disposition = duplicate ? "duplicate" : "resolved"
+            result.cycleId = cycleId
+            return result
+        }
+        let name = alert.labels["alertname"] ?? "alert"
+        let trigger = Trigger(
+            kind: .alertmanager, source: payload.receiver.map { "alertmanager/\($0)" } ?? "alertmanager",
+            reason: alert.annotations?["summary"] ?? "\(name) firing", dedupKey: firingKey, payload: record)
+        let acceptance = try await self.controller.submit(pipeline: pipeline, trigger: trigger)
+        result.disposition = acceptance.disposition.rawValue
+        result.cycleId = acceptance.cycleId
+        return result
+    }
+
+    private static func alertJSON(_ alert: AlertmanagerPayload.Alert, payload: AlertmanagerPayload) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "status": .string(alert.status), "labels": .object(alert.labels.mapValues(JSONValue.string)),
+            "annotations": .object((alert.annotations ?? [:]).mapValues(JSONValue.string)), "startsAt": .string(alert.startsAt),
+            "fingerprint": .string(alert.fingerprint),
+        ]
+        if let endsAt = alert.endsAt { object["endsAt"] = .string(endsAt) }
+        if let url = alert.generatorURL { object["generatorURL"] = .string(url) }
+        if let key = payload.groupKey { object["groupKey"] = .string(key) }
+        if let url = payload.externalURL { object["externalURL"] = .string(url) }
+        return .object(object)
+    }
+
+    // MARK: Drift webhooks
+
+    private func driftWebhook(_ request: Request) async throws -> Response {
+        let data = try await self.bodies.data(request)
+        let signature = request.headers[HTTPField.Name(WebhookSignature.signatureHeader)!]
+        let headerSource = request.headers[HTTPField.Name(WebhookSignature.sourceHeader)!]
+        var signedBy: String?
+        if let signature {
+            signedBy = try self.verify(signature: signature, source: headerSource, request: request, body: data)
+        } else {
+            try self.authorizer.authorize(request)
+        }
+        let event: DriftWebhookEvent
+        do {
+            event = try JSONDecoder().decode(DriftWebhookEvent.self, from: data)
+        } catch let error as DecodingError {
+            throw RequestBodyDecoder.apiError(for: error)
+        }
+        let source = signedBy ?? event.source ?? "webhook"
+        if signedBy == nil, self.signingSecrets[source] != nil {
+            throw APIError(.unauthorized, code: "signature_required", message: "source `\(source)` must sign its webhooks (\(WebhookSignature.signatureHeader))", field: WebhookSignature.signatureHeader)
+        }
+        guard await self.controller.pipeline(named: event.pipeline) != nil else {
+            let known = await self.controller.pipelines().map(\.name).joined(separator: ", ")
+            throw APIError.notFound("no pipeline named `\(event.pipeline)`; pipelines: \(known)", field: "pipeline")
+        }
+        // Without an event id, the signature identifies the request: a replay inside the window is a duplicate.
+        let identity = event.eventId ?? signature.map { "sig:" + SHA256.hash(data: Data($0.utf8)).map { String(format: "%02x", $0) }.joined().prefix(32) }
+        let trigger = Trigger(
+            kind: .driftWebhook, source: source, reason: event.reason ?? "drift reported by \(source)",
+            dedupKey: identity.map { "drift:\(source):\($0)" }, force: event.force ?? false,
+            payload: JSONValue.parse(String(decoding: data, as: UTF8.self)) ?? .null)
+        let acceptance = try await self.controller.submit(pipeline: event.pipeline, trigger: trigger)
+        let body = TriggerAccepted(pipeline: event.pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
+        return try JSONResponse.make(body, status: .accepted)
+    }
+
+    /// Checks a signed request; returns the source it is signed by.
+    private func verify(signature: String, source: String?, request: Request, body: Data) throws -> String {
+        guard let source else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook must name its source in \(WebhookSignature.sourceHeader)", field: WebhookSignature.sourceHeader)
+        }
+        guard let secret = self.signingSecrets[source] else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "no signing secret is configured for source `\(source)` (webhooks.signed.sources)", field: WebhookSignature.sourceHeader)
+        }
+        guard let timestamp = request.headers[HTTPField.Name(WebhookSignature.timestampHeader)!] else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook needs \(WebhookSignature.timestampHeader) (Unix seconds)", field: WebhookSignature.timestampHeader)
+        }
+        do {
+            try WebhookSignature.verify(signature: signature, timestamp: timestamp, body: body, secret: secret, now: Date(), maxSkew: self.maxSkew)
+        } catch {
+            let message: String
+            let field: String
+            switch error {
+            case .malformedSignature: (message, field) = ("the signature must be `sha256=<64 hex digits>`", WebhookSignature.signatureHeader)
+            case .malformedTimestamp: (message, field) = ("the timestamp must be Unix seconds", WebhookSignature.timestampHeader)
+            case .outsideWindow(let skew):
+                (message, field) = ("the timestamp is \(abs(skew)) s \(skew > 0 ? "old" : "in the future"), outside the \(self.maxSkew.components.seconds) s replay window", WebhookSignature.timestampHeader)
+            case .mismatch: (message, field) = ("the signature does not match the body and timestamp", WebhookSignature.signatureHeader)
+            }
+            throw APIError(.unauthorized, code: "bad_signature", message: message, field: field)
+        }
+        return source
+    }
+}
