@@ -12,7 +12,8 @@ public actor Controller {
 
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
-        observer: PipelineController.TransitionObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
+        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.store = store
         self.logger = logger
@@ -21,7 +22,9 @@ public actor Controller {
         for pipeline in pipelines {
             let pipelineServices = services(pipeline)
             servicesByPipeline[pipeline.name] = pipelineServices
-            controllers[pipeline.name] = PipelineController(pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, makeAction: makeAction)
+            controllers[pipeline.name] = PipelineController(
+                pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, triggerObserver: triggerObserver,
+                makeAction: makeAction)
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline

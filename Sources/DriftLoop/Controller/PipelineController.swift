@@ -11,6 +11,7 @@ public actor PipelineController {
     private let store: any CycleStore
     private let logger: Logger
     private let observer: TransitionObserver?
+    private let triggerObserver: TriggerObserver?
     private let makeAction: @Sendable (String) -> (any Action)?
     private var cycleTasks: [String: Task<Void, Never>] = [:]
     private var actionTasks: [String: Task<ActionResult, any Error>] = [:]
@@ -18,14 +19,18 @@ public actor PipelineController {
     /// Cancel requests seen by this controller, so one that lands between two steps still interrupts the next action.
     private var cancelledCycleIds: Set<String> = []
 
-    /// Called after each committed transition (tests use it to stop the controller at a chosen point).
+    /// Called after each committed transition (tests use it to stop the controller at a chosen point; the server
+    /// counts metrics with it). A new cycle is reported as a transition from `""` to its initial state, outcome `started`.
     public typealias TransitionObserver = @Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void
+    /// Called for every trigger the store accepted, whatever it decided.
+    public typealias TriggerObserver = @Sendable (_ pipeline: String, _ trigger: Trigger, _ acceptance: TriggerAcceptance) async -> Void
 
     /// - Parameter makeAction: builds the action a state names; the standard actions unless a benchmark or test says otherwise.
     public init(
         pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
-        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        triggerObserver: TriggerObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
+        self.triggerObserver = triggerObserver
         self.makeAction = makeAction
         self.pipeline = pipeline
         self.services = services
@@ -43,7 +48,11 @@ public actor PipelineController {
         self.logger.info(
             "trigger accepted",
             metadata: ["cycle": "\(acceptance.cycleId)", "trigger": "\(trigger.kind.rawValue)", "disposition": "\(acceptance.disposition.rawValue)"])
-        if acceptance.disposition == .started { self.launch(acceptance.cycleId) }
+        await self.triggerObserver?(self.pipeline.name, trigger, acceptance)
+        if acceptance.disposition == .started {
+            await self.observer?(acceptance.cycleId, "", self.pipeline.initialState, "started")
+            self.launch(acceptance.cycleId)
+        }
         return acceptance
     }
 

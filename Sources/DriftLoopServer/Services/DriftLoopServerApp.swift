@@ -88,20 +88,33 @@ struct ControllerHost: Service {
         let builtinURL = "http://127.0.0.1:\(trainerPort)"
         let environment = ProcessInfo.processInfo.environment
         let publicURL = self.config.effectivePublicURL
+        let metrics = DriftLoopMetrics(store: self.store, pipelines: self.pipelines)
+        let userObserver = self.observer
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
                 PipelineServices(
-                    trainer: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client),
-                    registry: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client),
+                    trainer: InstrumentedTrainer(
+                        base: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client), pipeline: pipeline.name,
+                        system: pipeline.trainer.kind.rawValue, metrics: metrics),
+                    registry: InstrumentedRegistry(
+                        base: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client), pipeline: pipeline.name,
+                        system: pipeline.registry.kind.rawValue, metrics: metrics),
                     dataLoader: DataLoader(client: client), publicURL: publicURL)
             },
-            logger: self.logger, observer: self.observer)
+            logger: self.logger,
+            observer: { cycleId, from, to, outcome in
+                await metrics.transition(cycleId: cycleId, from: from, to: to, outcome: outcome)
+                await userObserver?(cycleId, from, to, outcome)
+            },
+            triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) })
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 
         let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(JSONErrorMiddleware())
+        MetricsRoutes(metrics: metrics).register(on: router)
         let authorizer = BearerTokenAuthorizer(token: self.apiToken)
         APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
         let webhooks = self.config.webhooks
@@ -121,7 +134,7 @@ struct ControllerHost: Service {
         }
         WebhookRoutes(
             controller: controller, authorizer: authorizer, alertmanagerAuthorizer: alertmanagerAuthorizer, pipelineLabel: webhooks.alertmanagerPipelineLabel,
-            signingSecrets: secrets, maxSkew: webhooks.signatureMaxSkew, bodies: self.bodies
+            signingSecrets: secrets, maxSkew: webhooks.signatureMaxSkew, bodies: self.bodies, metrics: metrics
         ).register(on: router)
         let onReady = self.onReady
         let api = Application(

@@ -16,6 +16,7 @@ struct WebhookRoutes: Sendable {
     var signingSecrets: [String: String]
     var maxSkew: Duration
     var bodies: RequestBodyDecoder
+    var metrics: DriftLoopMetrics
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/webhooks/alertmanager") { request, _ in try await self.alertmanager(request) }
@@ -41,7 +42,9 @@ struct WebhookRoutes: Sendable {
         }
         var results: [AlertDisposition] = []
         for alert in payload.alerts {
-            results.append(try await self.accept(alert, payload: payload))
+            let result = try await self.accept(alert, payload: payload)
+            self.metrics.webhook(source: "alertmanager", result: result.error == nil ? result.disposition : "unroutable")
+            results.append(result)
         }
         return try JSONResponse.make(AlertmanagerAnswer(alerts: results))
     }
@@ -131,6 +134,7 @@ struct WebhookRoutes: Sendable {
             dedupKey: identity.map { "drift:\(source):\($0)" }, force: event.force ?? false,
             payload: JSONValue.parse(String(decoding: data, as: UTF8.self)) ?? .null)
         let acceptance = try await self.controller.submit(pipeline: event.pipeline, trigger: trigger)
+        self.metrics.webhook(source: signedBy == nil ? "drift" : "signed", result: acceptance.disposition == .duplicate ? "duplicate" : "accepted")
         let body = TriggerAccepted(pipeline: event.pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
         return try JSONResponse.make(body, status: .accepted)
     }
