@@ -113,6 +113,19 @@ final class DriftLoopMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Runs one call to a trainer or registry, counting it by result and timing it.
+    func measure<T>(pipeline: String, system: String, kind: String, operation: String, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        do {
+            let value = try await body()
+            self.outsideRequest(pipeline: pipeline, system: system, kind: kind, operation: operation, succeeded: true, duration: ContinuousClock.now - start)
+            return value
+        } catch {
+            self.outsideRequest(pipeline: pipeline, system: system, kind: kind, operation: operation, succeeded: false, duration: ContinuousClock.now - start)
+            throw error
+        }
+    }
+
     func webhook(source: String, result: String, count: Int = 1) {
         self.registry.makeCounter(descriptor: Self.webhooks, labels: [("source", source), ("result", result)]).increment(by: Int64(count))
     }

@@ -8,15 +8,7 @@ struct InstrumentedRegistry: ModelRegistry {
     let metrics: DriftLoopMetrics
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        do {
-            let value = try await body()
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: "registry", operation: operation, succeeded: true, duration: ContinuousClock.now - start)
-            return value
-        } catch {
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: "registry", operation: operation, succeeded: false, duration: ContinuousClock.now - start)
-            throw error
-        }
+        try await self.metrics.measure(pipeline: self.pipeline, system: self.system, kind: "registry", operation: operation, body)
     }
 
     func champion(model: String) async throws -> ModelVersion? { try await self.measure("champion") { try await self.base.champion(model: model) } }

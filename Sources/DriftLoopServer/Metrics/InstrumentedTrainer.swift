@@ -8,15 +8,7 @@ struct InstrumentedTrainer: Trainer {
     let metrics: DriftLoopMetrics
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        do {
-            let value = try await body()
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: "trainer", operation: operation, succeeded: true, duration: ContinuousClock.now - start)
-            return value
-        } catch {
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: "trainer", operation: operation, succeeded: false, duration: ContinuousClock.now - start)
-            throw error
-        }
+        try await self.metrics.measure(pipeline: self.pipeline, system: self.system, kind: "trainer", operation: operation, body)
     }
 
     func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
