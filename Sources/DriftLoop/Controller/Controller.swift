@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 import Logging
 
@@ -9,13 +10,18 @@ public actor Controller {
     private let servicesByPipeline: [String: PipelineServices]
     private let monitors: [String: FeedbackMonitor]
     private let logger: Logger
+    private let driftObserver: DriftObserver?
+
+    /// Called with every drift report a scheduled check computes (the server publishes it to `/metrics`).
+    public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: JSONValue) async -> Void
 
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
-        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        driftObserver: DriftObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.store = store
+        self.driftObserver = driftObserver
         self.logger = logger
         var controllers: [String: PipelineController] = [:]
         var servicesByPipeline: [String: PipelineServices] = [:]
@@ -130,6 +136,56 @@ public actor Controller {
         let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: ["rollback": decision])
         self.logger.notice("champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])
         return cycle
+    }
+
+    /// Runs every pipeline's `schedule:` until the task is cancelled. A check that fails is logged and the
+    /// schedule goes on; a missed time (the controller was down) is not made up, the next one is taken.
+    public func runSchedules() async {
+        let scheduled = self.controllers.values.map(\.pipeline).filter { $0.schedule != nil }
+        await withTaskGroup(of: Void.self) { group in
+            for pipeline in scheduled {
+                guard let schedule = pipeline.schedule else { continue }
+                group.addTask {
+                    var logger = self.logger
+                    logger[metadataKey: "pipeline"] = "\(pipeline.name)"
+                    var last = Date()
+                    while !Task.isCancelled, let next = schedule.next(after: last) {
+                        let wait = next.timeIntervalSinceNow
+                        if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+                        if Task.isCancelled { return }
+                        last = max(next, Date())
+                        do {
+                            _ = try await self.runScheduledCheck(pipeline: pipeline.name, at: next)
+                        } catch {
+                            logger.error("scheduled drift check failed; the schedule goes on", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One scheduled drift check: computes drift on the current data, publishes it, and starts a cycle when the
+    /// pipeline's policy finds dataset drift and its schedule says `on_drift: cycle`.
+    @discardableResult
+    public func runScheduledCheck(pipeline name: String, at time: Date = Date()) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
+        guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
+        async let reference = services.dataLoader.table(pipeline.data.reference)
+        async let current = services.dataLoader.table(pipeline.data.current)
+        let report = try await DriftCheck.run(
+            reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
+            predictionColumns: pipeline.data.predictionColumns)
+        let encoded = try JSONValue.encoding(report)
+        await self.driftObserver?(name, encoded)
+        self.logger.info(
+            "scheduled drift check", metadata: ["pipeline": "\(name)", "dataset_drift": "\(report.datasetDrift)", "share": "\(report.share)"])
+        guard report.datasetDrift, pipeline.schedule?.onDrift != .publish else { return (report, nil) }
+        let trigger = Trigger(
+            kind: .schedule, source: "schedule",
+            reason: "scheduled drift check: \(report.driftedColumns) of \(report.features.columns.count) columns drifted (share \(report.share))",
+            dedupKey: "schedule:\(Int64(time.timeIntervalSince1970 * 1000))",
+            payload: ["dataset_drift": .bool(true), "drifted_columns": .number(Double(report.driftedColumns)), "share": .number(report.share)])
+        return (report, try await self.controllers[name]?.submit(trigger))
     }
 
     public func waitForCycle(_ cycleId: String) async {

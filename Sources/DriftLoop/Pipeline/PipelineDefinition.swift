@@ -15,6 +15,8 @@ public struct PipelineDefinition: Sendable {
     public var registry: RegistrySettings
     /// What an `observe` state watches after a promotion; nil when the pipeline declares no `observe:`.
     public var observation: ObservationPolicy?
+    /// When the pipeline checks its data for drift by itself; nil for none.
+    public var schedule: ScheduleSettings?
     /// Production feedback to watch for concept drift and performance decay; nil when the pipeline declares none.
     public var monitoring: MonitoringPolicy?
     /// After a cycle ends, new triggers within this time join it instead of starting another. Default: 10m.

@@ -4,7 +4,7 @@ import Foundation
 /// Reads `pipelines/NAME.yaml` into a validated `PipelineDefinition`, reporting every problem with file:line:column.
 public enum PipelineLoader {
     static let topLevelKeys: Set<String> = [
-        "name", "model", "data", "drift", "trainer", "evaluation", "registry", "observe", "monitoring", "cooldown", "initial", "states",
+        "name", "model", "data", "drift", "trainer", "evaluation", "registry", "observe", "schedule", "monitoring", "cooldown", "initial", "states",
     ]
     static let stateKeys: Set<String> = ["action", "terminal", "on", "timeout", "retry", "poll"]
 
@@ -105,6 +105,7 @@ public enum PipelineLoader {
         let registry = RegistrySettingsReader.read(root.child("registry"), reader: &reader)
 
         let observation = ObservationPolicyReader.read(root.child("observe"), reader: &reader)
+        let schedule = ScheduleSettingsReader.read(root.child("schedule"), reader: &reader)
         let monitoring = MonitoringPolicyReader.read(root.child("monitoring"), reader: &reader)
         let cooldown = reader.duration(root.child("cooldown"), default: .seconds(600)) ?? .seconds(600)
         let (states, order) = Self.readStates(root.child("states"), reader: &reader)
@@ -113,7 +114,7 @@ public enum PipelineLoader {
 
         var definition = PipelineDefinition(
             name: name, file: file, model: model, data: data, drift: drift, trainer: trainer, evaluation: evaluation,
-            registry: registry, observation: observation, monitoring: monitoring, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
+            registry: registry, observation: observation, schedule: schedule, monitoring: monitoring, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
         var diagnostics = reader.diagnostics
         diagnostics += PipelineValidator.validate(definition, initialLocation: initialNode.isMissing ? root.child("states").location : initialNode.location)
         if !diagnostics.isEmpty {

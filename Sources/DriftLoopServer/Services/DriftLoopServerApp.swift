@@ -107,7 +107,8 @@ struct ControllerHost: Service {
                 await metrics.transition(cycleId: cycleId, from: from, to: to, outcome: outcome)
                 await userObserver?(cycleId, from, to, outcome)
             },
-            triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) })
+            triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
+            driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) })
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 
@@ -144,7 +145,10 @@ struct ControllerHost: Service {
                 await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller))
             },
             logger: self.logger)
+        let schedules = Task { await controller.runSchedules() }
         try await api.run()
+        schedules.cancel()
+        await schedules.value
         await controller.stop()
     }
 }

@@ -242,7 +242,8 @@ public actor MLflowRegistry: ModelRegistry {
             if let value = rule["champion"]?.numberValue { metrics.append(("driftloop.champion.\(metric)", value)) }
             if let value = rule["challenger"]?.numberValue { metrics.append(("driftloop.challenger.\(metric)", value)) }
         }
-        if let features = decisions["drift"]?["features"] {
+        // The drift decision is `driftloop drift --json`'s shape: the features' figures at the top.
+        if let drift = decisions["drift"], let features = drift["features"] ?? drift as JSONValue? {
             if let share = features["share"]?.numberValue { metrics.append(("driftloop.drift.share_drifted", share)) }
             if let count = features["drifted_columns"]?.numberValue { metrics.append(("driftloop.drift.drifted_columns", count)) }
         }
