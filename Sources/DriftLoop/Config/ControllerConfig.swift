@@ -24,6 +24,8 @@ public struct ControllerConfig: Sendable {
     public var publicURL: String?
     /// Alertmanager routing and signed-webhook secrets.
     public var webhooks = WebhookSettings()
+    /// Cycles running at once across all pipelines; more wait in arrival order. 0: no cap. Default: 0.
+    public var maxConcurrentCycles = 0
 
     /// `public_url`, or the listen address when it names a fixed port.
     public var effectivePublicURL: String? {
@@ -67,7 +69,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -129,6 +131,7 @@ public struct ControllerConfig: Sendable {
             }
         }
         config.webhooks = WebhookSettingsReader.read(root.child("webhooks"), reader: &reader)
+        config.maxConcurrentCycles = reader.int(root.child("max_concurrent_cycles"), default: 0, range: 0...100_000)
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
         return config
     }

@@ -18,7 +18,8 @@ public actor Controller {
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
-        driftObserver: DriftObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil),
+        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.store = store
         self.driftObserver = driftObserver
@@ -30,7 +31,7 @@ public actor Controller {
             servicesByPipeline[pipeline.name] = pipelineServices
             controllers[pipeline.name] = PipelineController(
                 pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, triggerObserver: triggerObserver,
-                makeAction: makeAction)
+                slots: slots, makeAction: makeAction)
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline

@@ -12,6 +12,9 @@ public actor PipelineController {
     private let logger: Logger
     private let observer: TransitionObserver?
     private let triggerObserver: TriggerObserver?
+    private let slots: CycleSlots
+    /// When a queued cycle got its slot: its first state's timeout runs from then, not from the trigger.
+    private var slotGrantedAt: [String: Date] = [:]
     private let makeAction: @Sendable (String) -> (any Action)?
     private var cycleTasks: [String: Task<Void, Never>] = [:]
     private var actionTasks: [String: Task<ActionResult, any Error>] = [:]
@@ -28,9 +31,11 @@ public actor PipelineController {
     /// - Parameter makeAction: builds the action a state names; the standard actions unless a benchmark or test says otherwise.
     public init(
         pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
-        triggerObserver: TriggerObserver? = nil, makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        triggerObserver: TriggerObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil),
+        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.triggerObserver = triggerObserver
+        self.slots = slots
         self.makeAction = makeAction
         self.pipeline = pipeline
         self.services = services
@@ -76,6 +81,9 @@ public actor PipelineController {
     public func requestStop() {
         self.isStopping = true
         for task in self.actionTasks.values { task.cancel() }
+        // Cycles still queued for a slot stop waiting (and stay in their state for the next start).
+        let slots = self.slots
+        for cycleId in self.cycleTasks.keys { Task { await slots.stopWaiting(cycleId) } }
     }
 
     /// Stops and waits until every cycle task has returned.
@@ -100,6 +108,14 @@ public actor PipelineController {
         var logger = self.logger
         logger[metadataKey: "cycle"] = "\(cycleId)"
         defer { self.cycleTasks[cycleId] = nil }
+        let asked = Date()
+        await self.slots.acquire(cycleId)
+        if Date().timeIntervalSince(asked) > 0.001 { self.slotGrantedAt[cycleId] = Date() }
+        defer {
+            self.slotGrantedAt[cycleId] = nil
+            let slots = self.slots
+            Task { await slots.release(cycleId) }
+        }
         while !self.isStopping {
             do {
                 guard try await self.step(cycleId, logger: logger) else { return }
@@ -132,7 +148,8 @@ public actor PipelineController {
             try await self.finish(cycle, outcome: .failed, via: "error", failure: message, logger: logger)
             return false
         }
-        let enteredAt = try await self.store.transitions(cycleId: cycleId).last?.at ?? cycle.updatedAt
+        let lastTransition = try await self.store.transitions(cycleId: cycleId).last?.at ?? cycle.updatedAt
+        let enteredAt = max(lastTransition, self.slotGrantedAt[cycleId] ?? .distantPast)
         let context = ActionContext(cycle: cycle, pipeline: self.pipeline, state: state, services: self.services, store: self.store, logger: logger)
         let execution = await self.execute(action, context: context, enteredAt: enteredAt, logger: logger)
 

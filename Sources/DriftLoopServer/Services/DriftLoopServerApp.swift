@@ -108,7 +108,8 @@ struct ControllerHost: Service {
                 await userObserver?(cycleId, from, to, outcome)
             },
             triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
-            driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) })
+            driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) },
+            slots: CycleSlots(limit: self.config.maxConcurrentCycles))
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 

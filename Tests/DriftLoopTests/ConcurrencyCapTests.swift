@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import DriftLoop
+
+/// `max_concurrent_cycles`: an alert storm over many pipelines runs at most N cycles at once, in arrival order.
+@Suite struct ConcurrencyCapTests {
+    actor Probe {
+        var running = 0
+        var most = 0
+        var order: [String] = []
+        func enter(_ pipeline: String) {
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.order.append(pipeline)
+        }
+        func leave() { self.running -= 1 }
+    }
+
+    /// A detect state that takes a while and finds no drift, so each cycle is one timed step.
+    struct SlowDetect: Action {
+        let probe: Probe
+        func run(_ context: ActionContext) async throws -> ActionResult {
+            await self.probe.enter(context.pipeline.name)
+            try await Task.sleep(for: .milliseconds(600))
+            await self.probe.leave()
+            return ActionResult(outcome: "no_drift")
+        }
+    }
+
+    @Test func atMostTheCapRunsAndQueuedCyclesStartInArrivalOrder() async throws {
+        let directory = TemporaryDirectory()
+        let names = ["a", "b", "c", "d", "e"]
+        let pipelines = try names.map { try TestData.pipeline(TestData.pipelineYAML(name: $0, awaitTimeout: "30s").replacingOccurrences(of: "timeout: 30s\n    on: {drift", with: "timeout: 1s\n    on: {drift"), directory: directory) }
+        let store = try SQLiteCycleStore(path: directory.file("driftloop.sqlite"))
+        let probe = Probe()
+        let trainer = FakeTrainer(behaviour: .runForever, directory: directory)
+        let controller = Controller(
+            pipelines: pipelines, store: store,
+            services: { _ in PipelineServices(trainer: trainer, registry: BuiltinRegistry(directory: directory.file("registry")), dataLoader: DataLoader(client: .init())) },
+            logger: TestData.quietLogger, slots: CycleSlots(limit: 2),
+            makeAction: { name in name == "detect_drift" ? SlowDetect(probe: probe) : ActionFactory.make(name) })
+        var cycles: [String] = []
+        for name in names {
+            let acceptance = try await controller.submit(pipeline: name, trigger: Trigger(kind: .alertmanager, dedupKey: "storm-\(name)"))
+            #expect(acceptance.disposition == .started)
+            cycles.append(acceptance.cycleId)
+        }
+        for cycle in cycles { await controller.waitForCycle(cycle) }
+        #expect(await probe.most == 2)
+        #expect(await probe.order == names)
+        // Queued cycles waited longer than their first state's 1 s timeout, yet none timed out: it runs from the slot.
+        for cycle in cycles { #expect(try await store.cycle(id: cycle)?.outcome == .noDrift) }
+    }
+}
