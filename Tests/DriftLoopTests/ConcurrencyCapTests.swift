@@ -48,7 +48,11 @@ import Testing
         }
         for cycle in cycles { await controller.waitForCycle(cycle) }
         #expect(await probe.most == 2)
-        #expect(await probe.order == names)
+        // Slots go in acceptance order; cycles granted together may enter their first action in either order.
+        let order = await probe.order
+        #expect(Set(order.prefix(2)) == ["a", "b"])
+        #expect(Set(order.dropFirst(2).prefix(2)) == ["c", "d"])
+        #expect(order.last == "e")
         // Queued cycles waited longer than their first state's 1 s timeout, yet none timed out: it runs from the slot.
         for cycle in cycles { #expect(try await store.cycle(id: cycle)?.outcome == .noDrift) }
     }

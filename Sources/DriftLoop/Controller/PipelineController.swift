@@ -55,6 +55,7 @@ public actor PipelineController {
             metadata: ["cycle": "\(acceptance.cycleId)", "trigger": "\(trigger.kind.rawValue)", "disposition": "\(acceptance.disposition.rawValue)"])
         await self.triggerObserver?(self.pipeline.name, trigger, acceptance)
         if acceptance.disposition == .started {
+            await self.slots.enqueue(acceptance.cycleId)
             await self.observer?(acceptance.cycleId, "", self.pipeline.initialState, "started")
             self.launch(acceptance.cycleId)
         }

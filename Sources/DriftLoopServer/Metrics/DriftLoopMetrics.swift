@@ -18,15 +18,48 @@ final class DriftLoopMetrics: Sendable {
         self.store = store
         self.pipelines = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
         self.registry.makeGauge(descriptor: Self.name("build_info", help: "driftloop's version; always 1."), labels: [("version", DriftLoopVersion.current)]).set(to: 1)
-        for pipeline in pipelines {
-            // Series that alerts use with increase() must exist at 0 before their first event.
-            for outcome in CycleOutcome.allCases where outcome != .rolledBack || pipeline.states.values.contains(where: { $0.terminal == .rolledBack }) {
-                for trigger in [TriggerKind.manual, .driftWebhook, .alertmanager] {
-                    _ = self.registry.makeCounter(descriptor: Self.finished, labels: [("pipeline", pipeline.name), ("trigger", trigger.rawValue), ("outcome", outcome.rawValue)])
-                }
+        for pipeline in pipelines { self.declareSeries(pipeline) }
+    }
+
+    /// Creates at 0 the series a pipeline will have: Prometheus' rate() and increase() need a sample before the
+    /// first event, or the first cycle, failure or promotion would not show in alerts and dashboards.
+    private func declareSeries(_ pipeline: PipelineDefinition) {
+        let name = pipeline.name
+        let triggers = TriggerKind.allCases.filter { $0 != .rollback }
+        let outcomes = Set(pipeline.states.values.compactMap(\.terminal)).sorted { $0.rawValue < $1.rawValue }
+        for trigger in triggers {
+            _ = self.registry.makeCounter(descriptor: Self.started, labels: [("pipeline", name), ("trigger", trigger.rawValue)])
+            for outcome in outcomes {
+                _ = self.registry.makeCounter(descriptor: Self.finished, labels: [("pipeline", name), ("trigger", trigger.rawValue), ("outcome", outcome.rawValue)])
             }
         }
+        for outcome in outcomes {
+            _ = self.registry.makeDurationHistogram(descriptor: Self.cycleDuration, labels: [("pipeline", name), ("outcome", outcome.rawValue)], buckets: Self.durationBuckets)
+        }
+        for state in pipeline.stateOrder where pipeline.states[state]?.action != nil {
+            _ = self.registry.makeDurationHistogram(descriptor: Self.stateDuration, labels: [("pipeline", name), ("state", state)], buckets: Self.durationBuckets)
+        }
+        let calls = [("trainer", pipeline.trainer.kind.rawValue, ["start", "status"]), ("registry", pipeline.registry.kind.rawValue, ["champion", "register", "promote", "reject"])]
+        for (kind, system, operations) in calls {
+            for operation in operations {
+                for result in ["ok", "error"] {
+                    _ = self.registry.makeCounter(
+                        descriptor: Self.requests(kind), labels: [("pipeline", name), (kind, system), ("operation", operation), ("result", result)])
+                }
+                _ = self.registry.makeDurationHistogram(
+                    descriptor: Self.requestDuration(kind), labels: [("pipeline", name), (kind, system), ("operation", operation)], buckets: Self.requestBuckets)
+            }
+        }
+        for detector in pipeline.monitoring?.detectors.map(\.name) ?? [] {
+            _ = self.registry.makeCounter(descriptor: Self.detectorFirings, labels: [("pipeline", name), ("detector", detector)])
+        }
+        for rule in pipeline.monitoring?.decay ?? [] {
+            _ = self.registry.makeCounter(descriptor: Self.detectorFirings, labels: [("pipeline", name), ("detector", "decay:\(rule.metric)")])
+        }
     }
+
+    static func requests(_ kind: String) -> MetricNameDescriptor { name("\(kind)_requests", unit: "total", help: "Calls to the \(kind), by result.") }
+    static func requestDuration(_ kind: String) -> MetricNameDescriptor { name("\(kind)_request_duration", unit: "seconds", help: "Latency of calls to the \(kind).") }
 
     static func name(_ metric: String, unit: String = "", help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "driftloop", metricName: metric, unitName: unit, helpText: help)
@@ -106,11 +139,9 @@ final class DriftLoopMetrics: Sendable {
 
     func outsideRequest(pipeline: String, system: String, kind: String, operation: String, succeeded: Bool, duration: Duration) {
         let result = succeeded ? "ok" : "error"
-        self.registry.makeCounter(descriptor: Self.name("\(kind)_requests", unit: "total", help: "Calls to the \(kind), by result."), labels: [("pipeline", pipeline), (kind, system), ("operation", operation), ("result", result)]).increment()
-        self.registry.makeDurationHistogram(
-            descriptor: Self.name("\(kind)_request_duration", unit: "seconds", help: "Latency of calls to the \(kind)."), labels: [("pipeline", pipeline), (kind, system), ("operation", operation)],
-            buckets: Self.requestBuckets
-        ).record(duration)
+        self.registry.makeCounter(descriptor: Self.requests(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation), ("result", result)]).increment()
+        self.registry.makeDurationHistogram(descriptor: Self.requestDuration(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation)], buckets: Self.requestBuckets)
+            .record(duration)
     }
 
     /// Runs one call to a trainer or registry, counting it by result and timing it.
@@ -146,10 +177,10 @@ final class DriftLoopMetrics: Sendable {
             self.registry.makeGauge(descriptor: Self.name("active_cycles", help: "Cycles running now."), labels: [("pipeline", pipeline.name)]).set(to: Double(active.count))
             self.registry.makeGauge(descriptor: Self.name("active_cycle_age", unit: "seconds", help: "Age of the running cycle; 0 when none runs."), labels: [("pipeline", pipeline.name)])
                 .set(to: active.map { now.timeIntervalSince($0.createdAt) }.max() ?? 0)
-            if let last = try? await self.store.championHistory(model: pipeline.model).last, let version = Double(last.version) {
-                self.registry.makeGauge(descriptor: Self.name("champion_version", help: "The champion's version number, by pipeline and model."), labels: [("pipeline", pipeline.name), ("model", pipeline.model)])
-                    .set(to: version)
-            }
+            // 0 until the first champion, so the first promotion is a change too.
+            let last = try? await self.store.championHistory(model: pipeline.model).last
+            self.registry.makeGauge(descriptor: Self.name("champion_version", help: "The champion's version number (0 before the first), by pipeline and model."), labels: [("pipeline", pipeline.name), ("model", pipeline.model)])
+                .set(to: last.flatMap { Double($0.version) } ?? 0)
         }
         return self.registry.emitToString()
     }
