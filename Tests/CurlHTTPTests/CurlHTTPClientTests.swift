@@ -152,12 +152,13 @@ private typealias CurlRequest = CurlHTTP.HTTPRequest
         try await self.withServer { base in
             let client = CurlHTTPClient()
             let start = ContinuousClock.now
-            let task = Task { try await client.send(CurlRequest(url: "\(base)/slow?ms=5000")) }
+            let task = Task { try await client.send(CurlRequest(url: "\(base)/slow?ms=8000")) }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
-            #expect(ContinuousClock.now - start < .seconds(3))
+            // Far below the 8 s answer: the transfer was aborted, not waited out (with room for a loaded machine).
+            #expect(ContinuousClock.now - start < .seconds(6))
         }
     }
 
