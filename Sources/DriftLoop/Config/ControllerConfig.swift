@@ -26,6 +26,10 @@ public struct ControllerConfig: Sendable {
     public var webhooks = WebhookSettings()
     /// Cycles running at once across all pipelines; more wait in arrival order. 0: no cap. Default: 0.
     public var maxConcurrentCycles = 0
+    /// Where cycle events are sent (generic JSON webhooks, Slack).
+    public var notifications: [NotificationSettings] = []
+    /// First wait before a notification is sent again (then x4 each time). Not in config.yaml: tests shorten it.
+    public var notificationRetryDelay: Duration = .seconds(1)
 
     /// `public_url`, or the listen address when it names a fixed port.
     public var effectivePublicURL: String? {
@@ -69,7 +73,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -131,6 +135,7 @@ public struct ControllerConfig: Sendable {
             }
         }
         config.webhooks = WebhookSettingsReader.read(root.child("webhooks"), reader: &reader)
+        config.notifications = NotificationSettingsReader.read(root.child("notifications"), reader: &reader)
         config.maxConcurrentCycles = reader.int(root.child("max_concurrent_cycles"), default: 0, range: 0...100_000)
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
         return config

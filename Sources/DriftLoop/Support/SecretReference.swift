@@ -4,12 +4,16 @@ import Foundation
 public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
     case environment(String)
     case file(String)
+    /// Written in config itself: for values that are not secret.
+    case literal(String)
 
     /// The secret's value: the variable's, or the file's first line; nil when unset, empty or unreadable.
     public func resolve(environment: [String: String]) -> String? {
         switch self {
         case .environment(let name):
             return environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        case .literal(let value):
+            return value
         case .file(let path):
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
             return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -21,6 +25,7 @@ public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .environment(let name): "environment variable \(name)"
         case .file(let path): "file \(path)"
+        case .literal: "config"
         }
     }
 }

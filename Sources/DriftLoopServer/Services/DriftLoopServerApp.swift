@@ -89,6 +89,14 @@ struct ControllerHost: Service {
         let environment = ProcessInfo.processInfo.environment
         let publicURL = self.config.effectivePublicURL
         let metrics = DriftLoopMetrics(store: self.store, pipelines: self.pipelines)
+        let notifier: CycleNotifier
+        do {
+            notifier = try CycleNotifier(
+                settings: self.config.notifications, environment: environment, store: self.store, client: client, publicURL: publicURL, logger: self.logger,
+                retryDelay: self.config.notificationRetryDelay)
+        } catch {
+            throw ServerStartError("\(error); set it, or remove that entry from notifications in config.yaml")
+        }
         let userObserver = self.observer
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
@@ -105,6 +113,7 @@ struct ControllerHost: Service {
             logger: self.logger,
             observer: { cycleId, from, to, outcome in
                 await metrics.transition(cycleId: cycleId, from: from, to: to, outcome: outcome)
+                notifier.transition(cycleId: cycleId, from: from, to: to)
                 await userObserver?(cycleId, from, to, outcome)
             },
             triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
@@ -147,9 +156,12 @@ struct ControllerHost: Service {
             },
             logger: self.logger)
         let schedules = Task { await controller.runSchedules() }
+        let notifications = Task { await notifier.run() }
         try await api.run()
         schedules.cancel()
         await schedules.value
+        notifier.finish()
+        notifications.cancel()
         await controller.stop()
     }
 }

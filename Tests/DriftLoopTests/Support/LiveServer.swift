@@ -17,6 +17,7 @@ enum LiveServer {
         var config = try ControllerConfig.parse(
             "listen: \"127.0.0.1:0\"\nmax_body_bytes: \(maxBodyBytes)\n" + configYAML, file: "config.yaml", baseDirectory: directory.path)
         config.pipelinesDirectory = pipelinesDirectory
+        config.notificationRetryDelay = .milliseconds(50)
         let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
         let group = try DriftLoopServerApp.makeServiceGroup(
