@@ -17,7 +17,6 @@ public final class CurlHTTPClient: Sendable {
     private let cookies = CookieJar()
 
     public init(verifiesTLS: Bool = true, caBundlePath: String? = nil) {
-        _ = curlGlobalInitialisation
         self.verifiesTLS = verifiesTLS
         self.caBundlePath = caBundlePath
     }
@@ -27,6 +26,9 @@ public final class CurlHTTPClient: Sendable {
     /// Throws `CurlError` when no response arrived (timeout, refused, TLS failure) and
     /// `CancellationError` when the calling task is cancelled, which aborts the transfer in flight.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // Set up on first use, not when the client is made: a command that never fetches (`driftloop drift` on
+        // local files) then skips TLS library start-up.
+        _ = curlGlobalInitialisation
         try Task.checkCancellation()
         let transfer = CurlTransfer(request: request, cookies: self.cookies, verifiesTLS: self.verifiesTLS, caBundlePath: self.caBundlePath)
         return try await withTaskCancellationHandler {

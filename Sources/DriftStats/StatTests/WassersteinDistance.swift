@@ -12,31 +12,36 @@ enum WassersteinDistance {
     }
 
     /// (∫|F_u − F_v|^p)^(1/p), walking both sorted samples together (scipy's `_cdf_distance`).
+    ///
+    /// Each step consumes the smallest remaining value; up to the next pooled value both CDFs are flat, at the
+    /// share of each sample consumed so far (every value equal to this one is consumed before the gap to the next
+    /// is positive). The walk has no unpredictable branch: a +inf sentinel ends each sample (the values are
+    /// finite), and only the share of the sample that moved is recomputed.
     static func cdfDistance(_ u: [Double], _ v: [Double], power: Int) -> Double {
-        let sortedU = FloatRadixSort.sorted(u), sortedV = FloatRadixSort.sorted(v)
-        let n = Double(sortedU.count), m = Double(sortedV.count)
-        var i = 0, j = 0
+        let sortedU = FloatRadixSort.sorted(u, appending: .infinity), sortedV = FloatRadixSort.sorted(v, appending: .infinity)
+        let countU = u.count, countV = v.count
+        let n = Double(countU), m = Double(countV)
         var total = 0.0
-        // Each step consumes the smallest remaining value; between it and the next pooled value both CDFs are flat.
-        while i < sortedU.count || j < sortedV.count {
-            let value: Double
-            if j >= sortedV.count || (i < sortedU.count && sortedU[i] <= sortedV[j]) {
-                value = sortedU[i]
-                i += 1
-            } else {
-                value = sortedV[j]
-                j += 1
+        sortedU.withUnsafeBufferPointer { sortedU in
+            sortedV.withUnsafeBufferPointer { sortedV in
+                var i = 0, j = 0
+                var shareU = 0.0, shareV = 0.0
+                for _ in 0..<max(0, countU + countV - 1) {
+                    let nextU = sortedU[i], nextV = sortedV[j]
+                    let takeU = nextU <= nextV
+                    let value = takeU ? nextU : nextV
+                    i &+= takeU ? 1 : 0
+                    j &+= takeU ? 0 : 1
+                    // The same division as i / n or j / m, on whichever sample moved.
+                    let share = Double(takeU ? i : j) / (takeU ? n : m)
+                    if takeU { shareU = share } else { shareV = share }
+                    let delta = min(sortedU[i], sortedV[j]) - value
+                    let difference = abs(shareU - shareV)
+                    // Adding +0 leaves the non-negative total unchanged, so zero gaps need no branch.
+                    let term = power == 1 ? difference * delta : difference * difference * delta
+                    total += delta > 0 ? term : 0
+                }
             }
-            guard i < sortedU.count || j < sortedV.count else { break }
-            let next = min(i < sortedU.count ? sortedU[i] : .infinity, j < sortedV.count ? sortedV[j] : .infinity)
-            let delta = next - value
-            guard delta > 0 else { continue }
-            var a = i, b = j
-            // searchsorted 'right': count values <= value.
-            while a < sortedU.count, sortedU[a] <= value { a += 1 }
-            while b < sortedV.count, sortedV[b] <= value { b += 1 }
-            let difference = abs(Double(a) / n - Double(b) / m)
-            total += power == 1 ? difference * delta : difference * difference * delta
         }
         return power == 1 ? total : total.squareRoot()
     }

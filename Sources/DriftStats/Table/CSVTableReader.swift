@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads the columns a drift check needs from a CSV file (header row, RFC 4180 quoting, pandas' missing-value
-/// markers), streaming it in fixed-size chunks so memory grows with the columns kept, not the file.
+/// markers), streaming it in chunks so memory grows with the columns kept, not the file.
 public struct CSVTableReader: Sendable {
     /// Columns to keep; nil keeps every column.
     public var columns: [String]?
@@ -19,11 +19,15 @@ public struct CSVTableReader: Sendable {
 
     public func read(data: Data, source: String) throws -> DataTable {
         try self.read(source: source) { consume in
-            try data.withUnsafeBytes { raw in try consume(raw.bindMemory(to: UInt8.self)) }
+            try data.withUnsafeBytes { raw in _ = try consume(raw.bindMemory(to: UInt8.self), true) }
         }
     }
 
-    private func read(source: String, stream: (_ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void) throws -> DataTable {
+    /// Feeds the input to `consume` as buffers that each start with the bytes the previous call did not take
+    /// (an incomplete last row); `isLast` marks the final one.
+    typealias Stream = (_ consume: (_ buffer: UnsafeBufferPointer<UInt8>, _ isLast: Bool) throws -> Int) throws -> Void
+
+    private func read(source: String, stream: Stream) throws -> DataTable {
         let firstPass = Pass(reader: self, source: source, rereading: nil)
         try firstPass.run(stream)
         var builders = firstPass.builders
@@ -59,10 +63,138 @@ public struct CSVTableReader: Sendable {
             self.rereading = rereading
         }
 
-        func run(_ stream: (_ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void) throws {
+        func run(_ stream: Stream) throws {
             var tokenizer = CSVTokenizer()
-            try stream { chunk in try tokenizer.feed(chunk) { batch in try self.rows(batch) } }
-            try tokenizer.finish(source: self.source) { batch in try self.rows(batch) }
+            try stream { buffer, isLast in
+                guard let base = buffer.baseAddress else {
+                    return try tokenizer.tokenize(buffer, isLast: isLast, source: self.source) { batch in try self.rows(batch) }
+                }
+                // Plain rows go through the row parser; any other row (the header, a quoted or missing field, a
+                // number the fast path declines, a ragged row) alone through the tokenizer and the builders'
+                // general path, then back to the row parser.
+                var taken = 0
+                while true {
+                    if self.header != nil {
+                        taken = self.parseRows(buffer, from: taken, tokenizer: &tokenizer)
+                    }
+                    guard taken < buffer.count else { return taken }
+                    let rest = UnsafeBufferPointer(rebasing: buffer[taken...])
+                    let rowStart = base + taken
+                    guard let newline = memchr(rowStart, Int32(UInt8(ascii: "\n")), rest.count).map({ $0.assumingMemoryBound(to: UInt8.self) }),
+                          memchr(rowStart, Int32(UInt8(ascii: "\"")), rowStart.distance(to: newline)) == nil
+                    else {
+                        // A quote may hide a newline, and a row without one may be cut: the tokenizer takes the rest.
+                        return taken + (try tokenizer.tokenize(rest, isLast: isLast, source: self.source) { batch in try self.rows(batch) })
+                    }
+                    let row = UnsafeBufferPointer(start: rowStart, count: rowStart.distance(to: newline) + 1)
+                    taken += try tokenizer.tokenize(row, isLast: false, source: self.source) { batch in try self.rows(batch) }
+                }
+            }
+        }
+
+        /// Rows parsed straight from the input by `parseRows`, column by column (`CSVTokenizer.batchRows` slots per
+        /// column), before they are appended to the builders.
+        private var stagedNumbers: [Double] = []
+        private var stagedCodes: [Int32] = []
+        private var stagedFractions: [Bool] = []
+        /// For each field of the header, the builder it feeds, or -1.
+        private var builderOfField: [Int] = []
+
+        /// The row parser: takes rows of plain fields (numbers the fast path reads in numeric columns, unquoted
+        /// text in text columns) from `start`, without the tokenizer, and returns where it stopped: at the end of
+        /// the buffer, or at the start of a row it leaves to the general path.
+        ///
+        /// A row it gives up on halfway is parsed again by the general path, which reaches the same values for the
+        /// fields before (a fraction seen, a level interned) and decides the rest.
+        private func parseRows(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, tokenizer: inout CSVTokenizer) -> Int {
+            guard let header = self.header, let base = buffer.baseAddress else { return start }
+            enum Kind { case number, text, skipped }
+            var builders: [ColumnBuilder] = []
+            swap(&builders, &self.builders)
+            defer { swap(&builders, &self.builders) }
+            let rereading = self.rereading
+            let kinds: [Kind] = self.builderOfField.map { index in
+                // The second pass feeds only the columns it rereads.
+                guard index >= 0, rereading?.contains(index) ?? true else { return .skipped }
+                switch builders[index].mode {
+                case .numbers: return .number
+                case .strings: return .text
+                case .rereadAsStrings: return .skipped
+                }
+            }
+            let slots = CSVTokenizer.batchRows
+            if self.stagedNumbers.count < builders.count * slots {
+                self.stagedNumbers = [Double](repeating: 0, count: builders.count * slots)
+                self.stagedCodes = [Int32](repeating: 0, count: builders.count * slots)
+            }
+            self.stagedFractions = [Bool](repeating: false, count: builders.count)
+            let end = base + buffer.count
+            let fieldCount = header.count
+            let builderOfField = self.builderOfField
+            var position = start
+            var rowsTaken = 0
+            self.stagedNumbers.withUnsafeMutableBufferPointer { numbers in
+                self.stagedCodes.withUnsafeMutableBufferPointer { codes in
+                    self.stagedFractions.withUnsafeMutableBufferPointer { fractions in
+                        var staged = 0
+                        func commit() {
+                            for index in builders.indices where rereading?.contains(index) ?? true {
+                                switch builders[index].mode {
+                                case .numbers:
+                                    builders[index].append(parsed: UnsafeBufferPointer(rebasing: numbers[index * slots..<index * slots + staged]), sawFraction: fractions[index])
+                                case .strings:
+                                    builders[index].append(parsed: UnsafeBufferPointer(rebasing: codes[index * slots..<index * slots + staged]))
+                                case .rereadAsStrings:
+                                    break
+                                }
+                                fractions[index] = false
+                            }
+                            rowsTaken += staged
+                            staged = 0
+                        }
+                        rows: while position < buffer.count {
+                            var cursor = base + position
+                            // A blank line is no row at all (not one empty field): the general path skips it.
+                            if cursor.pointee == UInt8(ascii: "\n") || cursor.pointee == UInt8(ascii: "\r") { break rows }
+                            for field in 0..<fieldCount {
+                                let builder = builderOfField[field]
+                                switch kinds[field] {
+                                case .number:
+                                    guard let (value, isInteger, stop) = NumberParser.parsePrefix(cursor, end: end, readableUpTo: end) else { break rows }
+                                    numbers[builder &* slots &+ staged] = value
+                                    if !isInteger { fractions[builder] = true }
+                                    cursor = stop
+                                case .text, .skipped:
+                                    let fieldStart = cursor
+                                    cursor = CSVTokenizer.nextDelimiter(from: cursor, end: end)
+                                    guard cursor < end, cursor.pointee != UInt8(ascii: "\""), cursor.pointee != UInt8(ascii: "\r") else { break rows }
+                                    if kinds[field] == .text {
+                                        codes[builder &* slots &+ staged] = builders[builder].code(for: UnsafeBufferPointer(start: fieldStart, count: cursor - fieldStart))
+                                    }
+                                }
+                                guard cursor < end else { break rows }
+                                let delimiter = cursor.pointee
+                                if field < fieldCount &- 1 {
+                                    guard delimiter == UInt8(ascii: ",") else { break rows }
+                                } else if delimiter == UInt8(ascii: "\r") {
+                                    guard cursor + 1 < end, cursor[1] == UInt8(ascii: "\n") else { break rows }
+                                    cursor += 1
+                                } else if delimiter != UInt8(ascii: "\n") {
+                                    break rows
+                                }
+                                cursor += 1
+                            }
+                            position = base.distance(to: cursor)
+                            staged &+= 1
+                            if staged == slots { commit() }
+                        }
+                        commit()
+                    }
+                }
+            }
+            self.rowCount += rowsTaken
+            tokenizer.skipLines(rowsTaken)
+            return position
         }
 
         private func rows(_ batch: CSVRowBatch) throws {
@@ -76,10 +208,12 @@ public struct CSVTableReader: Sendable {
                 throw TableReadError.raggedRow(source: self.source, line: batch.line(row: row), expected: header.count, found: batch.fieldCount(row: row))
             }
             self.rowCount += batch.rowCount - first
-            // Column by column: one exclusive access to each builder per batch, and a tight loop inside it.
+            // Column by column: one exclusive access to each builder per batch, and a tight loop inside it. Every
+            // row has the header's field count, so field i of row r is span r * count + i.
             for builderIndex in self.builders.indices {
                 if let rereading = self.rereading, !rereading.contains(builderIndex) { continue }
-                try self.builders[builderIndex].append(field: self.fieldIndices[builderIndex], of: batch, rows: first..<batch.rowCount, source: self.source)
+                try self.builders[builderIndex].append(
+                    field: self.fieldIndices[builderIndex], stride: header.count, of: batch, rows: first..<batch.rowCount, source: self.source)
             }
         }
 
@@ -102,23 +236,42 @@ public struct CSVTableReader: Sendable {
                 self.builders = kept.map { ColumnBuilder(name: $0, forced: self.reader.schema.types[$0]) }
             }
             self.fieldIndices = self.builders.map { builder in names.firstIndex(of: builder.name)! }
+            self.builderOfField = [Int](repeating: -1, count: names.count)
+            for (builder, field) in self.fieldIndices.enumerated() { self.builderOfField[field] = builder }
         }
     }
 
-    private static func streamFile(_ path: String, _ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// Reads the file in chunks into one buffer; the incomplete row at the end of a chunk is moved to the front
+    /// and the rest of the buffer refilled, and the buffer doubles when that row fills more than half of it (a
+    /// long quoted field), so no byte is scanned more than a few times.
+    private static func streamFile(_ path: String, _ consume: (_ buffer: UnsafeBufferPointer<UInt8>, _ isLast: Bool) throws -> Int) throws {
         guard let file = fopen(path, "rb") else {
             throw TableReadError.unreadable(source: path, reason: String(cString: strerror(errno)))
         }
         defer { fclose(file) }
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: self.chunkSize)
+        var capacity = self.chunkSize
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
+        var filled = 0
         while true {
-            let count = fread(buffer.baseAddress, 1, self.chunkSize, file)
-            if count > 0 { try consume(UnsafeBufferPointer(rebasing: buffer[0..<count])) }
-            if count < self.chunkSize {
-                if ferror(file) != 0 { throw TableReadError.unreadable(source: path, reason: "read error") }
-                return
+            let wanted = capacity - filled
+            let count = fread(buffer + filled, 1, wanted, file)
+            filled += count
+            let isLast = count < wanted
+            if isLast, ferror(file) != 0 { throw TableReadError.unreadable(source: path, reason: "read error") }
+            let consumed = try consume(UnsafeBufferPointer(start: buffer, count: filled), isLast)
+            if isLast { return }
+            let rest = filled - consumed
+            if rest > capacity / 2 {
+                capacity *= 2
+                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                larger.update(from: buffer + consumed, count: rest)
+                buffer.deallocate()
+                buffer = larger
+            } else if rest > 0 {
+                memmove(buffer, buffer + consumed, rest)
             }
+            filled = rest
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Accumulates one column while the file streams by, deciding its storage type the way pandas `read_csv` would:
 /// integers stay `integer` until a fraction or a missing value makes them `float`; the first value that is not a
-/// number makes the column text, which is then re-read as strings in a second pass (keeping every numeric column's
-/// text just in case would cost far more than rereading the rare column that turns out to be text).
+/// number makes the column text. A column that is text from its first value is read as strings from there; one
+/// that turns out to be text later is re-read as strings in a second pass (keeping every numeric column's text
+/// just in case would cost far more than rereading the rare column that turns out to be text late).
 struct ColumnBuilder {
     enum Mode {
         case numbers
@@ -20,6 +21,7 @@ struct ColumnBuilder {
     private var sawFraction = false
     private var levels: [String] = []
     private var levelIndex: [String: Int32] = [:]
+    private var interner = FieldInterner()
     private var codes: [Int32] = []
 
     init(name: String, forced: ForcedColumnType?, forceStrings: Bool = false) {
@@ -28,11 +30,34 @@ struct ColumnBuilder {
         self.mode = forceStrings || forced == .categorical ? .strings : .numbers
     }
 
-    /// Appends field `field` of each of `rows` in the batch.
-    mutating func append(field: Int, of batch: CSVRowBatch, rows: Range<Int>, source: String) throws {
-        if case .rereadAsStrings = self.mode { return }
-        for row in rows {
-            try self.append(batch.field(row: row, field), source: source, line: batch.line(row: row))
+    /// Appends field `field` of each of `rows` in the batch, whose rows all have `stride` fields.
+    mutating func append(field: Int, stride: Int, of batch: CSVRowBatch, rows: Range<Int>, source: String) throws {
+        switch self.mode {
+        case .rereadAsStrings:
+            return
+        case .numbers:
+            var sawFraction = false
+            defer { if sawFraction { self.sawFraction = true } }
+            for row in rows {
+                let text = batch.field(span: row &* stride &+ field)
+                // Plain decimals, nearly every field of a numeric column, take the fast path; the rest (missing
+                // markers, long mantissas, infinities, text) the general one.
+                if let (value, isInteger) = NumberParser.fastPath(text, readableUpTo: batch.readableEnd(of: text)) {
+                    if !isInteger { sawFraction = true }
+                    self.numbers.append(value)
+                    continue
+                }
+                try self.append(text, source: source, line: batch.line(row: row))
+                if self.mode != .numbers {
+                    // The column turned out to be text; what is left of the batch goes the new way.
+                    try self.append(field: field, stride: stride, of: batch, rows: row + 1..<rows.upperBound, source: source)
+                    return
+                }
+            }
+        case .strings:
+            for row in rows {
+                try self.append(batch.field(span: row &* stride &+ field), source: source, line: batch.line(row: row))
+            }
         }
     }
 
@@ -48,28 +73,50 @@ struct ColumnBuilder {
             } else if self.forced == .numerical {
                 throw TableReadError.unparsableNumber(
                     source: source, line: line, column: self.name, text: String(decoding: field.prefix(60), as: UTF8.self))
+            } else if self.numbers.isEmpty {
+                // Text from the first value on: read as strings from here, which is what a second pass would
+                // give, without one.
+                self.mode = .strings
+                try self.append(field, source: source, line: line)
             } else {
                 self.mode = .rereadAsStrings
                 self.numbers = []
             }
         case .strings:
-            if MissingValueTokens.isMissing(field) {
-                self.sawMissing = true
-                self.codes.append(-1)
-                return
-            }
-            let text = String(decoding: field, as: UTF8.self)
-            if let code = self.levelIndex[text] {
-                self.codes.append(code)
-            } else {
-                let code = Int32(self.levels.count)
-                self.levels.append(text)
-                self.levelIndex[text] = code
-                self.codes.append(code)
-            }
+            let code = self.code(for: field)
+            if code < 0 { self.sawMissing = true }
+            self.codes.append(code)
         case .rereadAsStrings:
             break
         }
+    }
+
+    /// The level code of a text field, -1 for a missing marker. Whether a field is missing, and its level, depend
+    /// only on its bytes: both are worked out once per distinct field.
+    @inline(__always)
+    mutating func code(for field: UnsafeBufferPointer<UInt8>) -> Int32 {
+        self.interner.code(for: field) { field in
+            if MissingValueTokens.isMissing(field) { return -1 }
+            // Distinct bytes can repair to the same String (invalid UTF-8); the String decides the level.
+            let text = String(decoding: field, as: UTF8.self)
+            if let code = self.levelIndex[text] { return code }
+            let code = Int32(self.levels.count)
+            self.levels.append(text)
+            self.levelIndex[text] = code
+            return code
+        }
+    }
+
+    /// Appends numbers parsed by the row parser (plain decimals, no missing values).
+    mutating func append(parsed values: UnsafeBufferPointer<Double>, sawFraction: Bool) {
+        self.numbers.append(contentsOf: values)
+        if sawFraction { self.sawFraction = true }
+    }
+
+    /// Appends level codes found by the row parser.
+    mutating func append(parsed codes: UnsafeBufferPointer<Int32>) {
+        self.codes.append(contentsOf: codes)
+        if codes.contains(-1) { self.sawMissing = true }
     }
 
     func build() -> TableColumn {
@@ -132,7 +179,7 @@ enum NumberParser {
         while start < end, raw[start] == UInt8(ascii: " ") { start += 1 }
         while end > start, raw[end - 1] == UInt8(ascii: " ") { end -= 1 }
         guard start < end, end - start < 64 else { return nil }
-        if let fast = Self.fastPath(raw, start, end) { return fast }
+        if let fast = Self.fastPath(UnsafeBufferPointer(rebasing: raw[start..<end])) { return fast }
         var isInteger = true
         var digits = 0
         for index in start..<end {
@@ -164,76 +211,118 @@ enum NumberParser {
         }
     }
 
-    static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// Clinger's fast path: when the digits make an integer of at most 2^53 and the decimal exponent is within
+    /// ±22, one exact multiplication or division by an exact power of ten gives the correctly rounded double, as
+    /// strtod would. Anything else (more than 19 digits, big exponents, spaces, markers, malformed text) returns
+    /// nil for the general path. Integer literals of up to 18 digits are reported as such, so the column can stay
+    /// `integer` as pandas keeps it.
+    ///
+    /// `limit`, when given, is the end of readable memory after the field (whose next byte is not a digit): runs of
+    /// digits are then read eight bytes at a time.
+    @inline(__always)
+    static func fastPath(_ text: UnsafeBufferPointer<UInt8>, readableUpTo limit: UnsafePointer<UInt8>? = nil) -> (Double, isInteger: Bool)? {
+        guard let start = text.baseAddress, !text.isEmpty else { return nil }
+        let end = start + text.count
+        guard let (value, isInteger, stop) = Self.parsePrefix(start, end: end, readableUpTo: limit), stop == end else { return nil }
+        return (value, isInteger)
     }
 
-    /// Clinger's fast path: with at most 15 significant digits and a decimal exponent within ±22, one exact
-    /// multiplication or division by an exact power of ten gives the correctly rounded double, as strtod would.
-    /// Anything else (long mantissas, big exponents, malformed text) falls back to strtod. Integer literals of up
-    /// to 18 digits are reported as such, so the column can stay `integer` as pandas keeps it.
-    static func fastPath(_ raw: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Double, isInteger: Bool)? {
-        var index = start
-        var negative = false
-        if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
-            negative = raw[index] == UInt8(ascii: "-")
-            index += 1
-        }
+    /// The fast path on the number at the start of `start..<end`: its value, and where it stops (the first byte
+    /// that cannot continue it). A caller that needs the whole field checks that it stops at the field's end.
+    @inline(__always)
+    static func parsePrefix(_ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, readableUpTo limit: UnsafePointer<UInt8>?) -> (Double, isInteger: Bool, stop: UnsafePointer<UInt8>)? {
+        guard start < end else { return nil }
+        var cursor = start
+        let negative = cursor.pointee == UInt8(ascii: "-")
+        if negative || cursor.pointee == UInt8(ascii: "+") { cursor += 1 }
         var mantissa: UInt64 = 0
-        var significant = 0
+        var digits = Self.digitRun(&cursor, end: end, limit: limit, into: &mantissa)
         var exponent = 0
-        var sawDigit = false
-        var inFraction = false
-        var digits = 0
-        var sawExponent = false
-        while index < end {
-            let byte = raw[index]
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                sawDigit = true
-                digits += 1
-                if mantissa == 0 && byte == UInt8(ascii: "0") {
-                    if inFraction { exponent -= 1 }
-                } else {
-                    significant += 1
-                    guard significant <= 15 else { return nil }
-                    mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
-                    if inFraction { exponent -= 1 }
-                }
-            } else if byte == UInt8(ascii: ".") && !inFraction {
-                inFraction = true
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                index += 1
-                sawExponent = true
-                guard sawDigit, index < end else { return nil }
-                var exponentNegative = false
-                if raw[index] == UInt8(ascii: "-") || raw[index] == UInt8(ascii: "+") {
-                    exponentNegative = raw[index] == UInt8(ascii: "-")
-                    index += 1
-                }
-                guard index < end else { return nil }
-                var written = 0
-                while index < end {
-                    let digit = raw[index]
-                    guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9"), written < 1000 else { return nil }
-                    written = written * 10 + Int(digit - UInt8(ascii: "0"))
-                    index += 1
-                }
-                exponent += exponentNegative ? -written : written
-                break
-            } else {
-                return nil
-            }
-            index += 1
+        var isInteger = true
+        if cursor < end, cursor.pointee == UInt8(ascii: ".") {
+            isInteger = false
+            cursor += 1
+            let fractionDigits = Self.digitRun(&cursor, end: end, limit: limit, into: &mantissa)
+            exponent = -fractionDigits
+            digits += fractionDigits
         }
-        guard sawDigit else { return nil }
+        // 19 digits cannot overflow 64 bits.
+        guard digits > 0, digits <= 19 else { return nil }
+        if cursor < end, cursor.pointee | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            cursor += 1
+            guard cursor < end else { return nil }
+            let exponentNegative = cursor.pointee == UInt8(ascii: "-")
+            if exponentNegative || cursor.pointee == UInt8(ascii: "+") { cursor += 1 }
+            let exponentStart = cursor
+            var written = 0
+            while cursor < end {
+                let digit = cursor.pointee &- UInt8(ascii: "0")
+                guard digit <= 9 else { break }
+                guard written < 1000 else { return nil }
+                written = written * 10 + Int(digit)
+                cursor += 1
+            }
+            guard cursor > exponentStart else { return nil }
+            exponent += exponentNegative ? -written : written
+        }
+        guard mantissa <= 1 << 53 else { return nil }
         var value = Double(mantissa)
         if mantissa != 0 {
-            guard abs(exponent) <= 22 else { return nil }
+            guard exponent >= -22, exponent <= 22 else { return nil }
             value = exponent >= 0 ? value * Self.powersOfTen[exponent] : value / Self.powersOfTen[-exponent]
         }
-        return (negative ? -value : value, !inFraction && !sawExponent && digits <= 18)
+        return (negative ? -value : value, isInteger && digits <= 18, cursor)
+    }
+
+    /// Reads the digits from `cursor` (up to `end`) into `mantissa`, returning how many there were. With more than
+    /// 19 the mantissa is garbage, which the caller rejects by the count.
+    @inline(__always)
+    private static func digitRun(_ cursor: inout UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, limit: UnsafePointer<UInt8>?, into mantissa: inout UInt64) -> Int {
+        let start = cursor
+        if let limit, limit - cursor >= 8 {
+            // SWAR: find the first non-digit byte, then convert the digits before it with three multiplications
+            // (the eight-digit conversion of simdjson and fast_float, on the digits shifted to the top bytes).
+            let word = UInt64(littleEndian: UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self))
+            let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, zeros: UInt64 = 0x3030_3030_3030_3030
+            let nonDigits = ((word & high) ^ zeros) | (((word &+ 0x0606_0606_0606_0606) & high) ^ zeros)
+            let count = min(nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount &>> 3, end - cursor)
+            if count > 0 {
+                var value = (word &- zeros) << UInt64((8 &- count) &* 8)
+                value = value &* 10 &+ (value &>> 8)
+                value = ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064 &+ ((value &>> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) &>> 32
+                mantissa = mantissa &* Self.integerPowerOfTen(count) &+ value
+                cursor += count
+            }
+            if count < 8 { return cursor - start }
+        }
+        while cursor < end {
+            let digit = cursor.pointee &- UInt8(ascii: "0")
+            guard digit <= 9 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            cursor += 1
+        }
+        return cursor - start
+    }
+
+    /// 10^0 ... 10^22, all exact in a double. A literal array is laid out at compile time, so reading it needs no
+    /// lazy initialisation (and a table, unlike a switch, no indirect jump).
+    static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    @inline(__always)
+    private static func integerPowerOfTen(_ exponent: Int) -> UInt64 {
+        switch exponent {
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        default: 100_000_000
+        }
     }
 
     private static func parseInfinity(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
