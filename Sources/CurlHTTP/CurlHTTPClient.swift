@@ -47,5 +47,5 @@ public final class CurlHTTPClient: Sendable {
 
 /// libcurl's global state must be set up once before any handle exists.
 private let curlGlobalInitialisation: Void = {
-    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    ccurl_global_init(Int(CURL_GLOBAL_DEFAULT))
 }()

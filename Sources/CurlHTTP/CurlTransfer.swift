@@ -54,13 +54,14 @@ final class CurlTransfer: Sendable {
     /// Runs the transfer on the calling thread. Blocking: call only from a dedicated thread.
     func perform() -> Result<HTTPResponse, any Error> {
         if self.cancelled { return .failure(CancellationError()) }
-        guard let handle = curl_easy_init() else {
-            return .failure(CurlError(code: 2, message: "curl_easy_init failed", url: self.redactedURL))
+        guard let handle = ccurl_easy_init() else {
+            let reason = ccurl_available() != 0 ? "curl_easy_init failed" : "libcurl (libcurl.so.4) could not be loaded"
+            return .failure(CurlError(code: 2, message: reason, url: self.redactedURL))
         }
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
-            curl_slist_free_all(headerList)
-            curl_easy_cleanup(handle)
+            ccurl_slist_free_all(headerList)
+            ccurl_easy_cleanup(handle)
         }
         let host = URLComponents(string: self.request.url)?.host ?? ""
         let unmanagedSelf = Unmanaged.passUnretained(self).toOpaque()
@@ -107,16 +108,16 @@ final class CurlTransfer: Sendable {
             ccurl_setopt_string(handle, CURLOPT_USERNAME, user)
             ccurl_setopt_string(handle, CURLOPT_PASSWORD, password)
         case .bearer(let token):
-            headerList = curl_slist_append(headerList, "Authorization: Bearer \(token)")
+            headerList = ccurl_slist_append(headerList, "Authorization: Bearer \(token)")
         }
         for header in self.request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            headerList = ccurl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         if let cookie = self.cookies.cookieHeader(forHost: host) {
-            headerList = curl_slist_append(headerList, "Cookie: \(cookie)")
+            headerList = ccurl_slist_append(headerList, "Cookie: \(cookie)")
         }
         // Large POSTs would otherwise wait a second for "100 Continue".
-        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = ccurl_slist_append(headerList, "Expect:")
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
 
         ccurl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { pointer, size, count, context in
@@ -144,11 +145,11 @@ final class CurlTransfer: Sendable {
         }
         ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, unmanagedSelf)
 
-        let code = curl_easy_perform(handle)
+        let code = ccurl_easy_perform(handle)
         if self.cancelled { return .failure(CancellationError()) }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            let base = String(cString: curl_easy_strerror(code))
+            let base = String(cString: ccurl_easy_strerror(code))
             let message = detail.isEmpty || detail == base ? base : "\(base): \(detail)"
             return .failure(CurlError(code: Int(code.rawValue), message: message, url: self.redactedURL))
         }

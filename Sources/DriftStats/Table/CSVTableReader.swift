@@ -14,11 +14,13 @@ public struct CSVTableReader: Sendable {
     }
 
     public func read(path: String) throws -> DataTable {
-        try self.read(source: path) { consume in try Self.streamFile(path, consume) }
+        var status = stat()
+        let size = stat(path, &status) == 0 ? Int(status.st_size) : nil
+        return try self.read(source: path, expectedBytes: size) { consume in try Self.streamFile(path, consume) }
     }
 
     public func read(data: Data, source: String) throws -> DataTable {
-        try self.read(source: source) { consume in
+        try self.read(source: source, expectedBytes: data.count) { consume in
             try data.withUnsafeBytes { raw in _ = try consume(raw.bindMemory(to: UInt8.self), true) }
         }
     }
@@ -27,8 +29,8 @@ public struct CSVTableReader: Sendable {
     /// (an incomplete last row); `isLast` marks the final one.
     typealias Stream = (_ consume: (_ buffer: UnsafeBufferPointer<UInt8>, _ isLast: Bool) throws -> Int) throws -> Void
 
-    private func read(source: String, stream: Stream) throws -> DataTable {
-        let firstPass = Pass(reader: self, source: source, rereading: nil)
+    private func read(source: String, expectedBytes: Int?, stream: Stream) throws -> DataTable {
+        let firstPass = Pass(reader: self, source: source, rereading: nil, expectedBytes: expectedBytes)
         try firstPass.run(stream)
         var builders = firstPass.builders
         guard firstPass.header != nil else {
@@ -36,7 +38,7 @@ public struct CSVTableReader: Sendable {
         }
         let reread = Set(builders.indices.filter { builders[$0].mode == .rereadAsStrings })
         if !reread.isEmpty {
-            let secondPass = Pass(reader: self, source: source, rereading: reread)
+            let secondPass = Pass(reader: self, source: source, rereading: reread, expectedBytes: expectedBytes)
             secondPass.builders = builders.enumerated().map { index, builder in
                 reread.contains(index) ? ColumnBuilder(name: builder.name, forced: builder.forced, forceStrings: true) : builder
             }
@@ -57,10 +59,15 @@ public struct CSVTableReader: Sendable {
         var fieldIndices: [Int] = []
         var rowCount = 0
 
-        init(reader: CSVTableReader, source: String, rereading: Set<Int>?) {
+        /// The size of the input, when known, to size the columns once from the first rows.
+        let expectedBytes: Int?
+        private var reservedColumns = false
+
+        init(reader: CSVTableReader, source: String, rereading: Set<Int>?, expectedBytes: Int?) {
             self.reader = reader
             self.source = source
             self.rereading = rereading
+            self.expectedBytes = expectedBytes
         }
 
         func run(_ stream: Stream) throws {
@@ -137,7 +144,18 @@ public struct CSVTableReader: Sendable {
                 self.stagedCodes.withUnsafeMutableBufferPointer { codes in
                     self.stagedFractions.withUnsafeMutableBufferPointer { fractions in
                         var staged = 0
+                        var reservedColumns = self.reservedColumns
                         func commit() {
+                            if !reservedColumns, staged > 0, let expectedBytes = self.expectedBytes {
+                                // Growing a column by doubling copies it and faults its pages in again at every
+                                // step; the first rows' size per row predicts the rest well enough to size it once.
+                                reservedColumns = true
+                                let bytesPerRow = max(1, (position - start) / staged)
+                                let rows = self.rowCount + staged + expectedBytes / bytesPerRow
+                                for index in builders.indices where rereading?.contains(index) ?? true {
+                                    builders[index].reserveCapacity(rows + rows / 16)
+                                }
+                            }
                             for index in builders.indices where rereading?.contains(index) ?? true {
                                 switch builders[index].mode {
                                 case .numbers:
@@ -189,6 +207,7 @@ public struct CSVTableReader: Sendable {
                             if staged == slots { commit() }
                         }
                         commit()
+                        self.reservedColumns = reservedColumns
                     }
                 }
             }

@@ -107,6 +107,14 @@ struct ColumnBuilder {
         }
     }
 
+    mutating func reserveCapacity(_ rows: Int) {
+        switch self.mode {
+        case .numbers: self.numbers.reserveCapacity(rows)
+        case .strings: self.codes.reserveCapacity(rows)
+        case .rereadAsStrings: break
+        }
+    }
+
     /// Appends numbers parsed by the row parser (plain decimals, no missing values).
     mutating func append(parsed values: UnsafeBufferPointer<Double>, sawFraction: Bool) {
         self.numbers.append(contentsOf: values)

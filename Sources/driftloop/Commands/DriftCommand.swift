@@ -42,6 +42,27 @@ struct DriftCommand: AsyncParsableCommand {
     var threshold: Double?
 
     func run() async throws {
+        try await DriftRun(
+            reference: self.reference, current: self.current, json: self.json, html: self.html, schema: self.schema,
+            columns: self.columns, share: self.share, method: self.method, threshold: self.threshold
+        ).run()
+    }
+}
+
+/// The `drift` options as plain values, and the run itself, whether ArgumentParser read the options or
+/// `init?(arguments:)` did.
+struct DriftRun: Sendable {
+    var reference: String
+    var current: String
+    var json: String?
+    var html: String?
+    var schema: String?
+    var columns: String?
+    var share = 0.5
+    var method: String?
+    var threshold: Double?
+
+    func run() async throws {
         do {
             let drifted = try await self.check()
             throw ExitCode(drifted ? 1 : 0)
@@ -116,5 +137,37 @@ struct DriftCommand: AsyncParsableCommand {
                 String(format: "%.4g", column.threshold), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
         }
         print(table.render())
+    }
+}
+
+extension DriftRun {
+    /// Reads the usual shape of a `drift` command line without ArgumentParser: `--option value` pairs of known
+    /// options, each at most once, whose values do not start with `-`, with `--reference` and `--current` given.
+    /// On a binary this size, ArgumentParser's type lookups cost about 3 ms, a tenth of a small run (issue 3).
+    /// Anything else (help, `--option=value`, a mistake) is nil, and ArgumentParser reads and reports it as usual.
+    init?(arguments: ArraySlice<String>) {
+        var values: [String: String] = [:]
+        var rest = arguments[...]
+        while let option = rest.popFirst() {
+            guard let value = rest.popFirst(), !value.hasPrefix("-"), values[option] == nil else { return nil }
+            values[option] = value
+        }
+        let known: Set = ["--reference", "--current", "--json", "--html", "--schema", "--columns", "--share", "--method", "--threshold"]
+        guard values.keys.allSatisfy(known.contains), let reference = values["--reference"], let current = values["--current"] else {
+            return nil
+        }
+        var share = 0.5
+        if let text = values["--share"] {
+            guard let value = Double(text) else { return nil }
+            share = value
+        }
+        var threshold: Double?
+        if let text = values["--threshold"] {
+            guard let value = Double(text) else { return nil }
+            threshold = value
+        }
+        self.init(
+            reference: reference, current: current, json: values["--json"], html: values["--html"], schema: values["--schema"],
+            columns: values["--columns"], share: share, method: values["--method"], threshold: threshold)
     }
 }
