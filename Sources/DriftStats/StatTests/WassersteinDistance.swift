@@ -15,34 +15,45 @@ enum WassersteinDistance {
     ///
     /// Each step consumes the smallest remaining value; up to the next pooled value both CDFs are flat, at the
     /// share of each sample consumed so far (every value equal to this one is consumed before the gap to the next
-    /// is positive). The walk has no unpredictable branch: a +inf sentinel ends each sample (the values are
-    /// finite), and only the share of the sample that moved is recomputed.
+    /// is positive). Which sample a step takes from is a coin toss on real data, so the walk has no branch on it:
+    /// a +inf sentinel ends each sample (the values are finite), and the shares i/n and j/m come from tables
+    /// (the same divisions, done once each, in a loop that pipelines them).
     static func cdfDistance(_ u: [Double], _ v: [Double], power: Int) -> Double {
         let sortedU = FloatRadixSort.sorted(u, appending: .infinity), sortedV = FloatRadixSort.sorted(v, appending: .infinity)
         let countU = u.count, countV = v.count
-        let n = Double(countU), m = Double(countV)
+        let sharesU = Self.shares(countU), sharesV = Self.shares(countV)
         var total = 0.0
         sortedU.withUnsafeBufferPointer { sortedU in
             sortedV.withUnsafeBufferPointer { sortedV in
-                var i = 0, j = 0
-                var shareU = 0.0, shareV = 0.0
-                for _ in 0..<max(0, countU + countV - 1) {
-                    let nextU = sortedU[i], nextV = sortedV[j]
-                    let takeU = nextU <= nextV
-                    let value = takeU ? nextU : nextV
-                    i &+= takeU ? 1 : 0
-                    j &+= takeU ? 0 : 1
-                    // The same division as i / n or j / m, on whichever sample moved.
-                    let share = Double(takeU ? i : j) / (takeU ? n : m)
-                    if takeU { shareU = share } else { shareV = share }
-                    let delta = min(sortedU[i], sortedV[j]) - value
-                    let difference = abs(shareU - shareV)
-                    // Adding +0 leaves the non-negative total unchanged, so zero gaps need no branch.
-                    let term = power == 1 ? difference * delta : difference * difference * delta
-                    total += delta > 0 ? term : 0
+                sharesU.withUnsafeBufferPointer { sharesU in
+                    sharesV.withUnsafeBufferPointer { sharesV in
+                        var i = 0, j = 0
+                        for _ in 0..<max(0, countU + countV - 1) {
+                            let nextU = sortedU[i], nextV = sortedV[j]
+                            // min picks nextU on ties, as takeU does.
+                            let value = min(nextU, nextV)
+                            let step = nextU <= nextV ? 1 : 0
+                            i &+= step
+                            j &+= 1 &- step
+                            let delta = min(sortedU[i], sortedV[j]) - value
+                            let difference = abs(sharesU[i] - sharesV[j])
+                            // Adding +0 leaves the non-negative total unchanged, so zero gaps need no branch.
+                            let term = power == 1 ? difference * delta : difference * difference * delta
+                            total += delta > 0 ? term : 0
+                        }
+                    }
                 }
             }
         }
         return power == 1 ? total : total.squareRoot()
+    }
+
+    /// k / count for k in 0...count.
+    private static func shares(_ count: Int) -> [Double] {
+        let n = Double(count)
+        return [Double](unsafeUninitializedCapacity: count + 1) { shares, initialized in
+            for k in 0...count { shares[k] = Double(k) / n }
+            initialized = count + 1
+        }
     }
 }
