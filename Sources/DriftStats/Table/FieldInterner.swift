@@ -41,7 +41,11 @@ struct FieldInterner {
         let range = self.entryBytes(entry)
         guard range.count == field.count else { return false }
         return self.bytes.withUnsafeBufferPointer { bytes in
-            field.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, field.baseAddress!, field.count) == 0
+            guard let stored = bytes.baseAddress.map({ $0 + range.lowerBound }), let given = field.baseAddress else { return field.isEmpty }
+            // Levels are mostly short: a loop beats a call to memcmp.
+            guard field.count <= 16 else { return memcmp(stored, given, field.count) == 0 }
+            for index in 0..<field.count where stored[index] != given[index] { return false }
+            return true
         }
     }
 
