@@ -14,6 +14,10 @@ public final class SQLiteCycleStore: CycleStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool puts its writer in WAL mode after prepareDatabase, and that sets synchronous = NORMAL,
+        // under which a commit is synced only at checkpoints. A trigger is acknowledged once committed, so the
+        // commit itself must reach the disk: set FULL again on the writer.
+        try self.pool.barrierWriteWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try StoreMigrations.migrator.migrate(self.pool)
     }
 
