@@ -26,6 +26,8 @@ public struct ControllerConfig: Sendable {
     public var webhooks = WebhookSettings()
     /// Cycles running at once across all pipelines; more wait in arrival order. 0: no cap. Default: 0.
     public var maxConcurrentCycles = 0
+    /// How long finished cycles are kept; nil keeps them forever.
+    public var retention: RetentionSettings?
     /// Where cycle events are sent (generic JSON webhooks, Slack).
     public var notifications: [NotificationSettings] = []
     /// First wait before a notification is sent again (then x4 each time). Not in config.yaml: tests shorten it.
@@ -73,7 +75,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -135,6 +137,7 @@ public struct ControllerConfig: Sendable {
             }
         }
         config.webhooks = WebhookSettingsReader.read(root.child("webhooks"), reader: &reader)
+        config.retention = RetentionSettingsReader.read(root.child("retention"), reader: &reader)
         config.notifications = NotificationSettingsReader.read(root.child("notifications"), reader: &reader)
         config.maxConcurrentCycles = reader.int(root.child("max_concurrent_cycles"), default: 0, range: 0...100_000)
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }

@@ -24,6 +24,11 @@ public protocol CycleStore: FeedbackStore {
     func recordChampionChange(_ change: ChampionChange) async throws
     /// Oldest first.
     func championHistory(model: String) async throws -> [ChampionChange]
+    /// Retention: deletes finished cycles (with their transitions and triggers) that ended before `cutoff`, except
+    /// each pipeline's `keep` most recent. Running cycles and the champion history are kept. Returns how many went.
+    func deleteFinishedCycles(finishedBefore cutoff: Date, keepingLatest keep: Int) async throws -> Int
+    /// Every cycle created at or after `createdSince` (all when nil), oldest first: what `driftloop export` writes.
+    func allCycles(pipeline: String?, createdSince: Date?) async throws -> [CycleRecord]
     /// Records that a firing alert resolved, once per alert (fingerprint and start), beside the cycle the firing
     /// trigger with `firingDedupKey` belongs to. Returns that cycle (nil when its firing was never received) and
     /// whether this resolution had been recorded already.

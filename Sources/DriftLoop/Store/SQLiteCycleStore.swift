@@ -208,7 +208,7 @@ public final class SQLiteCycleStore: CycleStore {
             arguments: [change.model, change.version, change.previousVersion, change.cycleId, change.kind.rawValue, change.at.timeIntervalSince1970, change.actor, change.reason])
     }
 
-    private static func cycle(from row: Row) -> CycleRecord {
+    static func cycle(from row: Row) -> CycleRecord {
         let handlesText: String = row["handles"]
         let finishedAt: Double? = row["finished_at"]
         let outcome: String? = row["outcome"]

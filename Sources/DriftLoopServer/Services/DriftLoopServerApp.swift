@@ -157,11 +157,24 @@ struct ControllerHost: Service {
             logger: self.logger)
         let schedules = Task { await controller.runSchedules() }
         let notifications = Task { await notifier.run() }
+        let pruning = Task { [store = self.store, retention = self.config.retention, logger = self.logger] in
+            guard let retention else { return }
+            while !Task.isCancelled {
+                do {
+                    let removed = try await store.deleteFinishedCycles(finishedBefore: Date().addingTimeInterval(-retention.maxAge.seconds), keepingLatest: retention.keepLatest)
+                    if removed > 0 { logger.notice("retention removed finished cycles", metadata: ["count": "\(removed)"]) }
+                } catch {
+                    logger.error("retention could not prune the store; it tries again later", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: retention.interval)
+            }
+        }
         try await api.run()
         schedules.cancel()
         await schedules.value
         notifier.finish()
         notifications.cancel()
+        pruning.cancel()
         await controller.stop()
     }
 }
