@@ -95,6 +95,7 @@ public enum ActionFactory {
         case "promote": PromoteAction()
         case "reject": RejectAction()
         case "observe": ObserveAction()
+        case "approve": ApproveAction()
         default: nil
         }
     }

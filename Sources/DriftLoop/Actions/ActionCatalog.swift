@@ -37,6 +37,9 @@ public enum ActionCatalog {
                 name: "reject", outcomes: ["rejected"], isWaiting: false,
                 summary: "registers the challenger and marks it rejected with the reason"),
             ActionDescriptor(
+                name: "approve", outcomes: ["approved", "rejected"], isWaiting: true,
+                summary: "waits for a person to approve or reject (API or `driftloop approve`); who and why are recorded"),
+            ActionDescriptor(
                 name: "observe", outcomes: ["healthy", "rolled_back"], isWaiting: true,
                 summary: "watches the new champion's declared signals (PromQL) for `observe.window`; rolls back when a rule trips"),
         ].map { ($0.name, $0) })

@@ -31,7 +31,13 @@ struct RejectAction: Action {
     func run(_ context: ActionContext) async throws -> ActionResult {
         var context = context
         let version = try await RegisterChallenger.register(&context)
-        let reason = context.cycle.decisions["evaluation"]?["summary"]?.stringValue ?? "rejected by pipeline \(context.pipeline.name)"
+        let approval = context.cycle.decisions["approval"]
+        let reason: String
+        if approval?["verdict"]?.stringValue == "rejected" {
+            reason = "rejected by \(approval?["approver"]?.stringValue ?? "a person")" + (approval?["comment"]?.stringValue.map { ": \($0)" } ?? "")
+        } else {
+            reason = context.cycle.decisions["evaluation"]?["summary"]?.stringValue ?? "rejected by pipeline \(context.pipeline.name)"
+        }
         try await context.services.registry.reject(model: context.pipeline.model, version: version.version, reason: reason)
         await RegisterChallenger.recordDecisions(context, version: version.version, verdict: "rejected")
         return ActionResult(

@@ -117,6 +117,30 @@ public actor Controller {
         return try await controller.cancel(cycleId: cycleId) ? .requested : .alreadyFinished(cycle.outcome)
     }
 
+    public enum ApprovalError: Error, Sendable {
+        case unknownCycle
+        case notWaiting(state: String, status: String)
+        case alreadyDecided(JSONValue)
+    }
+
+    /// Records a person's decision for a cycle waiting in an `approve` state. The state picks it up on its next poll.
+    public func decide(cycleId: String, approved: Bool, approver: String, comment: String?) async throws -> JSONValue {
+        guard let cycle = try await self.store.cycle(id: cycleId), let pipeline = self.controllers[cycle.pipeline]?.pipeline else {
+            throw ApprovalError.unknownCycle
+        }
+        guard cycle.status == .running, pipeline.states[cycle.state]?.action == "approve" else {
+            throw ApprovalError.notWaiting(state: cycle.state, status: cycle.status.rawValue)
+        }
+        if let existing = cycle.handles[ApproveAction.decisionHandle].flatMap(JSONValue.parse) { throw ApprovalError.alreadyDecided(existing) }
+        let decision: JSONValue = [
+            "verdict": .string(approved ? "approved" : "rejected"), "approver": .string(approver), "comment": comment.map(JSONValue.string) ?? .null,
+            "at": .string(ISO8601DateFormatter().string(from: Date())),
+        ]
+        try await self.store.recordHandle(cycleId: cycleId, key: ApproveAction.decisionHandle, value: decision.jsonText)
+        self.logger.notice("approval recorded", metadata: ["cycle": "\(cycleId)", "approved": "\(approved)", "approver": "\(approver)"])
+        return decision
+    }
+
     public enum CancelResult: Sendable {
         case requested
         case alreadyFinished(CycleOutcome?)

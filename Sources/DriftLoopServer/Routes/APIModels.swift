@@ -41,6 +41,12 @@ struct RollbackRequest: Decodable {
     }
 }
 
+/// Body of `POST /v1/cycles/{id}/approve` and `/reject`.
+struct ApprovalRequest: Decodable {
+    var approver: String
+    var comment: String?
+}
+
 /// The answer to an accepted trigger.
 struct TriggerAccepted: Encodable {
     var pipeline: String

@@ -27,6 +27,12 @@ struct APIRoutes: Sendable {
         router.post("/v1/cycles/:id/cancel") { request, context in
             try await self.cancel(request, id: try context.parameters.require("id"))
         }
+        router.post("/v1/cycles/:id/approve") { request, context in
+            try await self.decide(request, id: try context.parameters.require("id"), approved: true)
+        }
+        router.post("/v1/cycles/:id/reject") { request, context in
+            try await self.decide(request, id: try context.parameters.require("id"), approved: false)
+        }
     }
 
     private func ready() async throws -> Response {
@@ -164,6 +170,26 @@ struct APIRoutes: Sendable {
             }
         } catch ControllerError.unknownCycle {
             throw APIError.notFound("no cycle with id `\(id)`", field: "id")
+        }
+    }
+
+    private func decide(_ request: Request, id: String, approved: Bool) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let body = try await self.bodies.decode(ApprovalRequest.self, from: request)
+        guard !body.approver.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(.badRequest, code: "invalid_field", message: "`approver` must name who decides", field: "approver")
+        }
+        do {
+            let decision = try await self.controller.decide(cycleId: id, approved: approved, approver: body.approver, comment: body.comment)
+            return try JSONResponse.make(["cycle_id": .string(id), "approval": decision] as JSONValue, status: .accepted)
+        } catch Controller.ApprovalError.unknownCycle {
+            throw APIError.notFound("no cycle with id `\(id)`", field: "id")
+        } catch Controller.ApprovalError.notWaiting(let state, let status) {
+            throw APIError(.conflict, code: "not_awaiting_approval", message: "cycle \(id) is \(status) in state `\(state)`, not waiting for approval", field: "id")
+        } catch Controller.ApprovalError.alreadyDecided(let decision) {
+            throw APIError(
+                .conflict, code: "already_decided",
+                message: "cycle \(id) was already \(decision["verdict"]?.stringValue ?? "decided") by \(decision["approver"]?.stringValue ?? "someone")", field: "id")
         }
     }
 }

@@ -115,3 +115,20 @@ struct CancelCommand: AsyncParsableCommand {
         if self.client.json { JSONOutput.print(body) } else { print("cycle \(self.cycle): cancel requested") }
     }
 }
+
+struct ApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve (or --reject) a cycle waiting in an approve state.")
+    @Argument(help: "Cycle id.") var cycle: String
+    @Flag(help: "Reject instead of approving.") var reject = false
+    @Option(help: "Why, for the record.") var comment: String?
+    @Option(help: "Who decides. Default: $USER.") var approver: String?
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let who = self.approver ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let body = try await self.client.makeClient().post(
+            "/v1/cycles/\(self.cycle)/\(self.reject ? "reject" : "approve")",
+            body: ["approver": .string(who), "comment": self.comment.map(JSONValue.string) ?? .null])
+        if self.client.json { JSONOutput.print(body) } else { print("cycle \(self.cycle): \(self.reject ? "rejected" : "approved") by \(who)") }
+    }
+}
