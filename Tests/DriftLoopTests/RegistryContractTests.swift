@@ -155,7 +155,8 @@ struct MLflowRegistryContractTests {
         let version = try await contract.register(cycle: "c1")
         let decisions: [String: JSONValue] = [
             "evaluation": ["rules": [["metric": "f1", "champion": 0.7, "challenger": 0.8]], "summary": "f1 improved"],
-            "drift": ["features": ["share": 0.6, "drifted_columns": 3]],
+            // The drift decision as DetectDriftAction stores it (`driftloop drift --json`'s shape).
+            "drift": ["share": 0.6, "drifted_columns": 3, "dataset_drift": true],
         ]
         try await contract.registry.recordDecisions(model: contract.model, version: version.version, cycleId: "c1", verdict: "promoted", decisions: decisions)
         let stored = try await MLflowTestServer.get("model-versions/get?name=\(contract.model)&version=\(version.version)")

@@ -4,12 +4,7 @@ import Logging
 /// `forced` for a manual retrain, whose drift figures are still recorded.
 struct DetectDriftAction: Action {
     func run(_ context: ActionContext) async throws -> ActionResult {
-        let pipeline = context.pipeline
-        async let reference = context.services.dataLoader.table(pipeline.data.reference)
-        async let current = context.services.dataLoader.table(pipeline.data.current)
-        let report = try await DriftCheck.run(
-            reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
-            predictionColumns: pipeline.data.predictionColumns)
+        let report = try await DriftCheck.run(context.pipeline, loader: context.services.dataLoader)
         let outcome = context.cycle.kind == .manual ? "forced" : (report.datasetDrift ? "drift" : "no_drift")
         context.logger.info(
             "drift checked",

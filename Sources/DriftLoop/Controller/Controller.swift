@@ -195,11 +195,7 @@ public actor Controller {
     @discardableResult
     public func runScheduledCheck(pipeline name: String, at time: Date = Date()) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
-        async let reference = services.dataLoader.table(pipeline.data.reference)
-        async let current = services.dataLoader.table(pipeline.data.current)
-        let report = try await DriftCheck.run(
-            reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
-            predictionColumns: pipeline.data.predictionColumns)
+        let report = try await DriftCheck.run(pipeline, loader: services.dataLoader)
         let encoded = try JSONValue.encoding(report)
         await self.driftObserver?(name, encoded)
         self.logger.info(

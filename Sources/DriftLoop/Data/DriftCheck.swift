@@ -22,6 +22,15 @@ public struct DriftReport: Sendable, Encodable {
 
 /// Runs a pipeline's drift policy on its reference and current tables.
 public enum DriftCheck {
+    /// Loads the pipeline's reference and current data (concurrently) and runs its drift policy on them.
+    public static func run(_ pipeline: PipelineDefinition, loader: DataLoader) async throws -> DriftReport {
+        async let reference = loader.table(pipeline.data.reference)
+        async let current = loader.table(pipeline.data.current)
+        return try await Self.run(
+            reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
+            predictionColumns: pipeline.data.predictionColumns)
+    }
+
     public static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) async throws -> DriftReport {
         let excluded = Set([target].compactMap { $0 } + predictionColumns)
         let features = policy.columns ?? current.columnNames.filter { !excluded.contains($0) && reference[$0] != nil }

@@ -12,14 +12,9 @@ public enum TrainerFactory {
             return HTTPTrainer(baseURL: settings.url ?? builtinURL, token: token, client: client)
         case .jenkins:
             let jenkins = settings.jenkins!
-            let apiToken = token ?? jenkins.tokenFile.flatMap(Self.readSecretFile)
+            let apiToken = token ?? jenkins.tokenFile.flatMap { SecretReference.file($0).resolve(environment: environment) }
             let triggerToken = jenkins.triggerTokenEnvironmentVariable.flatMap { environment[$0] }
             return JenkinsTrainer(baseURL: settings.url ?? "", settings: jenkins, token: apiToken, triggerToken: triggerToken, client: client)
         }
-    }
-
-    /// The first line of a secret file, without surrounding whitespace.
-    static func readSecretFile(_ path: String) -> String? {
-        SecretReference.file(path).resolve(environment: [:])
     }
 }

@@ -111,17 +111,16 @@ final class DriftLoopMetrics: Sendable {
 
     /// The usual drift-exporter gauges (`ml_dataset_drift`, `ml_drifted_columns`, `ml_share_drifted`) and a score per feature.
     func recordDrift(pipeline: String, _ drift: JSONValue) {
-        let features = drift["features"] ?? drift
-        if let flag = features["dataset_drift"]?.boolValue {
+        if let flag = drift["dataset_drift"]?.boolValue {
             self.registry.makeGauge(descriptor: Self.name("dataset_drift", help: "1 when the last drift check found dataset drift."), labels: [("pipeline", pipeline)]).set(to: flag ? 1 : 0)
         }
-        if let count = features["drifted_columns"]?.numberValue {
+        if let count = drift["drifted_columns"]?.numberValue {
             self.registry.makeGauge(descriptor: Self.name("drifted_columns", help: "Columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]).set(to: count)
         }
-        if let share = features["share"]?.numberValue {
+        if let share = drift["share"]?.numberValue {
             self.registry.makeGauge(descriptor: Self.name("share_drifted", help: "Share of columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]).set(to: share)
         }
-        for column in features["columns"]?.arrayValue ?? [] {
+        for column in drift["columns"]?.arrayValue ?? [] {
             guard let name = column["column"]?.stringValue else { continue }
             let test = column["stattest"]?.stringValue ?? "unknown"
             if let score = column["score"]?.numberValue, score.isFinite {
@@ -142,19 +141,6 @@ final class DriftLoopMetrics: Sendable {
         self.registry.makeCounter(descriptor: Self.requests(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation), ("result", result)]).increment()
         self.registry.makeDurationHistogram(descriptor: Self.requestDuration(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation)], buckets: Self.requestBuckets)
             .record(duration)
-    }
-
-    /// Runs one call to a trainer or registry, counting it by result and timing it.
-    func measure<T>(pipeline: String, system: String, kind: String, operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        do {
-            let value = try await body()
-            self.outsideRequest(pipeline: pipeline, system: system, kind: kind, operation: operation, succeeded: true, duration: ContinuousClock.now - start)
-            return value
-        } catch {
-            self.outsideRequest(pipeline: pipeline, system: system, kind: kind, operation: operation, succeeded: false, duration: ContinuousClock.now - start)
-            throw error
-        }
     }
 
     func webhook(source: String, result: String, count: Int = 1) {

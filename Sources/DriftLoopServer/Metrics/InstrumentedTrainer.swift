@@ -3,35 +3,29 @@ import DriftLoop
 /// A trainer whose every call is counted and timed in `/metrics` (`driftloop_trainer_requests_total`).
 struct InstrumentedTrainer: Trainer {
     let base: any Trainer
-    let pipeline: String
-    let system: String
-    let metrics: DriftLoopMetrics
-
-    private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        try await self.metrics.measure(pipeline: self.pipeline, system: self.system, kind: "trainer", operation: operation, body)
-    }
+    let meter: CallMeter
 
     func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
-        try await self.measure("start") { try await self.base.start(request, idempotencyKey: idempotencyKey) }
+        try await self.meter.measure("start") { try await self.base.start(request, idempotencyKey: idempotencyKey) }
     }
 
     func status(jobId: String) async throws -> TrainingJobStatus {
-        try await self.measure("status") { try await self.base.status(jobId: jobId) }
+        try await self.meter.measure("status") { try await self.base.status(jobId: jobId) }
     }
 
     func start(_ request: TrainingRequest, idempotencyKey: String, handles: inout TrainingHandles) async throws -> String {
         var copy = handles
         defer { handles = copy }
-        return try await self.measure("start") { try await self.base.start(request, idempotencyKey: idempotencyKey, handles: &copy) }
+        return try await self.meter.measure("start") { try await self.base.start(request, idempotencyKey: idempotencyKey, handles: &copy) }
     }
 
     func status(jobId: String, handles: inout TrainingHandles) async throws -> TrainingJobStatus {
         var copy = handles
         defer { handles = copy }
-        return try await self.measure("status") { try await self.base.status(jobId: jobId, handles: &copy) }
+        return try await self.meter.measure("status") { try await self.base.status(jobId: jobId, handles: &copy) }
     }
 
     func abort(jobId: String, handles: TrainingHandles) async throws -> Bool {
-        try await self.measure("abort") { try await self.base.abort(jobId: jobId, handles: handles) }
+        try await self.meter.measure("abort") { try await self.base.abort(jobId: jobId, handles: handles) }
     }
 }

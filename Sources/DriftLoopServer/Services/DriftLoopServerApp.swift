@@ -103,11 +103,11 @@ struct ControllerHost: Service {
             services: { pipeline in
                 PipelineServices(
                     trainer: InstrumentedTrainer(
-                        base: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client), pipeline: pipeline.name,
-                        system: pipeline.trainer.kind.rawValue, metrics: metrics),
+                        base: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client),
+                        meter: CallMeter(metrics: metrics, pipeline: pipeline.name, kind: "trainer", system: pipeline.trainer.kind.rawValue)),
                     registry: InstrumentedRegistry(
-                        base: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client), pipeline: pipeline.name,
-                        system: pipeline.registry.kind.rawValue, metrics: metrics),
+                        base: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client),
+                        meter: CallMeter(metrics: metrics, pipeline: pipeline.name, kind: "registry", system: pipeline.registry.kind.rawValue)),
                     dataLoader: DataLoader(client: client), publicURL: publicURL)
             },
             logger: self.logger,

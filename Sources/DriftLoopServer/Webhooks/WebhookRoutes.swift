@@ -37,12 +37,17 @@ struct WebhookRoutes: Sendable {
         guard payload.version == "4" else {
             throw APIError(.badRequest, code: "unsupported_version", message: "Alertmanager webhook version `\(payload.version)` is not supported; driftloop reads version 4", field: "version")
         }
-        for (index, alert) in payload.alerts.enumerated() where RFC3339Timestamp(alert.startsAt) == nil {
-            throw APIError(.badRequest, code: "invalid_field", message: "`startsAt` must be an RFC 3339 timestamp, got `\(alert.startsAt)`", field: "alerts[\(index)].startsAt")
+        // Every start is checked before any alert is stored, so a bad notification stores nothing.
+        var starts: [RFC3339Timestamp] = []
+        for (index, alert) in payload.alerts.enumerated() {
+            guard let start = RFC3339Timestamp(alert.startsAt) else {
+                throw APIError(.badRequest, code: "invalid_field", message: "`startsAt` must be an RFC 3339 timestamp, got `\(alert.startsAt)`", field: "alerts[\(index)].startsAt")
+            }
+            starts.append(start)
         }
         var results: [AlertDisposition] = []
-        for alert in payload.alerts {
-            let result = try await self.accept(alert, payload: payload)
+        for (alert, start) in zip(payload.alerts, starts) {
+            let result = try await self.accept(alert, startsAt: start.canonical, payload: payload)
             self.metrics.webhook(source: "alertmanager", result: result.error == nil ? result.disposition : "unroutable")
             results.append(result)
         }
@@ -54,7 +59,7 @@ struct WebhookRoutes: Sendable {
         var alerts: [AlertDisposition]
     }
 
-    private func accept(_ alert: AlertmanagerPayload.Alert, payload: AlertmanagerPayload) async throws -> AlertDisposition {
+    private func accept(_ alert: AlertmanagerPayload.Alert, startsAt: String, payload: AlertmanagerPayload) async throws -> AlertDisposition {
         var result = AlertDisposition(fingerprint: alert.fingerprint, status: alert.status, disposition: "ignored")
         guard let pipeline = alert.labels[self.pipelineLabel] else {
             // Retrying cannot fix a missing label, so the notification is still answered 200 (Alertmanager would resend forever).
@@ -66,7 +71,6 @@ struct WebhookRoutes: Sendable {
             result.error = "no pipeline named `\(pipeline)`"
             return result
         }
-        let startsAt = RFC3339Timestamp(alert.startsAt)!.canonical
         // Alertmanager re-sends a firing alert every group_interval; its identity is fingerprint + start.
         let firingKey = "alertmanager:\(alert.fingerprint):\(startsAt)"
         let record = Self.alertJSON(alert, payload: payload)

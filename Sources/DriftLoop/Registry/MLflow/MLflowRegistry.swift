@@ -41,21 +41,20 @@ public actor MLflowRegistry: ModelRegistry {
 
     /// The version holding `alias`, with its run's metrics; nil when the model or the alias does not exist.
     private func version(model: String, alias: String) async throws -> ModelVersion? {
-        do {
-            let found = try await self.api.get("registered-models/alias", [("name", model), ("alias", alias)], as: MLflowPayloads.ModelVersionEnvelope.self)
-            return try await self.withMetrics(self.convert(found.modelVersion), runId: found.modelVersion.runId)
-        } catch let failure as MLflowClient.Failure {
-            // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "... alias X not found", a missing model with 404.
-            if failure.status == 404 || (failure.status == 400 && failure.error.message.contains("not found")) { return nil }
-            throw failure.error
-        }
+        guard let found = try await self.aliasRecord(model: model, alias: alias) else { return nil }
+        return try await self.withMetrics(self.convert(found), runId: found.runId)
     }
 
     private func aliasHolder(model: String, alias: String) async throws -> String? {
+        try await self.aliasRecord(model: model, alias: alias)?.version
+    }
+
+    /// MLflow's record of the version holding `alias`; nil when the model or the alias does not exist.
+    private func aliasRecord(model: String, alias: String) async throws -> MLflowPayloads.ModelVersion? {
         do {
-            return try await self.api.get("registered-models/alias", [("name", model), ("alias", alias)], as: MLflowPayloads.ModelVersionEnvelope.self)
-                .modelVersion.version
+            return try await self.api.get("registered-models/alias", [("name", model), ("alias", alias)], as: MLflowPayloads.ModelVersionEnvelope.self).modelVersion
         } catch let failure as MLflowClient.Failure {
+            // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "... alias X not found", a missing model with 404.
             if failure.status == 404 || (failure.status == 400 && failure.error.message.contains("not found")) { return nil }
             throw failure.error
         }
@@ -243,9 +242,9 @@ public actor MLflowRegistry: ModelRegistry {
             if let value = rule["challenger"]?.numberValue { metrics.append(("driftloop.challenger.\(metric)", value)) }
         }
         // The drift decision is `driftloop drift --json`'s shape: the features' figures at the top.
-        if let drift = decisions["drift"], let features = drift["features"] ?? drift as JSONValue? {
-            if let share = features["share"]?.numberValue { metrics.append(("driftloop.drift.share_drifted", share)) }
-            if let count = features["drifted_columns"]?.numberValue { metrics.append(("driftloop.drift.drifted_columns", count)) }
+        if let drift = decisions["drift"] {
+            if let share = drift["share"]?.numberValue { metrics.append(("driftloop.drift.share_drifted", share)) }
+            if let count = drift["drifted_columns"]?.numberValue { metrics.append(("driftloop.drift.drifted_columns", count)) }
         }
         try await self.logMetrics(runId: runId, metrics)
         try await self.call { try await self.api.post("runs/set-tag", ["run_id": runId, "key": "driftloop.verdict", "value": verdict]) }

@@ -51,12 +51,11 @@ public struct JenkinsTrainer: Trainer {
         switch response.status {
         case 201, 303:
             // 303: an identical item (same parameters, so this cycle's) is already queued; follow it.
-            guard let location = response.header("Location"), let queueId = Self.queueId(in: location) else {
+            guard let location = response.header("Location"), Self.queueId(in: location) != nil else {
                 throw TrainerError("Jenkins queued the build but sent no queue item Location (HTTP \(response.status))", isTransient: false)
             }
             let queue = self.client.rebase(location.hasSuffix("/") ? location : location + "/")
             try await handles.record(Self.queueHandle, queue)
-            _ = queueId
             return queue
         case 302:
             throw TrainerError("the Jenkins queue refused the build of `\(self.settings.job)` (HTTP 302): a queue restriction or plugin rejected it", isTransient: false)
