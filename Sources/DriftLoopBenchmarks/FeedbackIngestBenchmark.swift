@@ -25,7 +25,7 @@ enum FeedbackIngestBenchmark {
             "listen: \"127.0.0.1:0\"\nmax_body_bytes: 16777216\ndata_dir: data\npipelines_dir: pipelines\n", file: directory + "/config.yaml", baseDirectory: directory)
         let pipelines = try PipelineLoader.loadAll(directory: config.pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
-        let group = try DriftLoopServerApp.makeServiceGroup(
+        let group = try await DriftLoopServerApp.makeServiceGroup(
             config: config, pipelines: pipelines, apiToken: nil, logger: BenchmarkSupport.logger, handlesSignals: false, onReady: { continuation.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -9,8 +9,8 @@ import Testing
     static let promotingStates = ["detect", "train", "await_training", "evaluate", "promote"]
     static let rejectingStates = ["detect", "train", "await_training", "evaluate", "reject"]
 
-    func restart(in state: String, behaviour: FakeTrainer.Behaviour, expected: CycleOutcome) async throws {
-        let harness = try ControllerHarness(behaviour: behaviour)
+    func restart(in state: String, behaviour: FakeTrainer.Behaviour, expected: CycleOutcome, storeKind: TestStoreKind = .sqlite) async throws {
+        let harness = try await ControllerHarness(storeKind: storeKind, behaviour: behaviour)
         let stopper = StopSwitch()
         let first = harness.makeController { _, _, to, _ in
             if to == state { await stopper.fire() }

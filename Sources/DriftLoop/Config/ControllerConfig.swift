@@ -26,6 +26,8 @@ public struct ControllerConfig: Sendable {
     public var webhooks = WebhookSettings()
     /// Cycles running at once across all pipelines; more wait in arrival order. 0: no cap. Default: 0.
     public var maxConcurrentCycles = 0
+    /// This replica's name and lease timing, for several replicas on one PostgreSQL store.
+    public var replica = ReplicaSettings()
     /// How long finished cycles are kept; nil keeps them forever.
     public var retention: RetentionSettings?
     /// Where cycle events are sent (generic JSON webhooks, Slack).
@@ -38,9 +40,6 @@ public struct ControllerConfig: Sendable {
         self.publicURL ?? (self.listen.port == 0 ? nil : "http://\(self.listen.host):\(self.listen.port)")
     }
 
-    public enum StoreSettings: Sendable, Equatable {
-        case sqlite(path: String)
-    }
 
     public init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
         self.listen = ListenAddress(host: "127.0.0.1", port: 8080)
@@ -75,7 +74,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -99,22 +98,8 @@ public struct ControllerConfig: Sendable {
         if let pipelinesDir = reader.string(root.child("pipelines_dir")) {
             config.pipelinesDirectory = PathResolution.resolve(pipelinesDir, relativeTo: baseDirectory)
         }
-        config.store = .sqlite(path: (config.dataDirectory as NSString).appendingPathComponent("driftloop.sqlite"))
-        let storeNode = root.child("store")
-        if let kind = storeNode.scalarText, !storeNode.isMissing {
-            // Short form: `store: sqlite`.
-            if kind != "sqlite" { reader.fail(storeNode, "`store` must be `sqlite` (or a mapping with `kind: sqlite` and `path`)") }
-        } else if storeNode.isMapping {
-            reader.rejectUnknownKeys(storeNode, allowed: ["kind", "path"])
-            let kindNode = storeNode.child("kind")
-            let kind = reader.string(kindNode, default: "sqlite") ?? "sqlite"
-            if kind != "sqlite" { reader.fail(kindNode, "`store.kind` must be `sqlite`") }
-            if let path = reader.string(storeNode.child("path")) {
-                config.store = .sqlite(path: PathResolution.resolve(path, relativeTo: baseDirectory))
-            }
-        } else if !storeNode.isMissing {
-            reader.fail(storeNode, "`store` must be `sqlite` or a mapping such as `{kind: sqlite, path: data/driftloop.sqlite}`")
-        }
+        config.store = StoreSettingsReader.read(root.child("store"), dataDirectory: config.dataDirectory, baseDirectory: baseDirectory, reader: &reader)
+        config.replica = ReplicaSettingsReader.read(root.child("replica"), reader: &reader)
         if let variable = reader.string(root.child("api_token_env")) {
             config.apiTokenEnvironmentVariable = variable
         }

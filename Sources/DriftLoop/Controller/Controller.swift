@@ -11,6 +11,8 @@ public actor Controller {
     private let monitors: [String: FeedbackMonitor]
     private let logger: Logger
     private let driftObserver: DriftObserver?
+    private let gate: PipelineGate
+    private let leases: LeaseKeeper?
 
     /// Called with every drift report a scheduled check computes (the server publishes it to `/metrics`).
     public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: JSONValue) async -> Void
@@ -18,10 +20,13 @@ public actor Controller {
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
-        driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil),
+        driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), leases: LeaseKeeper? = nil,
         makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
         self.store = store
+        self.leases = leases
+        let gate = PipelineGate(leases: leases)
+        self.gate = gate
         self.driftObserver = driftObserver
         self.logger = logger
         var controllers: [String: PipelineController] = [:]
@@ -31,7 +36,7 @@ public actor Controller {
             servicesByPipeline[pipeline.name] = pipelineServices
             controllers[pipeline.name] = PipelineController(
                 pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, triggerObserver: triggerObserver,
-                slots: slots, makeAction: makeAction)
+                slots: slots, gate: gate, makeAction: makeAction)
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline
@@ -59,7 +64,10 @@ public actor Controller {
         let result = try await self.store.ingestFeedback(pipeline: name, records: records)
         if let monitor = self.monitors[name] {
             let logger = self.logger
+            let gate = self.gate
             Task {
+                // With replicas, the lease holder consumes feedback (it also does so on every lease poll).
+                guard await gate.mayRun(name, cancelling: true) else { return }
                 do {
                     try await monitor.process()
                 } catch {
@@ -91,6 +99,8 @@ public actor Controller {
     /// Resumes every cycle that a previous controller left running. Returns how many.
     @discardableResult
     public func resumeRunningCycles() async throws -> Int {
+        await self.gate.setPaused(Set(try await self.store.pausedPipelines().map(\.pipeline)))
+        if let leases { await leases.renew() }
         let running = try await self.store.runningCycles()
         var resumed = 0
         for cycle in running {
@@ -98,12 +108,61 @@ public actor Controller {
                 self.logger.warning("a running cycle belongs to a pipeline that is no longer declared", metadata: ["cycle": "\(cycle.id)", "pipeline": "\(cycle.pipeline)"])
                 continue
             }
+            guard await self.gate.mayRun(cycle.pipeline, cancelling: cycle.cancelRequested) else { continue }
             await controller.resume(cycleId: cycle.id)
             resumed += 1
         }
         // Feedback stored before a stop may not have been consumed yet.
-        for name in self.monitors.keys { try await self.processFeedback(pipeline: name) }
+        for name in self.monitors.keys where await self.gate.mayRun(name, cancelling: true) { try await self.processFeedback(pipeline: name) }
         return resumed
+    }
+
+    /// With several replicas: renews this replica's leases every `poll`, follows pauses made through other replicas,
+    /// and picks up cycles that other replicas accepted for pipelines leased here. Runs until cancelled.
+    public func runReplication(poll: Duration) async {
+        guard let leases else { return }
+        while !Task.isCancelled {
+            await leases.renew()
+            do {
+                let resumed = await self.gate.setPaused(Set(try await self.store.pausedPipelines().map(\.pipeline)))
+                if !resumed.isEmpty { self.logger.notice("pipelines resumed through another replica", metadata: ["pipelines": "\(resumed.sorted())"]) }
+                for cycle in try await self.store.runningCycles() {
+                    guard let controller = self.controllers[cycle.pipeline], await self.gate.mayRun(cycle.pipeline, cancelling: cycle.cancelRequested) else { continue }
+                    await controller.resume(cycleId: cycle.id)
+                }
+                for (name, monitor) in self.monitors where await self.gate.mayRun(name, cancelling: true) { try await monitor.process() }
+            } catch {
+                self.logger.error("cannot read running cycles from the store; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: poll)
+        }
+    }
+
+    /// Pauses a pipeline: its cycles stop at their next state and new triggers are recorded, starting cycles that
+    /// wait. Returns the pause in force (an earlier one when it was paused already) and whether this call made it.
+    public func pause(pipeline name: String, actor: String, reason: String?) async throws -> (pause: PipelinePause, changed: Bool) {
+        guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
+        let changed = try await self.store.pausePipeline(PipelinePause(pipeline: name, pausedAt: Date(), actor: actor, reason: reason))
+        await self.gate.pause(name)
+        guard let pause = try await self.store.pausedPipelines().first(where: { $0.pipeline == name }) else { throw ControllerError.unknownPipeline(name) }
+        if changed { self.logger.notice("pipeline paused", metadata: ["pipeline": "\(name)", "actor": "\(actor)"]) }
+        return (pause, changed)
+    }
+
+    /// Resumes a paused pipeline and restarts its waiting cycles. Returns false when it was not paused.
+    public func resume(pipeline name: String, actor: String) async throws -> Bool {
+        guard let controller = self.controllers[name] else { throw ControllerError.unknownPipeline(name) }
+        let changed = try await self.store.resumePipeline(name)
+        await self.gate.resume(name)
+        if changed { self.logger.notice("pipeline resumed", metadata: ["pipeline": "\(name)", "actor": "\(actor)"]) }
+        for cycle in try await self.store.runningCycles() where cycle.pipeline == name {
+            if await self.gate.mayRun(name) { await controller.resume(cycleId: cycle.id) }
+        }
+        return changed
+    }
+
+    public func pause(of name: String) async throws -> PipelinePause? {
+        try await self.store.pausedPipelines().first(where: { $0.pipeline == name })
     }
 
     public func submit(pipeline name: String, trigger: Trigger) async throws -> TriggerAcceptance {
@@ -179,6 +238,8 @@ public actor Controller {
                         if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
                         if Task.isCancelled { return }
                         last = max(next, Date())
+                        // With replicas, the pipeline's lease holder runs its schedule, so a check runs once.
+                        guard await self.gate.mayRun(pipeline.name, cancelling: true) else { continue }
                         do {
                             _ = try await self.runScheduledCheck(pipeline: pipeline.name, at: next)
                         } catch {
@@ -213,9 +274,12 @@ public actor Controller {
         for controller in self.controllers.values { await controller.waitForCycle(cycleId) }
     }
 
-    /// Graceful stop: in-flight actions are interrupted; their states run again on the next start.
-    public func stop() async {
+    /// Graceful stop: in-flight actions are interrupted; their states run again on the next start (here or, with
+    /// replicas, on the replica that takes the released leases).
+    /// `releaseLeases: false` leaves them to expire, as a replica that died would.
+    public func stop(releaseLeases: Bool = true) async {
         for controller in self.controllers.values { await controller.stop() }
+        if releaseLeases { await self.leases?.release() }
     }
 }
 

@@ -13,6 +13,7 @@ public actor PipelineController {
     private let observer: TransitionObserver?
     private let triggerObserver: TriggerObserver?
     private let slots: CycleSlots
+    private let gate: PipelineGate
     /// When a queued cycle got its slot: its first state's timeout runs from then, not from the trigger.
     private var slotGrantedAt: [String: Date] = [:]
     private let makeAction: @Sendable (String) -> (any Action)?
@@ -31,9 +32,10 @@ public actor PipelineController {
     /// - Parameter makeAction: builds the action a state names; the standard actions unless a benchmark or test says otherwise.
     public init(
         pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
-        triggerObserver: TriggerObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil),
+        triggerObserver: TriggerObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), gate: PipelineGate = PipelineGate(),
         makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
     ) {
+        self.gate = gate
         self.triggerObserver = triggerObserver
         self.slots = slots
         self.makeAction = makeAction
@@ -46,7 +48,8 @@ public actor PipelineController {
         self.observer = observer
     }
 
-    /// Records a trigger, then starts a cycle if the store decided it starts one.
+    /// Records a trigger, then starts a cycle if the store decided it starts one. A paused pipeline's new cycle, or one
+    /// whose lease another replica holds, waits in its first state (that replica picks it up).
     public func submit(_ trigger: Trigger) async throws -> TriggerAcceptance {
         let acceptance = try await self.store.acceptTrigger(
             pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: Date())
@@ -55,9 +58,11 @@ public actor PipelineController {
             metadata: ["cycle": "\(acceptance.cycleId)", "trigger": "\(trigger.kind.rawValue)", "disposition": "\(acceptance.disposition.rawValue)"])
         await self.triggerObserver?(self.pipeline.name, trigger, acceptance)
         if acceptance.disposition == .started {
-            await self.slots.enqueue(acceptance.cycleId)
             await self.observer?(acceptance.cycleId, "", self.pipeline.initialState, "started")
-            self.launch(acceptance.cycleId)
+            if await self.gate.mayRun(self.pipeline.name) {
+                await self.slots.enqueue(acceptance.cycleId)
+                self.launch(acceptance.cycleId)
+            }
         }
         return acceptance
     }
@@ -140,7 +145,12 @@ public actor PipelineController {
         var logger = logger
         logger[metadataKey: "state"] = "\(cycle.state)"
 
-        if cycle.cancelRequested || self.cancelledCycleIds.contains(cycleId) {
+        let cancelling = cycle.cancelRequested || self.cancelledCycleIds.contains(cycleId)
+        guard await self.gate.mayRun(self.pipeline.name, cancelling: cancelling) else {
+            logger.info("cycle waits: the pipeline is paused or leased by another replica")
+            return false
+        }
+        if cancelling {
             try await self.finish(cycle, outcome: .cancelled, via: "cancelled", failure: nil, logger: logger)
             return false
         }

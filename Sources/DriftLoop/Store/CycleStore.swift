@@ -35,4 +35,9 @@ public protocol CycleStore: FeedbackStore {
     func recordAlertResolution(
         pipeline: String, fingerprint: String, startsAt: String, endsAt: String?, firingDedupKey: String, payload: JSONValue, now: Date
     ) async throws -> (cycleId: String?, duplicate: Bool)
+    /// Pauses a pipeline; false when it was paused already (the first pause is kept).
+    func pausePipeline(_ pause: PipelinePause) async throws -> Bool
+    /// Resumes a paused pipeline; false when it was not paused.
+    func resumePipeline(_ pipeline: String) async throws -> Bool
+    func pausedPipelines() async throws -> [PipelinePause]
 }

@@ -41,6 +41,20 @@ struct RollbackRequest: Decodable {
     }
 }
 
+/// Body of `POST /v1/pipelines/{name}/pause` and `/resume`; both fields optional.
+struct PauseRequest: Decodable {
+    var actor: String?
+    var reason: String?
+}
+
+struct PauseResponse: Encodable {
+    var pipeline: String
+    var paused: Bool
+    /// False when the pipeline already was in that state.
+    var changed: Bool
+    var pause: PipelinePause?
+}
+
 /// Body of `POST /v1/cycles/{id}/approve` and `/reject`.
 struct ApprovalRequest: Decodable {
     var approver: String
@@ -163,9 +177,24 @@ struct PipelineSummary: Encodable {
     var cooldownSeconds: Double
     var champion: ModelVersion?
     var lastCycle: CycleSummary?
+    /// Paused pipelines keep their cycles where they are; `pause` says who paused it and why.
+    var paused: Bool
+    var pause: PipelinePause?
+
+    init(name: String, model: String, trainer: String, registry: String, cooldownSeconds: Double, champion: ModelVersion?, lastCycle: CycleSummary?, pause: PipelinePause?) {
+        self.name = name
+        self.model = model
+        self.trainer = trainer
+        self.registry = registry
+        self.cooldownSeconds = cooldownSeconds
+        self.champion = champion
+        self.lastCycle = lastCycle
+        self.paused = pause != nil
+        self.pause = pause
+    }
 
     enum CodingKeys: String, CodingKey {
-        case name, model, trainer, registry, champion
+        case name, model, trainer, registry, champion, paused, pause
         case cooldownSeconds = "cooldown_seconds"
         case lastCycle = "last_cycle"
     }

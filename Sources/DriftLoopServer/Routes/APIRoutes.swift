@@ -22,6 +22,12 @@ struct APIRoutes: Sendable {
         router.post("/v1/pipelines/:name/feedback") { request, context in
             try await self.feedback(request, name: try context.parameters.require("name"))
         }
+        router.post("/v1/pipelines/:name/pause") { request, context in
+            try await self.pause(request, name: try context.parameters.require("name"))
+        }
+        router.post("/v1/pipelines/:name/resume") { request, context in
+            try await self.resume(request, name: try context.parameters.require("name"))
+        }
         router.get("/v1/cycles") { request, _ in try await self.listCycles(request) }
         router.get("/v1/cycles/:id") { _, context in try await self.cycle(try context.parameters.require("id")) }
         router.post("/v1/cycles/:id/cancel") { request, context in
@@ -57,7 +63,8 @@ struct APIRoutes: Sendable {
         let last = try await self.controller.store.cycles(pipeline: pipeline.name, limit: 1).first
         return PipelineSummary(
             name: pipeline.name, model: pipeline.model, trainer: pipeline.trainer.kind.rawValue, registry: pipeline.registry.kind.rawValue,
-            cooldownSeconds: pipeline.cooldown.seconds, champion: champion ?? nil, lastCycle: last.map(CycleSummary.init))
+            cooldownSeconds: pipeline.cooldown.seconds, champion: champion ?? nil, lastCycle: last.map(CycleSummary.init),
+            pause: try await self.controller.pause(of: pipeline.name))
     }
 
     private func listPipelines() async throws -> Response {
@@ -114,6 +121,22 @@ struct APIRoutes: Sendable {
         let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request))
         let result = try await self.controller.ingestFeedback(pipeline: name, records: records)
         return try JSONResponse.make(result, status: .accepted)
+    }
+
+    private func pause(_ request: Request, name: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let body = try await self.bodies.decode(PauseRequest.self, from: request)
+        _ = try await self.requirePipeline(name)
+        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: body.actor ?? "api", reason: body.reason)
+        return try JSONResponse.make(PauseResponse(pipeline: name, paused: true, changed: changed, pause: pause))
+    }
+
+    private func resume(_ request: Request, name: String) async throws -> Response {
+        try self.authorizer.authorize(request)
+        let body = try await self.bodies.decode(PauseRequest.self, from: request)
+        _ = try await self.requirePipeline(name)
+        let changed = try await self.controller.resume(pipeline: name, actor: body.actor ?? "api")
+        return try JSONResponse.make(PauseResponse(pipeline: name, paused: false, changed: changed, pause: nil))
     }
 
     private func rollback(_ request: Request, name: String) async throws -> Response {

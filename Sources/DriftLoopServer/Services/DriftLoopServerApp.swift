@@ -21,7 +21,7 @@ public enum DriftLoopServerApp {
     public static func makeServiceGroup(
         config: ControllerConfig, pipelines: [PipelineDefinition], apiToken: String?, logger: Logger, handlesSignals: Bool = true,
         observer: PipelineController.TransitionObserver? = nil, onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
-    ) throws -> ServiceGroup {
+    ) async throws -> ServiceGroup {
         if apiToken == nil, !config.listen.isLoopback {
             throw ServerStartError(
                 "refusing to listen on \(config.listen) without an API token: set \(config.apiTokenEnvironmentVariable), or listen on 127.0.0.1")
@@ -29,14 +29,11 @@ public enum DriftLoopServerApp {
         if apiToken == nil {
             logger.warning("API authentication is off: set \(config.apiTokenEnvironmentVariable) to require a bearer token")
         }
-        let store: SQLiteCycleStore
-        switch config.store {
-        case .sqlite(let path):
-            do {
-                store = try SQLiteCycleStore(path: path)
-            } catch {
-                throw ServerStartError("cannot open the SQLite store at \(path): \(error)")
-            }
+        let store: any CycleStore
+        do {
+            store = try await CycleStoreOpener.open(config.store, environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch let error as StoreOpenError {
+            throw ServerStartError(error.message)
         }
         let dataDirectory = config.dataDirectory
         let trainingService = try BuiltinTrainingService(directory: (dataDirectory as NSString).appendingPathComponent("trainer"), logger: logger)
@@ -71,7 +68,7 @@ struct ControllerHost: Service {
     var config: ControllerConfig
     var pipelines: [PipelineDefinition]
     var apiToken: String?
-    var store: SQLiteCycleStore
+    var store: any CycleStore
     var trainingService: BuiltinTrainingService
     var trainerPorts: AsyncStream<Int>
     var bodies: RequestBodyDecoder
@@ -98,6 +95,12 @@ struct ControllerHost: Service {
             throw ServerStartError("\(error); set it, or remove that entry from notifications in config.yaml")
         }
         let userObserver = self.observer
+        var leases: LeaseKeeper?
+        if let leaseStore = self.store as? any LeaseStore {
+            let owner = self.config.replica.id ?? ReplicaIdentity.defaultId(listenPort: self.config.listen.port)
+            leases = LeaseKeeper(owner: owner, store: leaseStore, pipelines: self.pipelines.map(\.name), ttl: self.config.replica.leaseTTL, logger: self.logger)
+            self.logger.notice("running as a replica: pipelines are leased through the store", metadata: ["replica": "\(owner)"])
+        }
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
@@ -118,7 +121,7 @@ struct ControllerHost: Service {
             },
             triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
             driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) },
-            slots: CycleSlots(limit: self.config.maxConcurrentCycles))
+            slots: CycleSlots(limit: self.config.maxConcurrentCycles), leases: leases)
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 
@@ -156,6 +159,7 @@ struct ControllerHost: Service {
             },
             logger: self.logger)
         let schedules = Task { await controller.runSchedules() }
+        let replication = Task { [poll = self.config.replica.poll] in await controller.runReplication(poll: poll) }
         let notifications = Task { await notifier.run() }
         let pruning = Task { [store = self.store, retention = self.config.retention, logger = self.logger] in
             guard let retention else { return }
@@ -172,6 +176,8 @@ struct ControllerHost: Service {
         try await api.run()
         schedules.cancel()
         await schedules.value
+        replication.cancel()
+        await replication.value
         notifier.finish()
         notifications.cancel()
         pruning.cancel()

@@ -132,3 +132,41 @@ struct ApproveCommand: AsyncParsableCommand {
         if self.client.json { JSONOutput.print(body) } else { print("cycle \(self.cycle): \(self.reject ? "rejected" : "approved") by \(who)") }
     }
 }
+
+struct PauseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Pause a pipeline: its cycles stop at their next state; new triggers are recorded and wait.")
+    @Argument(help: "Pipeline name.") var pipeline: String
+    @Option(help: "Why, for the record.") var reason: String?
+    @Option(help: "Who pauses. Default: $USER.") var actor: String?
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let who = self.actor ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let body = try await self.client.makeClient().post(
+            "/v1/pipelines/\(self.pipeline)/pause", body: ["actor": .string(who), "reason": self.reason.map(JSONValue.string) ?? .null])
+        if self.client.json {
+            JSONOutput.print(body)
+        } else {
+            let by = body["pause"]?["actor"]?.stringValue ?? who
+            print(body["changed"]?.boolValue == true ? "pipeline \(self.pipeline): paused by \(by)" : "pipeline \(self.pipeline): already paused by \(by)")
+        }
+    }
+}
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused pipeline; its waiting cycles go on.")
+    @Argument(help: "Pipeline name.") var pipeline: String
+    @Option(help: "Who resumes. Default: $USER.") var actor: String?
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let who = self.actor ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let body = try await self.client.makeClient().post("/v1/pipelines/\(self.pipeline)/resume", body: ["actor": .string(who)])
+        if self.client.json {
+            JSONOutput.print(body)
+        } else {
+            print(body["changed"]?.boolValue == true ? "pipeline \(self.pipeline): resumed" : "pipeline \(self.pipeline): was not paused")
+        }
+    }
+}

@@ -31,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
         // The demo makes up its own token, so the API it drives is authenticated as in production.
         let token = config.apiToken() ?? UUID().uuidString
         let (ready, readyContinuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
-        let group = try DriftLoopServerApp.makeServiceGroup(
+        let group = try await DriftLoopServerApp.makeServiceGroup(
             config: config, pipelines: pipelines, apiToken: token, logger: logger, handlesSignals: true,
             onReady: { endpoints in
                 readyContinuation.yield(endpoints)

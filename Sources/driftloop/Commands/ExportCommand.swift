@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftLoop
 import Foundation
+import Logging
 
 /// `driftloop export`: the whole history as JSON lines, one cycle per line with its transitions and triggers.
 struct ExportCommand: AsyncParsableCommand {
@@ -19,10 +20,15 @@ struct ExportCommand: AsyncParsableCommand {
             guard let date = ISO8601DateFormatter().date(from: text) else { throw CLIError("--since must be an ISO 8601 time such as 2026-11-01T00:00:00Z, got `\(text)`") }
             since = date
         }
-        guard case .sqlite(let path) = config.store, FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("no store at \(config.store) (from \(self.configOptions.config)); run the controller first, or pass --config")
+        if case .sqlite(let path) = config.store, !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("no store at \(path) (from \(self.configOptions.config)); run the controller first, or pass --config")
         }
-        let store = try SQLiteCycleStore(path: path)
+        let store: any CycleStore
+        do {
+            store = try await CycleStoreOpener.open(config.store, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "driftloop.export"))
+        } catch let error as StoreOpenError {
+            throw CLIError(error.message)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

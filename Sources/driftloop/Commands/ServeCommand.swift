@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pipelines = try PipelineLoading.loadAll(config)
         let group: ServiceGroup
         do {
-            group = try DriftLoopServerApp.makeServiceGroup(
+            group = try await DriftLoopServerApp.makeServiceGroup(
                 config: config, pipelines: pipelines, apiToken: config.apiToken(), logger: logger,
                 onReady: { endpoints in
                     logger.notice(

@@ -20,7 +20,7 @@ enum LiveServer {
         config.notificationRetryDelay = .milliseconds(50)
         let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
-        let group = try DriftLoopServerApp.makeServiceGroup(
+        let group = try await DriftLoopServerApp.makeServiceGroup(
             config: config, pipelines: pipelines, apiToken: APITests.token, logger: TestData.quietLogger, handlesSignals: false,
             onReady: { continuation.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { tasks in

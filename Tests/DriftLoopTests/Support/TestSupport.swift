@@ -112,6 +112,11 @@ actor FakeTrainer: Trainer {
     private(set) var jobsByKey: [String: String] = [:]
     private(set) var startCalls = 0
     private let modelFile: String
+    /// How long a job runs before `status` reports its end.
+    private var statusDelay: Duration = .zero
+    private var jobStartedAt: [String: ContinuousClock.Instant] = [:]
+
+    func setStatusDelay(_ delay: Duration) { self.statusDelay = delay }
 
     init(behaviour: Behaviour, directory: TemporaryDirectory, transientStartFailures: Int = 0, permanentStartFailure: String? = nil) {
         self.behaviour = behaviour
@@ -132,11 +137,15 @@ actor FakeTrainer: Trainer {
         if let job = self.jobsByKey[idempotencyKey] { return job }
         let job = "job-\(self.jobsByKey.count + 1)"
         self.jobsByKey[idempotencyKey] = job
+        self.jobStartedAt[job] = .now
         return job
     }
 
     func status(jobId: String) async throws -> TrainingJobStatus {
         guard self.jobsByKey.values.contains(jobId) else { throw TrainerError("no job \(jobId)", isTransient: false) }
+        if let started = self.jobStartedAt[jobId], ContinuousClock.now - started < self.statusDelay {
+            return TrainingJobStatus(job: jobId, status: .running)
+        }
         switch self.behaviour {
         case .succeed(let challenger, let champion):
             return TrainingJobStatus(
@@ -153,15 +162,27 @@ actor FakeTrainer: Trainer {
 /// A store, a registry and a controller on a temporary directory.
 struct ControllerHarness {
     let directory: TemporaryDirectory
-    let store: SQLiteCycleStore
+    let store: any CycleStore
     let registry: BuiltinRegistry
     let trainer: FakeTrainer
     let pipeline: PipelineDefinition
 
     init(yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil),
          transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory = TemporaryDirectory()) throws {
+        try self.init(
+            store: try SQLiteCycleStore(path: directory.file("driftloop.sqlite")), yaml: yaml, behaviour: behaviour, transientStartFailures: transientStartFailures,
+            permanentStartFailure: permanentStartFailure, directory: directory)
+    }
+
+    /// The same on a store of the given kind (PostgreSQL: a fresh database).
+    init(storeKind: TestStoreKind, yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil)) async throws {
+        let directory = TemporaryDirectory()
+        try self.init(store: try await storeKind.open(directory: directory), yaml: yaml, behaviour: behaviour, directory: directory)
+    }
+
+    init(store: any CycleStore, yaml: String, behaviour: FakeTrainer.Behaviour, transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory) throws {
         self.directory = directory
-        self.store = try SQLiteCycleStore(path: directory.file("driftloop.sqlite"))
+        self.store = store
         self.registry = BuiltinRegistry(directory: directory.file("registry"))
         self.trainer = FakeTrainer(
             behaviour: behaviour, directory: directory, transientStartFailures: transientStartFailures, permanentStartFailure: permanentStartFailure)

@@ -1,7 +1,7 @@
 import GRDB
 
 /// Schema versions of the SQLite store. Add a migration; never edit a shipped one.
-enum StoreMigrations {
+enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: cycles, transitions, triggers, champion history") { db in
@@ -103,6 +103,17 @@ enum StoreMigrations {
                         received_at REAL NOT NULL
                     );
                     CREATE UNIQUE INDEX alert_resolutions_once ON alert_resolutions (pipeline, fingerprint, starts_at);
+                    """)
+        }
+        migrator.registerMigration("v4: paused pipelines") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pipeline_pauses (
+                        pipeline TEXT PRIMARY KEY,
+                        paused_at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        reason TEXT
+                    );
                     """)
         }
         return migrator

@@ -18,7 +18,7 @@ public final class SQLiteCycleStore: CycleStore {
         // under which a commit is synced only at checkpoints. A trigger is acknowledged once committed, so the
         // commit itself must reach the disk: set FULL again on the writer.
         try self.pool.barrierWriteWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        try StoreMigrations.migrator.migrate(self.pool)
+        try SQLiteMigrations.migrator.migrate(self.pool)
     }
 
     public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
@@ -54,7 +54,7 @@ public final class SQLiteCycleStore: CycleStore {
             {
                 return try insertTrigger(cycleId: recent, disposition: .joinedCooldown)
             }
-            let cycleId = Self.newCycleId(now: now)
+            let cycleId = NewCycle.id(now: now)
             try db.execute(
                 sql: """
                     INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
@@ -62,7 +62,7 @@ public final class SQLiteCycleStore: CycleStore {
                     """,
                 arguments: [
                     cycleId, pipeline, trigger.kind.rawValue, trigger.reason, initialState, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                    Self.initialDecisions(trigger).jsonText,
+                    NewCycle.initialDecisions(trigger).jsonText,
                 ])
             try db.execute(
                 sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, 'started', ?, ?)",
@@ -167,7 +167,7 @@ public final class SQLiteCycleStore: CycleStore {
     }
 
     public func recordRollback(pipeline: String, change: ChampionChange, decisions: [String: JSONValue]) async throws -> CycleRecord {
-        let cycleId = Self.newCycleId(now: change.at)
+        let cycleId = NewCycle.id(now: change.at)
         try await self.pool.write { db in
             let at = change.at.timeIntervalSince1970
             try db.execute(
@@ -219,36 +219,5 @@ public final class SQLiteCycleStore: CycleStore {
             finishedAt: finishedAt.map(Date.init(timeIntervalSince1970:)), decisions: JSONValue.parse(row["decisions"])?.objectValue ?? [:],
             handles: (try? JSONDecoder().decode([String: String].self, from: Data(handlesText.utf8))) ?? [:],
             cancelRequested: (row["cancel_requested"] as Int) != 0, failure: row["failure"])
-    }
-
-    /// Time-ordered, collision-resistant cycle ids: `c` + milliseconds in base 36 + 6 random characters.
-    /// The cycle's record starts with why it started: the trigger and, for detector or decay triggers, their evidence.
-    static func initialDecisions(_ trigger: Trigger) -> JSONValue {
-        var record: [String: JSONValue] = ["kind": .string(trigger.kind.rawValue)]
-        if let source = trigger.source { record["source"] = .string(source) }
-        if let reason = trigger.reason { record["reason"] = .string(reason) }
-        if trigger.payload != .null { record["evidence"] = trigger.payload }
-        return .object(["trigger": .object(record)])
-    }
-
-    static func newCycleId(now: Date) -> String {
-        let millis = String(Int64(now.timeIntervalSince1970 * 1000), radix: 36)
-        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
-        let suffix = String((0..<6).map { _ in alphabet.randomElement()! })
-        return "c\(millis)\(suffix)"
-    }
-}
-
-/// Store failures a caller can act on.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
-    case unknownCycle(String)
-    case staleTransition(cycleId: String, expected: String, actual: String, status: String)
-
-    public var description: String {
-        switch self {
-        case .unknownCycle(let id): "no cycle with id \(id)"
-        case .staleTransition(let id, let expected, let actual, let status):
-            "cycle \(id) is \(status) in state \(actual), not in \(expected): another controller moved it; this one stops"
-        }
     }
 }

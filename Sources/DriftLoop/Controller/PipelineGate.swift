@@ -1,0 +1,31 @@
+/// Whether this controller may move a pipeline's cycles now: the pipeline is not paused, and, with several
+/// replicas, this replica holds its lease. Cancels pass a pause (a paused pipeline can still be emptied) but not a
+/// lease held elsewhere.
+public actor PipelineGate {
+    private var paused: Set<String>
+    private let leases: LeaseKeeper?
+
+    public init(paused: Set<String> = [], leases: LeaseKeeper? = nil) {
+        self.paused = paused
+        self.leases = leases
+    }
+
+    public func mayRun(_ pipeline: String, cancelling: Bool = false) async -> Bool {
+        if !cancelling, self.paused.contains(pipeline) { return false }
+        guard let leases else { return true }
+        return await leases.owns(pipeline)
+    }
+
+    public func isPaused(_ pipeline: String) -> Bool { self.paused.contains(pipeline) }
+
+    /// Returns the pipelines that were paused and no longer are.
+    @discardableResult
+    public func setPaused(_ pipelines: Set<String>) -> Set<String> {
+        let resumed = self.paused.subtracting(pipelines)
+        self.paused = pipelines
+        return resumed
+    }
+
+    public func pause(_ pipeline: String) { self.paused.insert(pipeline) }
+    public func resume(_ pipeline: String) { self.paused.remove(pipeline) }
+}
