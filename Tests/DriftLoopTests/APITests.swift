@@ -109,8 +109,8 @@ struct APITestClient: Sendable {
         var json: JSONValue
     }
 
-    func get(_ path: String) async throws -> Reply {
-        let response = try await self.http.send(CurlHTTP.HTTPRequest(url: self.base + path))
+    func get(_ path: String, token: String? = nil) async throws -> Reply {
+        let response = try await self.http.send(CurlHTTP.HTTPRequest(url: self.base + path, authentication: token.map { .bearer(token: $0) } ?? .none))
         return Reply(status: response.status, json: JSONValue.parse(response.text) ?? .null)
     }
 
@@ -126,10 +126,10 @@ struct APITestClient: Sendable {
         return Reply(status: response.status, json: JSONValue.parse(response.text) ?? .null)
     }
 
-    func waitForEnd(_ cycleId: String) async throws -> JSONValue {
+    func waitForEnd(_ cycleId: String, token: String? = nil) async throws -> JSONValue {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let reply = try await self.get("/v1/cycles/\(cycleId)")
+            let reply = try await self.get("/v1/cycles/\(cycleId)", token: token)
             if reply.json["cycle"]?["status"]?.stringValue == "finished" { return reply.json }
             try await Task.sleep(for: .milliseconds(50))
         }

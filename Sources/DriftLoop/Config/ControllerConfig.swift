@@ -13,6 +13,8 @@ public struct ControllerConfig: Sendable {
     public var store: StoreSettings
     /// Name of the environment variable holding the API bearer token. Default: `DRIFTLOOP_API_TOKEN`.
     public var apiTokenEnvironmentVariable: String
+    /// Named tokens with roles. With any, every `/v1` route needs a token whose role covers it.
+    public var apiTokens: [APITokenSettings] = []
     /// Log level. Default: `info`.
     public var logLevel: Logger.Level
     /// Largest request body accepted, in bytes. Default: 1 MiB.
@@ -74,7 +76,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -100,6 +102,7 @@ public struct ControllerConfig: Sendable {
         }
         config.store = StoreSettingsReader.read(root.child("store"), dataDirectory: config.dataDirectory, baseDirectory: baseDirectory, reader: &reader)
         config.replica = ReplicaSettingsReader.read(root.child("replica"), reader: &reader)
+        config.apiTokens = APITokenSettingsReader.read(root.child("api_tokens"), baseDirectory: baseDirectory, reader: &reader)
         if let variable = reader.string(root.child("api_token_env")) {
             config.apiTokenEnvironmentVariable = variable
         }

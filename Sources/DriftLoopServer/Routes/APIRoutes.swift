@@ -11,8 +11,14 @@ struct APIRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await self.ready() }
-        router.get("/v1/pipelines") { _, _ in try await self.listPipelines() }
-        router.get("/v1/pipelines/:name") { _, context in try await self.pipeline(try context.parameters.require("name")) }
+        router.get("/v1/pipelines") { request, _ in
+            try self.authorizer.authorize(request, role: .read)
+            return try await self.listPipelines()
+        }
+        router.get("/v1/pipelines/:name") { request, context in
+            try self.authorizer.authorize(request, role: .read)
+            return try await self.pipeline(try context.parameters.require("name"))
+        }
         router.post("/v1/pipelines/:name/retrain") { request, context in
             try await self.retrain(request, name: try context.parameters.require("name"))
         }
@@ -28,8 +34,14 @@ struct APIRoutes: Sendable {
         router.post("/v1/pipelines/:name/resume") { request, context in
             try await self.resume(request, name: try context.parameters.require("name"))
         }
-        router.get("/v1/cycles") { request, _ in try await self.listCycles(request) }
-        router.get("/v1/cycles/:id") { _, context in try await self.cycle(try context.parameters.require("id")) }
+        router.get("/v1/cycles") { request, _ in
+            try self.authorizer.authorize(request, role: .read)
+            return try await self.listCycles(request)
+        }
+        router.get("/v1/cycles/:id") { request, context in
+            try self.authorizer.authorize(request, role: .read)
+            return try await self.cycle(try context.parameters.require("id"))
+        }
         router.post("/v1/cycles/:id/cancel") { request, context in
             try await self.cancel(request, id: try context.parameters.require("id"))
         }
@@ -105,7 +117,7 @@ struct APIRoutes: Sendable {
     }
 
     private func retrain(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        try self.authorizer.authorize(request, role: .trigger)
         let body = try await self.bodies.decode(RetrainRequest.self, from: request)
         _ = try await self.requirePipeline(name)
         let trigger = Trigger(
@@ -116,7 +128,7 @@ struct APIRoutes: Sendable {
 
     /// Production feedback: committed to the store before the 202; the pipeline's monitors consume it afterwards.
     private func feedback(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        try self.authorizer.authorize(request, role: .trigger)
         _ = try await self.requirePipeline(name)
         let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request))
         let result = try await self.controller.ingestFeedback(pipeline: name, records: records)
@@ -124,28 +136,28 @@ struct APIRoutes: Sendable {
     }
 
     private func pause(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        let principal = try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(PauseRequest.self, from: request)
         _ = try await self.requirePipeline(name)
-        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: body.actor ?? "api", reason: body.reason)
+        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: body.actor ?? principal ?? "api", reason: body.reason)
         return try JSONResponse.make(PauseResponse(pipeline: name, paused: true, changed: changed, pause: pause))
     }
 
     private func resume(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        let principal = try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(PauseRequest.self, from: request)
         _ = try await self.requirePipeline(name)
-        let changed = try await self.controller.resume(pipeline: name, actor: body.actor ?? "api")
+        let changed = try await self.controller.resume(pipeline: name, actor: body.actor ?? principal ?? "api")
         return try JSONResponse.make(PauseResponse(pipeline: name, paused: false, changed: changed, pause: nil))
     }
 
     private func rollback(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        let principal = try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(RollbackRequest.self, from: request)
         _ = try await self.requirePipeline(name)
         do {
             let cycle = try await self.controller.rollback(
-                pipeline: name, toVersion: body.toVersion, actor: body.actor ?? "api", reason: body.reason ?? "manual rollback")
+                pipeline: name, toVersion: body.toVersion, actor: body.actor ?? principal ?? "api", reason: body.reason ?? "manual rollback")
             return try await self.cycleResponse(cycle.id)
         } catch let error as RegistryError {
             throw APIError(.conflict, code: "rollback_refused", message: error.message, field: body.toVersion == nil ? nil : "to_version")
@@ -182,7 +194,7 @@ struct APIRoutes: Sendable {
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {
-        try self.authorizer.authorize(request)
+        try self.authorizer.authorize(request, role: .approve)
         do {
             switch try await self.controller.cancel(cycleId: id) {
             case .requested:
@@ -197,7 +209,7 @@ struct APIRoutes: Sendable {
     }
 
     private func decide(_ request: Request, id: String, approved: Bool) async throws -> Response {
-        try self.authorizer.authorize(request)
+        try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(ApprovalRequest.self, from: request)
         guard !body.approver.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError(.badRequest, code: "invalid_field", message: "`approver` must name who decides", field: "approver")

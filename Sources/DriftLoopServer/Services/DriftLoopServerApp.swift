@@ -22,11 +22,20 @@ public enum DriftLoopServerApp {
         config: ControllerConfig, pipelines: [PipelineDefinition], apiToken: String?, logger: Logger, handlesSignals: Bool = true,
         observer: PipelineController.TransitionObserver? = nil, onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
-        if apiToken == nil, !config.listen.isLoopback {
+        var tokens: [(name: String, role: APIRole, token: String)] = apiToken.map { [(name: "api", role: APIRole.approve, token: $0)] } ?? []
+        let environment = ProcessInfo.processInfo.environment
+        for token in config.apiTokens {
+            guard let value = token.secret.resolve(environment: environment) else {
+                throw ServerStartError("API token `\(token.name)` is not set (\(token.secret)); set it or remove it from api_tokens in config.yaml")
+            }
+            tokens.append((token.name, token.role, value))
+        }
+        let authorizer = BearerTokenAuthorizer(tokens: tokens, readsNeedToken: !config.apiTokens.isEmpty)
+        if authorizer.isOpen, !config.listen.isLoopback {
             throw ServerStartError(
                 "refusing to listen on \(config.listen) without an API token: set \(config.apiTokenEnvironmentVariable), or listen on 127.0.0.1")
         }
-        if apiToken == nil {
+        if authorizer.isOpen {
             logger.warning("API authentication is off: set \(config.apiTokenEnvironmentVariable) to require a bearer token")
         }
         let store: any CycleStore
@@ -52,7 +61,7 @@ public enum DriftLoopServerApp {
             logger: logger)
 
         let host = ControllerHost(
-            config: config, pipelines: pipelines, apiToken: apiToken, store: store, trainingService: trainingService, trainerPorts: trainerPorts,
+            config: config, pipelines: pipelines, authorizer: authorizer, store: store, trainingService: trainingService, trainerPorts: trainerPorts,
             bodies: bodies, logger: logger, observer: observer, onReady: onReady)
         return ServiceGroup(
             configuration: .init(
@@ -67,7 +76,7 @@ public enum DriftLoopServerApp {
 struct ControllerHost: Service {
     var config: ControllerConfig
     var pipelines: [PipelineDefinition]
-    var apiToken: String?
+    var authorizer: BearerTokenAuthorizer
     var store: any CycleStore
     var trainingService: BuiltinTrainingService
     var trainerPorts: AsyncStream<Int>
@@ -129,7 +138,7 @@ struct ControllerHost: Service {
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(JSONErrorMiddleware())
         MetricsRoutes(metrics: metrics).register(on: router)
-        let authorizer = BearerTokenAuthorizer(token: self.apiToken)
+        let authorizer = self.authorizer
         APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
         let webhooks = self.config.webhooks
         var secrets: [String: String] = [:]

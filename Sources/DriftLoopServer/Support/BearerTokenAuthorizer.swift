@@ -1,14 +1,39 @@
 import Crypto
+import DriftLoop
 import Foundation
 import Hummingbird
 
-/// Checks `Authorization: Bearer <token>` on mutating routes. With no token configured, every caller is
-/// allowed; the server refuses to start that way on a non-loopback address.
+/// Checks `Authorization: Bearer <token>` against the configured tokens and their roles.
+///
+/// With no token configured every caller is allowed (the server refuses to start that way on a non-loopback
+/// address). The single `api_token_env` token may do everything; reads stay open unless named `api_tokens` are
+/// configured, in which case every `/v1` route needs a token whose role covers it.
 struct BearerTokenAuthorizer: Sendable {
-    var token: String?
+    struct Token: Sendable {
+        var name: String
+        var role: APIRole
+        var digest: [UInt8]
+    }
 
-    func authorize(_ request: Request) throws {
-        guard let token else { return }
+    private let tokens: [Token]
+    private let readsNeedToken: Bool
+
+    init(tokens: [(name: String, role: APIRole, token: String)], readsNeedToken: Bool) {
+        self.tokens = tokens.map { Token(name: $0.name, role: $0.role, digest: Array(SHA256.hash(data: Data($0.token.utf8)))) }
+        self.readsNeedToken = readsNeedToken
+    }
+
+    /// The legacy single token: full rights, reads open.
+    init(token: String?) {
+        self.init(tokens: token.map { [(name: "api", role: APIRole.approve, token: $0)] } ?? [], readsNeedToken: false)
+    }
+
+    var isOpen: Bool { self.tokens.isEmpty }
+
+    /// Returns the name of the token that was presented (nil when none was needed), or throws 401/403.
+    @discardableResult
+    func authorize(_ request: Request, role: APIRole) throws -> String? {
+        guard !self.tokens.isEmpty, role > .read || self.readsNeedToken else { return nil }
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, code: "unauthorized", message: "missing `Authorization: Bearer <token>` header", field: "Authorization")
         }
@@ -16,12 +41,20 @@ struct BearerTokenAuthorizer: Sendable {
         guard header.hasPrefix(prefix) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the Authorization header must be `Bearer <token>`", field: "Authorization")
         }
-        // Compare digests so the time taken does not depend on how much of the token was right.
-        let presented = SHA256.hash(data: Data(header.dropFirst(prefix.count).utf8))
-        let expected = SHA256.hash(data: Data(token.utf8))
-        guard Self.constantTimeEqual(Array(presented), Array(expected)) else {
+        // Compare digests, and every one of them, so the time taken depends neither on how much of a token was
+        // right nor on which token matched.
+        let presented = Array(SHA256.hash(data: Data(header.dropFirst(prefix.count).utf8)))
+        var matched: Token?
+        for token in self.tokens where Self.constantTimeEqual(presented, token.digest) { matched = token }
+        guard let matched else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the bearer token is not valid", field: "Authorization")
         }
+        guard matched.role >= role else {
+            throw APIError(
+                .forbidden, code: "forbidden",
+                message: "token `\(matched.name)` has role \(matched.role.rawValue); this route needs \(role.rawValue) or above", field: "Authorization")
+        }
+        return matched.name
     }
 
     private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -26,7 +26,7 @@ struct WebhookRoutes: Sendable {
     // MARK: Alertmanager
 
     private func alertmanager(_ request: Request) async throws -> Response {
-        try (self.alertmanagerAuthorizer ?? self.authorizer).authorize(request)
+        try (self.alertmanagerAuthorizer ?? self.authorizer).authorize(request, role: .trigger)
         let data = try await self.bodies.data(request)
         let payload: AlertmanagerPayload
         do {
@@ -115,7 +115,7 @@ struct WebhookRoutes: Sendable {
         if let signature {
             signedBy = try self.verify(signature: signature, source: headerSource, request: request, body: data)
         } else {
-            try self.authorizer.authorize(request)
+            try self.authorizer.authorize(request, role: .trigger)
         }
         let event: DriftWebhookEvent
         do {

@@ -27,10 +27,18 @@ struct ClientOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of tables.")
     var json = false
 
+    @Option(name: .long, help: "Environment variable holding the bearer token to send (a named api_tokens entry). Default: api_token_env.")
+    var tokenEnv: String?
+
     func makeClient() throws -> APIClient {
         let config = try self.configOptions.load()
         let url = self.server ?? "http://\(config.listen.host == "0.0.0.0" ? "127.0.0.1" : config.listen.host):\(config.listen.port)"
-        return APIClient(baseURL: url, token: config.apiToken())
+        var token = config.apiToken()
+        if let variable = self.tokenEnv {
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else { throw CLIError("--token-env \(variable): that variable is not set") }
+            token = value
+        }
+        return APIClient(baseURL: url, token: token)
     }
 }
 
