@@ -3,6 +3,7 @@ import DriftLoop
 import Foundation
 import Hummingbird
 import Logging
+import Mustache
 import ServiceLifecycle
 import UnixSignals
 
@@ -98,6 +99,13 @@ struct ControllerHost: Service {
             throw ServerStartError("\(error); set it, or remove that entry from notifications in config.yaml")
         }
         let userObserver = self.observer
+        let driftChecks = LatestDriftChecks()
+        let statusTemplates: MustacheLibrary
+        do {
+            statusTemplates = try StatusPageTemplates.library()
+        } catch {
+            throw ServerStartError("the status page templates do not parse: \(error)")
+        }
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
@@ -117,7 +125,10 @@ struct ControllerHost: Service {
                 await userObserver?(cycleId, from, to, outcome)
             },
             triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
-            driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) },
+            driftObserver: { pipeline, report in
+                metrics.recordDrift(pipeline: pipeline, report)
+                driftChecks.record(pipeline: pipeline, report: report)
+            },
             slots: CycleSlots(limit: self.config.maxConcurrentCycles))
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
@@ -128,6 +139,7 @@ struct ControllerHost: Service {
         MetricsRoutes(metrics: metrics).register(on: router)
         let authorizer = BearerTokenAuthorizer(token: self.apiToken)
         APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
+        StatusPageRoutes(controller: controller, driftChecks: driftChecks, library: statusTemplates).register(on: router)
         let webhooks = self.config.webhooks
         var secrets: [String: String] = [:]
         for (source, secret) in webhooks.signingSecrets {
