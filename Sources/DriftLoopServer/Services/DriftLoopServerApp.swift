@@ -3,6 +3,7 @@ import DriftLoop
 import Foundation
 import Hummingbird
 import Logging
+import Mustache
 import ServiceLifecycle
 import UnixSignals
 
@@ -110,6 +111,13 @@ struct ControllerHost: Service {
             leases = LeaseKeeper(owner: owner, store: leaseStore, pipelines: self.pipelines.map(\.name), ttl: self.config.replica.leaseTTL, logger: self.logger)
             self.logger.notice("running as a replica: pipelines are leased through the store", metadata: ["replica": "\(owner)"])
         }
+        let driftChecks = LatestDriftChecks()
+        let statusTemplates: MustacheLibrary
+        do {
+            statusTemplates = try StatusPageTemplates.library()
+        } catch {
+            throw ServerStartError("the status page templates do not parse: \(error)")
+        }
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
@@ -129,7 +137,10 @@ struct ControllerHost: Service {
                 await userObserver?(cycleId, from, to, outcome)
             },
             triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
-            driftObserver: { pipeline, report in metrics.recordDrift(pipeline: pipeline, report) },
+            driftObserver: { pipeline, report in
+                metrics.recordDrift(pipeline: pipeline, report)
+                driftChecks.record(pipeline: pipeline, report: report)
+            },
             slots: CycleSlots(limit: self.config.maxConcurrentCycles), leases: leases)
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
@@ -140,6 +151,7 @@ struct ControllerHost: Service {
         MetricsRoutes(metrics: metrics).register(on: router)
         let authorizer = self.authorizer
         APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
+        StatusPageRoutes(controller: controller, driftChecks: driftChecks, authorizer: authorizer, library: statusTemplates).register(on: router)
         let webhooks = self.config.webhooks
         var secrets: [String: String] = [:]
         for (source, secret) in webhooks.signingSecrets {

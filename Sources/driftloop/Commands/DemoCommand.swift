@@ -50,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         if self.keepRunning {
-            print("\nserver left running at \(endpoints.apiURL) (token from \(config.apiTokenEnvironmentVariable) or: \(config.apiToken() == nil ? token : "***")); Ctrl-C to stop")
+            print("\nstatus page: \(endpoints.apiURL)/")
+            print("server left running at \(endpoints.apiURL) (token from \(config.apiTokenEnvironmentVariable) or: \(config.apiToken() == nil ? token : "***")); Ctrl-C to stop")
             try await serving
             return
         }
