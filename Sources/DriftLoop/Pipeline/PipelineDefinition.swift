@@ -76,6 +76,8 @@ public struct TrainerSettings: Sendable {
     public var maxPollInterval: Duration
     /// The Jenkins job and its protocol options, when `kind` is `jenkins`.
     public var jenkins: JenkinsSettings?
+    /// PEM bundle of the certificate authorities to trust for an https trainer (a private CA); TLS is always verified.
+    public var caFile: String? = nil
 }
 
 /// Which registry a pipeline promotes in.

@@ -98,11 +98,11 @@ public enum PipelineLoader {
             }
         }
 
-        let trainer = TrainerSettingsReader.read(root.child("trainer"), reader: &reader)
+        let trainer = TrainerSettingsReader.read(root.child("trainer"), baseDirectory: baseDirectory, reader: &reader)
 
         let evaluation = Self.readEvaluation(root.child("evaluation"), reader: &reader)
 
-        let registry = RegistrySettingsReader.read(root.child("registry"), reader: &reader)
+        let registry = RegistrySettingsReader.read(root.child("registry"), baseDirectory: baseDirectory, reader: &reader)
 
         let observation = ObservationPolicyReader.read(root.child("observe"), reader: &reader)
         let schedule = ScheduleSettingsReader.read(root.child("schedule"), reader: &reader)

@@ -1,6 +1,6 @@
 /// Reads the `registry:` section of a pipeline, reporting each problem at its line and column.
 enum RegistrySettingsReader {
-    static func read(_ node: YAMLNode, reader: inout YAMLReader) -> RegistrySettings {
+    static func read(_ node: YAMLNode, baseDirectory: String, reader: inout YAMLReader) -> RegistrySettings {
         var registry = RegistrySettings(kind: .builtin, championAlias: "champion")
         guard reader.requireMapping(node, example: "registry: {kind: builtin}") else { return registry }
         let kindNode = node.child("kind")
@@ -11,7 +11,7 @@ enum RegistrySettingsReader {
             reader.fail(kindNode, "`registry.kind` must be `builtin` or `mlflow`, got `\(kindText)`")
         }
         var allowed: Set<String> = ["kind", "alias"]
-        if registry.kind == .mlflow { allowed.formUnion(["url", "token_env", "user", "password_env", "experiment", "stages", "request_timeout"]) }
+        if registry.kind == .mlflow { allowed.formUnion(["url", "token_env", "user", "password_env", "experiment", "stages", "request_timeout", "ca_file"]) }
         reader.rejectUnknownKeys(node, allowed: allowed)
         let aliasNode = node.child("alias")
         registry.championAlias = reader.string(aliasNode, default: "champion") ?? "champion"
@@ -36,7 +36,8 @@ enum RegistrySettingsReader {
         registry.mlflow = MLflowSettings(
             url: url, tokenEnvironmentVariable: reader.string(node.child("token_env")), user: user, passwordEnvironmentVariable: passwordEnvironmentVariable,
             experiment: reader.string(node.child("experiment")), useStages: reader.bool(node.child("stages"), default: false),
-            requestTimeout: reader.duration(node.child("request_timeout"), default: .seconds(30)) ?? .seconds(30))
+            requestTimeout: reader.duration(node.child("request_timeout"), default: .seconds(30)) ?? .seconds(30),
+            caFile: CAFileReader.read(node.child("ca_file"), baseDirectory: baseDirectory, reader: &reader))
         return registry
     }
 }

@@ -3,7 +3,7 @@ import Mustache
 
 /// Reads the `trainer:` section of a pipeline, reporting each problem at its line and column.
 enum TrainerSettingsReader {
-    static func read(_ node: YAMLNode, reader: inout YAMLReader) -> TrainerSettings {
+    static func read(_ node: YAMLNode, baseDirectory: String, reader: inout YAMLReader) -> TrainerSettings {
         var trainer = TrainerSettings(
             kind: .builtin, url: nil, parameters: [:], pollInterval: .seconds(1), tokenEnvironmentVariable: nil, maxPollInterval: .seconds(1),
             jenkins: nil)
@@ -15,7 +15,7 @@ enum TrainerSettingsReader {
         } else {
             reader.fail(kindNode, "`trainer.kind` must be `builtin`, `http` or `jenkins`, got `\(kindText)`")
         }
-        var allowed: Set<String> = ["kind", "url", "params", "poll", "max_poll", "token_env"]
+        var allowed: Set<String> = ["kind", "url", "params", "poll", "max_poll", "token_env", "ca_file"]
         if trainer.kind == .jenkins {
             allowed.formUnion(["job", "user", "token_file", "trigger_token_env", "metrics_artifact", "model_artifact", "delay", "request_timeout"])
         }
@@ -29,6 +29,7 @@ enum TrainerSettingsReader {
         let defaultMaxPoll: Duration = trainer.kind == .jenkins ? max(.seconds(10), trainer.pollInterval) : trainer.pollInterval
         trainer.maxPollInterval = max(trainer.pollInterval, reader.duration(node.child("max_poll"), default: defaultMaxPoll) ?? defaultMaxPoll)
         trainer.tokenEnvironmentVariable = reader.string(node.child("token_env"))
+        trainer.caFile = CAFileReader.read(node.child("ca_file"), baseDirectory: baseDirectory, reader: &reader)
         if trainer.kind == .jenkins { trainer.jenkins = Self.readJenkins(node, parameters: trainer.parameters, reader: &reader) }
         return trainer
     }

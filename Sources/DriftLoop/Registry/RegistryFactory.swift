@@ -9,6 +9,8 @@ public enum RegistryFactory {
             return builtin
         case .mlflow:
             guard let mlflow = settings.mlflow else { return builtin }
+            // A private CA gets a client of its own; TLS is verified either way.
+            let client = mlflow.caFile.map { CurlHTTPClient(caBundlePath: $0) } ?? client
             var authentication = HTTPAuthentication.none
             if let token = mlflow.tokenEnvironmentVariable.flatMap({ environment[$0] }) {
                 authentication = .bearer(token: token)

@@ -5,6 +5,8 @@ import Foundation
 public enum TrainerFactory {
     public static func make(_ settings: TrainerSettings, builtinURL: String, environment: [String: String], client: CurlHTTPClient) -> any Trainer {
         let token = settings.tokenEnvironmentVariable.flatMap { environment[$0] }
+        // A private CA gets a client of its own; TLS is verified either way.
+        let client = settings.caFile.map { CurlHTTPClient(caBundlePath: $0) } ?? client
         switch settings.kind {
         case .builtin:
             return HTTPTrainer(baseURL: builtinURL, token: token, client: client)

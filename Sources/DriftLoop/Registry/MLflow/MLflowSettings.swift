@@ -13,4 +13,6 @@ public struct MLflowSettings: Sendable {
     public var useStages: Bool
     /// Per-request timeout.
     public var requestTimeout: Duration
+    /// PEM bundle of the certificate authorities to trust for an https server (a private CA); TLS is always verified.
+    public var caFile: String? = nil
 }
