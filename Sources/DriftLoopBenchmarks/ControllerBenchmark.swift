@@ -21,7 +21,22 @@ enum ControllerBenchmark {
         "detect_drift": "drift", "start_training": "started", "await_training": "succeeded", "evaluate": "better", "promote": "promoted", "reject": "rejected",
     ]
 
+    /// With `DRIFTLOOP_BENCH_POSTGRES_URL` (an empty database; `scripts/bench_stores.sh` makes one) the same runs
+    /// are repeated on PostgreSQL.
     static func run(cyclesPerPipeline: Int, pipelineCount: Int, directory: String) async throws {
+        try await self.run(cyclesPerPipeline: cyclesPerPipeline, pipelineCount: pipelineCount, directory: directory, label: "sqlite") { name in
+            try SQLiteCycleStore(path: directory + "/\(name).sqlite")
+        }
+        guard let url = ProcessInfo.processInfo.environment["DRIFTLOOP_BENCH_POSTGRES_URL"], !url.isEmpty else { return }
+        let store = try await PostgresCycleStore.open(settings: try PostgresConnectionSettings(url: url, maxConnections: 20), logger: BenchmarkSupport.logger)
+        defer { store.close() }
+        // One database for both runs: the pipelines' names differ, and the single run's cycles are finished before.
+        try await self.run(cyclesPerPipeline: cyclesPerPipeline, pipelineCount: pipelineCount, directory: directory, label: "postgres") { _ in store }
+    }
+
+    static func run(
+        cyclesPerPipeline: Int, pipelineCount: Int, directory: String, label: String, store makeStore: (String) async throws -> any CycleStore
+    ) async throws {
         let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../pipelines/example.yaml").standardized.path
         let exampleText = try String(contentsOfFile: examplePath, encoding: .utf8).replacingOccurrences(of: "cooldown: 10m", with: "cooldown: 0s")
         func makePipeline(_ name: String) throws -> PipelineDefinition {
@@ -29,18 +44,18 @@ enum ControllerBenchmark {
         }
 
         let single = try await self.measure(
-            store: try SQLiteCycleStore(path: directory + "/single.sqlite"), pipelines: [try makePipeline("solo")], cycles: cyclesPerPipeline, directory: directory)
+            store: try await makeStore("single"), pipelines: [try makePipeline("solo")], cycles: cyclesPerPipeline, directory: directory)
         let perCycle = single.seconds / Double(cyclesPerPipeline)
-        print(String(format: "one pipeline, %d sequential cycles (6 transitions each): %.3f s total, %.2f ms per cycle, %.0f cycles/s", cyclesPerPipeline, single.seconds, perCycle * 1000, 1 / perCycle))
+        print("[\(label)] " + String(format: "one pipeline, %d sequential cycles (6 transitions each): %.3f s total, %.2f ms per cycle, %.0f cycles/s", cyclesPerPipeline, single.seconds, perCycle * 1000, 1 / perCycle))
 
         let many = try (0..<pipelineCount).map { try makePipeline("p\($0)") }
         let perPipeline = max(1, cyclesPerPipeline / 20)
-        let concurrent = try await self.measure(store: try SQLiteCycleStore(path: directory + "/many.sqlite"), pipelines: many, cycles: perPipeline, directory: directory)
+        let concurrent = try await self.measure(store: try await makeStore("many"), pipelines: many, cycles: perPipeline, directory: directory)
         let total = pipelineCount * perPipeline
-        print(String(format: "%d pipelines x %d cycles concurrently: %d cycles in %.3f s, %.0f cycles/s, %.0f transitions/s", pipelineCount, perPipeline, total, concurrent.seconds, Double(total) / concurrent.seconds, Double(total * 6) / concurrent.seconds))
+        print("[\(label)] " + String(format: "%d pipelines x %d cycles concurrently: %d cycles in %.3f s, %.0f cycles/s, %.0f transitions/s", pipelineCount, perPipeline, total, concurrent.seconds, Double(total) / concurrent.seconds, Double(total * 6) / concurrent.seconds))
     }
 
-    static func measure(store: SQLiteCycleStore, pipelines: [PipelineDefinition], cycles: Int, directory: String) async throws -> Duration {
+    static func measure(store: any CycleStore, pipelines: [PipelineDefinition], cycles: Int, directory: String) async throws -> Duration {
         let services = PipelineServices(trainer: NoTrainer(), registry: BuiltinRegistry(directory: directory + "/registry"), dataLoader: DataLoader(client: .init()))
         let controller = Controller(
             pipelines: pipelines, store: store, services: { _ in services }, logger: BenchmarkSupport.logger,
