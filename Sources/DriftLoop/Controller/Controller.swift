@@ -113,7 +113,14 @@ public actor Controller {
             resumed += 1
         }
         // Feedback stored before a stop may not have been consumed yet.
-        for name in self.monitors.keys where await self.gate.mayRun(name, cancelling: true) { try await self.processFeedback(pipeline: name) }
+        for name in self.monitors.keys where await self.gate.mayRun(name, cancelling: true) {
+            // Start-up never depends on feedback: a monitor that fails resumes from its stored position later.
+            do {
+                try await self.processFeedback(pipeline: name)
+            } catch {
+                self.logger.error("feedback monitor failed at start; it resumes on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+            }
+        }
         return resumed
     }
 

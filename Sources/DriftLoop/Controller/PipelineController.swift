@@ -182,6 +182,10 @@ public actor PipelineController {
         }
         let target = state.transitions[result.outcome]?.target ?? self.pipeline.terminalState(for: .failed) ?? "failed"
         let finishing = self.pipeline.states[target]?.terminal
+        if finishing == .failed, failure == nil {
+            // A declared path to failure (a training job that failed) still says why on the cycle itself.
+            failure = "\(state.name): \(result.details["error"]?.stringValue ?? result.outcome)"
+        }
         try await self.store.commit(
             TransitionCommit(
                 cycleId: cycleId, from: state.name, to: target, outcome: result.outcome, details: result.details, decisions: result.decisions,

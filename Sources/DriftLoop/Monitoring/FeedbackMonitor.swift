@@ -70,7 +70,7 @@ actor FeedbackMonitor {
                     "\(signal.kind.rawValue) from feedback",
                     metadata: ["pipeline": "\(self.pipeline)", "cycle": "\(acceptance.cycleId)", "disposition": "\(acceptance.disposition.rawValue)", "why": "\(signal.summary)"])
             }
-            let state = String(decoding: try JSONEncoder().encode(monitor), as: UTF8.self)
+            let state = String(decoding: try MonitorSnapshotCoding.encoder.encode(monitor), as: UTF8.self)
             try await self.store.saveMonitorSnapshot(MonitorSnapshotRecord(pipeline: self.pipeline, throughSeq: last.labelledSeq, state: state))
             self.position = last.labelledSeq
             self.monitor = monitor
@@ -82,7 +82,7 @@ actor FeedbackMonitor {
     private func loadMonitor(championVersion: String?) async throws -> PerformanceMonitor {
         if self.monitor == nil, let snapshot = try await self.store.monitorSnapshot(pipeline: self.pipeline) {
             self.position = snapshot.throughSeq
-            if let restored = try? JSONDecoder().decode(PerformanceMonitor.self, from: Data(snapshot.state.utf8)), restored.policy == self.policy {
+            if let restored = try? MonitorSnapshotCoding.decoder.decode(PerformanceMonitor.self, from: Data(snapshot.state.utf8)), restored.policy == self.policy {
                 self.monitor = restored
             }
         }
@@ -90,5 +90,20 @@ actor FeedbackMonitor {
         let fresh = try PerformanceMonitor(policy: self.policy, championVersion: championVersion)
         self.monitor = fresh
         return fresh
+    }
+}
+
+/// Detectors hold infinities by design (DDM's minimum before its warm-up ends), which plain JSON cannot carry.
+enum MonitorSnapshotCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
     }
 }

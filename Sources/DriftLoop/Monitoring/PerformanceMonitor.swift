@@ -38,7 +38,8 @@ public struct PerformanceMonitor: Sendable, Codable {
         var signals: [MonitorSignal] = []
         for index in self.detectors.indices {
             let declared = self.policy.detectors[index]
-            guard let value = self.input(declared.input, record) else { continue }
+            // A NaN or infinite input would poison the detector's sums for good: such records are not fed.
+            guard let value = self.input(declared.input, record), value.isFinite else { continue }
             let position = self.detectorPositions[index]
             self.detectors[index].update(value)
             self.detectorPositions[index] += 1
@@ -104,6 +105,7 @@ public struct PerformanceMonitor: Sendable, Codable {
                 self.window.map { ClassificationOutcome(label: $0.label, prediction: $0.prediction, score: $0.score) }, positiveLabel: self.policy.positiveLabel)
         case .regression:
             let pairs = self.window.compactMap { observation in Double(observation.label).flatMap { label in Double(observation.prediction).map { (label, $0) } } }
+                .filter { $0.0.isFinite && $0.1.isFinite }
             return RegressionMetrics.compute(labels: pairs.map(\.0), predictions: pairs.map(\.1))
         }
     }

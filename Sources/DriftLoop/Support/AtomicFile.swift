@@ -4,8 +4,12 @@ import Foundation
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp-\(UUID().uuidString.prefix(8))"
+        errno = 0
         guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+            let reason = errno == 0 ? "the write failed" : String(cString: strerror(errno))
+            // A full disk leaves a partial temporary file: remove it, so nothing half-written stays behind.
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AtomicFileError(path: path, reason: reason)
         }
         // fsync before rename, or a crash could leave an empty file under the final name.
         if let handle = FileHandle(forWritingAtPath: temporary) {
@@ -18,4 +22,11 @@ public enum AtomicFile {
             throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
     }
+}
+
+/// A file could not be written; says which and why (`No space left on device`, `Permission denied`).
+public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot write \(self.path): \(self.reason)" }
 }

@@ -9,7 +9,8 @@ public struct RFC3339Timestamp: Sendable, Hashable {
 
     /// Parses `2026-11-22T10:00:00Z`, `...:00.1Z`, `...:00.123456789+02:00` and the like; nil for anything else.
     public init?(_ text: String) {
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
+        // ASCII digits only: `\d` would match any Unicode digit, which `Int` does not parse.
+        let pattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9})[0-9]*)?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/
         guard let match = text.wholeMatch(of: pattern) else { return nil }
         var components = DateComponents()
         components.year = Int(match.1)
@@ -29,8 +30,9 @@ public struct RFC3339Timestamp: Sendable, Hashable {
             seconds -= offset
         }
         let fraction = match.7.map(String.init) ?? ""
+        guard let nanoseconds = fraction.isEmpty ? 0 : Int32(fraction.padding(toLength: 9, withPad: "0", startingAt: 0)) else { return nil }
         self.seconds = seconds
-        self.nanoseconds = Int32(fraction.isEmpty ? 0 : Int(fraction.padding(toLength: 9, withPad: "0", startingAt: 0))!)
+        self.nanoseconds = nanoseconds
     }
 
     /// The instant in UTC with nine fractional digits: one spelling per instant.

@@ -195,6 +195,7 @@ struct APIRoutes: Sendable {
 
     private func cancel(_ request: Request, id: String) async throws -> Response {
         try self.authorizer.authorize(request, role: .approve)
+        _ = try await self.bodies.data(request)
         do {
             switch try await self.controller.cancel(cycleId: id) {
             case .requested:
@@ -211,7 +212,7 @@ struct APIRoutes: Sendable {
     private func decide(_ request: Request, id: String, approved: Bool) async throws -> Response {
         try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(ApprovalRequest.self, from: request)
-        guard !body.approver.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !body.approver.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError(.badRequest, code: "invalid_field", message: "`approver` must name who decides", field: "approver")
         }
         do {

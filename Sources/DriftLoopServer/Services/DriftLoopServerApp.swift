@@ -148,6 +148,7 @@ struct ControllerHost: Service {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(CrossOriginGuard(enabled: self.authorizer.isOpen))
         MetricsRoutes(metrics: metrics).register(on: router)
         let authorizer = self.authorizer
         APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
@@ -174,6 +175,8 @@ struct ControllerHost: Service {
         let onReady = self.onReady
         let api = Application(
             router: router,
+            // Connections that send nothing for this long are closed, also when a request stalls half-sent.
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
             configuration: .init(address: .hostname(self.config.listen.host, port: self.config.listen.port), serverName: "driftloop"),
             onServerRunning: { channel in
                 await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller))

@@ -26,7 +26,10 @@ enum WebhookSignature {
             throw .malformedSignature
         }
         guard let seconds = Int64(timestamp.trimmingCharacters(in: .whitespaces)) else { throw .malformedTimestamp }
-        let skew = Int64(now.timeIntervalSince1970) - seconds
+        // A timestamp near Int64's ends must not overflow: anything past a century away is simply outside the window.
+        let century: Int64 = 100 * 365 * 86_400
+        let clamped = min(max(seconds, -century), Int64(now.timeIntervalSince1970) + century)
+        let skew = Int64(now.timeIntervalSince1970) - clamped
         guard abs(skew) <= maxSkew.components.seconds else { throw .outsideWindow(skew: skew) }
         // Constant-time comparison inside Crypto.
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(seconds).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8))) else {

@@ -7,7 +7,7 @@ import Testing
 /// The whole server on 127.0.0.1 (API, built-in trainer, SQLite store) around a test, shut down after it.
 enum LiveServer {
     static func run(
-        pipelineYAML: String, maxBodyBytes: Int, configYAML: String = "", extraPipelines: [String: String] = [:],
+        pipelineYAML: String, maxBodyBytes: Int, configYAML: String = "", extraPipelines: [String: String] = [:], apiToken: String? = APITests.token,
         _ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory()
@@ -21,7 +21,7 @@ enum LiveServer {
         let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
         let group = try await DriftLoopServerApp.makeServiceGroup(
-            config: config, pipelines: pipelines, apiToken: APITests.token, logger: TestData.quietLogger, handlesSignals: false,
+            config: config, pipelines: pipelines, apiToken: apiToken, logger: TestData.quietLogger, handlesSignals: false,
             onReady: { continuation.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

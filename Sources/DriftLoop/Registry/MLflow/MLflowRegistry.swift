@@ -183,10 +183,14 @@ public actor MLflowRegistry: ModelRegistry {
     // MARK: Moving the champion
 
     public func promote(model: String, version: String) async throws -> PromotionResult {
-        _ = try await self.modelVersion(model: model, version: version)
+        let record = try await self.modelVersion(model: model, version: version)
         let current = try await self.aliasHolder(model: model, alias: self.championAlias)
         if current == version {
-            // A resumed promotion: the alias already moved; do not touch `previous` (it would point at itself).
+            // A resumed promotion: the alias already moved; do not touch `previous` (it would point at itself), but
+            // finish what a stop right after the move left out.
+            if !(record.tags ?? []).contains(where: { $0.key == "driftloop.promoted_at" }) {
+                try await self.setTag(model: model, version: version, key: "driftloop.promoted_at", value: ISO8601DateFormatter().string(from: Date()))
+            }
             return PromotionResult(version: version, previousVersion: try await self.aliasHolder(model: model, alias: self.previousAlias), wasAlreadyChampion: true)
         }
         if let current { try await self.setAlias(model: model, alias: self.previousAlias, version: current) }
