@@ -6,7 +6,9 @@ import Logging
 /// data and scores challenger and champion on the same holdout.
 ///
 /// Jobs are files under `<directory>/jobs`, so a restarted trainer still answers for them; a job that was
-/// running when the process died is run again under the same id (training is deterministic).
+/// running when the process died is run again under the same id (training is deterministic). Replicas sharing a
+/// data directory each run a trainer over the same files: a job or key this one has not seen is looked up on disk,
+/// so a replica that took over a pipeline answers for the jobs the previous holder started.
 public actor BuiltinTrainingService {
     private let directory: String
     private let logger: Logger
@@ -46,6 +48,9 @@ public actor BuiltinTrainingService {
         if let existing = self.jobs.values.first(where: { $0.idempotencyKey == idempotencyKey }) {
             return (existing.status, false)
         }
+        if let adopted = self.adoptFromDisk(where: { $0.idempotencyKey == idempotencyKey }) {
+            return (adopted.status, false)
+        }
         let id = "job-" + UUID().uuidString.lowercased().prefix(12)
         let job = StoredJob(idempotencyKey: idempotencyKey, request: request, status: TrainingJobStatus(job: String(id), status: .queued))
         try self.persist(job)
@@ -55,7 +60,25 @@ public actor BuiltinTrainingService {
     }
 
     public func status(jobId: String) -> TrainingJobStatus? {
-        self.jobs[jobId]?.status
+        if let job = self.jobs[jobId] { return job.status }
+        return self.adoptFromDisk(where: { $0.status.job == jobId })?.status
+    }
+
+    /// A job another process (an earlier one, or a replica that died) wrote: taken over, and run again under its id
+    /// when it was unfinished.
+    private func adoptFromDisk(where matches: (StoredJob) -> Bool) -> StoredJob? {
+        let jobsDirectory = (self.directory as NSString).appendingPathComponent("jobs")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory)) ?? [] where name.hasSuffix(".json") {
+            let id = String(name.dropLast(".json".count))
+            guard self.jobs[id] == nil, let data = FileManager.default.contents(atPath: (jobsDirectory as NSString).appendingPathComponent(name)),
+                let job = try? JSONDecoder().decode(StoredJob.self, from: data), matches(job)
+            else { continue }
+            self.jobs[id] = job
+            self.logger.notice("took over a training job written by another process", metadata: ["job": "\(id)", "status": "\(job.status.status.rawValue)"])
+            if job.status.status == .queued || job.status.status == .running { self.launch(id) }
+            return self.jobs[id]
+        }
+        return nil
     }
 
     private func launch(_ id: String) {

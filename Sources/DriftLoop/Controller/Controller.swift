@@ -128,8 +128,14 @@ public actor Controller {
     /// and picks up cycles that other replicas accepted for pipelines leased here. Runs until cancelled.
     public func runReplication(poll: Duration) async {
         guard let leases else { return }
+        // Renewal has a loop of its own, so a slow scan of running cycles never delays it past the lease's margin.
+        async let renewals: Void = {
+            while !Task.isCancelled {
+                await leases.renew()
+                try? await Task.sleep(for: poll)
+            }
+        }()
         while !Task.isCancelled {
-            await leases.renew()
             do {
                 let resumed = await self.gate.setPaused(Set(try await self.store.pausedPipelines().map(\.pipeline)))
                 if !resumed.isEmpty { self.logger.notice("pipelines resumed through another replica", metadata: ["pipelines": "\(resumed.sorted())"]) }
@@ -143,6 +149,7 @@ public actor Controller {
             }
             try? await Task.sleep(for: poll)
         }
+        await renewals
     }
 
     /// Pauses a pipeline: its cycles stop at their next state and new triggers are recorded, starting cycles that

@@ -69,6 +69,7 @@ public actor PipelineController {
 
     /// Continues a cycle left unfinished by an earlier controller.
     public func resume(cycleId: String) {
+        guard self.cycleTasks[cycleId] == nil, !self.isStopping else { return }
         self.logger.info("resuming cycle", metadata: ["cycle": "\(cycleId)"])
         self.launch(cycleId)
     }
