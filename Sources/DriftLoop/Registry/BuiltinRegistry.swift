@@ -1,7 +1,8 @@
 import Foundation
 
 /// The embedded registry: one folder per model under `<data_dir>/registry`, with a copy of each version's
-/// artifact and a `registry.json` index replaced atomically (write, fsync, rename) on every change.
+/// artifact and a `registry.json` index replaced atomically (write, fsync, rename) on every change. Each change
+/// holds the model's `registry.lock` (flock), so replicas sharing the data directory never lose one another's.
 public actor BuiltinRegistry: ModelRegistry {
     private let root: String
     private let championAlias: String
@@ -57,7 +58,41 @@ public actor BuiltinRegistry: ModelRegistry {
         try self.load(model).versions
     }
 
-    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) throws -> ModelVersion {
+    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion {
+        try await self.locked(model) { try self.registerChallengerLocked(model: model, sourceURI: sourceURI, cycleId: cycleId, pipeline: pipeline, metrics: metrics) }
+    }
+
+    public func promote(model: String, version: String) async throws -> PromotionResult {
+        try await self.locked(model) { try self.promoteLocked(model: model, version: version) }
+    }
+
+    public func rollback(model: String, to target: String?) async throws -> (from: ModelVersion, to: ModelVersion) {
+        try await self.locked(model) { try self.rollbackLocked(model: model, to: target) }
+    }
+
+    public func setTag(model: String, version: String, key: String, value: String) async throws {
+        try await self.locked(model) { try self.setTagLocked(model: model, version: version, key: key, value: value) }
+    }
+
+    /// Runs a read-modify-write of `model`'s index under its lock file, waiting without blocking a thread.
+    private func locked<T>(_ model: String, _ body: () throws -> T) async throws -> T {
+        let directory = self.modelDirectory(model)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("registry.lock")
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RegistryError("cannot open the registry lock \(path): \(String(cString: strerror(errno)))", isTransient: true) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                throw RegistryError("cannot lock the registry \(path): \(String(cString: strerror(errno)))", isTransient: true)
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    private func registerChallengerLocked(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) throws -> ModelVersion {
         var index = try self.load(model)
         if let existing = index.versions.first(where: { $0.tags["driftloop.cycle_id"] == cycleId }) { return existing }
         let number = (index.versions.compactMap { Int($0.version) }.max() ?? 0) + 1
@@ -78,7 +113,7 @@ public actor BuiltinRegistry: ModelRegistry {
         return version
     }
 
-    public func promote(model: String, version: String) throws -> PromotionResult {
+    private func promoteLocked(model: String, version: String) throws -> PromotionResult {
         var index = try self.load(model)
         guard index.versions.contains(where: { $0.version == version }) else {
             throw RegistryError("model \(model) has no version \(version); register it before promoting")
@@ -97,11 +132,11 @@ public actor BuiltinRegistry: ModelRegistry {
         return PromotionResult(version: version, previousVersion: current, wasAlreadyChampion: false)
     }
 
-    public func reject(model: String, version: String, reason: String) throws {
-        try self.setTag(model: model, version: version, key: "driftloop.rejected", value: reason)
+    public func reject(model: String, version: String, reason: String) async throws {
+        try await self.setTag(model: model, version: version, key: "driftloop.rejected", value: reason)
     }
 
-    public func rollback(model: String, to target: String?) throws -> (from: ModelVersion, to: ModelVersion) {
+    private func rollbackLocked(model: String, to target: String?) throws -> (from: ModelVersion, to: ModelVersion) {
         var index = try self.load(model)
         guard let currentVersion = index.aliases[self.championAlias], let current = index.versions.first(where: { $0.version == currentVersion }) else {
             throw RegistryError("model \(model) has no champion to roll back from")
@@ -121,7 +156,7 @@ public actor BuiltinRegistry: ModelRegistry {
         return (current, destination)
     }
 
-    public func setTag(model: String, version: String, key: String, value: String) throws {
+    private func setTagLocked(model: String, version: String, key: String, value: String) throws {
         var index = try self.load(model)
         guard let position = index.versions.firstIndex(where: { $0.version == version }) else {
             throw RegistryError("model \(model) has no version \(version)")
