@@ -53,25 +53,27 @@ def request(method, url, body=None, timeout=10):
         return 0, {"connection": str(error)}
 
 
-def pipeline_yaml(name, trainer):
+def pipeline_yaml(name, trainer, registry=None, attempts=8, model_suffix=""):
     text = open(os.path.join(ROOT, "pipelines", "example.yaml")).read()
     data = os.path.join(ROOT, "pipelines", "data")
     text = text.replace("data/churn", data + "/churn").replace("name: example", f"name: {name}")
-    text = text.replace("model: churn-classifier", f"model: outage-{name}").replace("cooldown: 10m", "cooldown: 0s")
+    text = text.replace("model: churn-classifier", f"model: outage-{name}{model_suffix}").replace("cooldown: 10m", "cooldown: 0s")
     text = text.replace("trainer:\n  kind: builtin\n  poll: 200ms", trainer)
     # Outages last seconds: give the waiting states a retry budget that outlasts them.
-    text = text.replace("retry: {attempts: 5, backoff: 1s}", "retry: {attempts: 8, backoff: 300ms, max_backoff: 2s}")
+    text = text.replace("retry: {attempts: 5, backoff: 1s}", f"retry: {{attempts: {attempts}, backoff: 300ms, max_backoff: 2s}}")
+    if registry:
+        text = text.replace("registry:\n  kind: builtin\n  alias: champion", registry)
     return text
 
 
 class Server:
-    def __init__(self, binary, work, store_yaml, trainer_yaml="trainer:\n  kind: builtin\n  poll: 200ms", data_dir=None, env=None):
+    def __init__(self, binary, work, store_yaml, trainer_yaml="trainer:\n  kind: builtin\n  poll: 200ms", data_dir=None, env=None, registry_yaml=None, attempts=8, model_suffix=""):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         os.makedirs(os.path.join(work, "pipelines"), exist_ok=True)
         for name in PIPELINES:
             with open(os.path.join(work, "pipelines", f"{name}.yaml"), "w") as handle:
-                handle.write(pipeline_yaml(name, trainer_yaml))
+                handle.write(pipeline_yaml(name, trainer_yaml, registry_yaml, attempts, model_suffix))
         self.config = os.path.join(work, "config.yaml")
         with open(self.config, "w") as handle:
             handle.write(f'listen: "127.0.0.1:{self.port}"\ndata_dir: {data_dir or os.path.join(work, "data")}\n')
@@ -305,16 +307,68 @@ def trainer_down(args):
     return ok and idle and alive
 
 
+def registry_down(args):
+    """MLflow stopped for a while under load, then started again on the same state: the registry calls are retried
+    within their states' budgets and the cycles go on."""
+    url = os.environ.get("DRIFTLOOP_MLFLOW_URL", "")
+    if not url:
+        print("fault_outages: registry_down needs a running MLflow (DRIFTLOOP_MLFLOW_URL); skipped")
+        return True
+    port = url.rsplit(":", 1)[1].strip("/")
+    stamp = f"{os.getpid()}-{int(time.time())}"
+    registry = f'registry:\n  kind: mlflow\n  url: "{url}"\n  alias: champion'
+    # Each run's models are its own (MLflow keeps them).
+    server = Server(
+        args.binary, args.work, f"store: {{kind: sqlite, path: {args.work}/data/driftloop.sqlite}}", registry_yaml=registry, attempts=30,
+        model_suffix=f"-{stamp}")
+    mlflow = os.path.join(ROOT, "scripts", "mlflow_server.sh")
+    try:
+        sender = Sender(server.url, rate=5)
+        sender.start()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            status, body = request("GET", server.url + "/v1/cycles?limit=20")
+            if status == 200 and any(c["state"] in ("await_training", "evaluate", "promote") for c in body["cycles"]):
+                break
+            time.sleep(0.1)
+        fault_started = time.time()
+        subprocess.run(["bash", mlflow, "stop", port], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)
+        subprocess.run(["bash", mlflow, "start", port], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        fault_ended = time.time()
+        time.sleep(3)
+        sender.stop()
+        idle = server.wait_idle()
+        alive = server.process.poll() is None
+    finally:
+        server.stop()
+        if subprocess.run(["bash", mlflow, "status", port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["bash", mlflow, "start", port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = os.path.join(args.work, "data", "driftloop.sqlite")
+    ok = check(args, "registry_down", sender, database, fault_started, fault_ended, needs_unavailable=False)
+    _, cycles = store_rows(args, database)
+    if not any(c["outcome"] in ("promoted", "rejected") for c in cycles):
+        print("  VIOLATION: no cycle got through the registry outage to promoted or rejected")
+        ok = False
+    for c in cycles:
+        if c["outcome"] == "failed" and "MLflow" not in c["failure"] and "127.0.0.1" not in c["failure"]:
+            print(f"  VIOLATION: cycle {c['id']} failed without naming the registry: {c['failure']}")
+            ok = False
+    if not idle:
+        print("  VIOLATION: cycles still running after 180 s")
+    return ok and idle and alive
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scenario", required=True, choices=["disk_full", "postgres_restart", "trainer_down"])
+    parser.add_argument("--scenario", required=True, choices=["disk_full", "postgres_restart", "trainer_down", "registry_down"])
     parser.add_argument("--binary", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--postgres-url")
     parser.add_argument("--postgres-port")
     parser.add_argument("--data-dir")
     args = parser.parse_args()
-    scenario = {"disk_full": disk_full, "postgres_restart": postgres_restart, "trainer_down": trainer_down}[args.scenario]
+    scenario = {"disk_full": disk_full, "postgres_restart": postgres_restart, "trainer_down": trainer_down, "registry_down": registry_down}[args.scenario]
     sys.exit(0 if scenario(args) else 1)
 
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Neighbour outages under load (issue 8): the SQLite store's disk fills up, PostgreSQL restarts, the trainer dies
-# for a while. Each scenario keeps sending drift webhooks through the fault and after it, then checks that every
+# for a while, MLflow stops for a while (registry_down; only with DRIFTLOOP_MLFLOW_URL, which it restarts). Each scenario keeps sending drift webhooks through the fault and after it, then checks that every
 # answer was 202 or 503 `store_unavailable` (never a 500), every accepted trigger is in the store, every cycle
 # ended, and the system recovered. See scripts/fault_outages.py.
 #
-#   bash scripts/fault_outages.sh [--binary PATH] [scenario ...]    # default: disk_full postgres_restart trainer_down
+#   bash scripts/fault_outages.sh [--binary PATH] [scenario ...]    # default: all four
 #
 # disk_full puts the data dir on a small tmpfs (needs root for mount); postgres_restart uses scripts/postgres_server.sh
 # (started when not running, stopped again afterwards) with a fresh database.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 BIN=${DRIFTLOOP_BIN:-.build/debug/driftloop}
 if [ "${1:-}" = "--binary" ]; then BIN=$2; shift 2; fi
 SCENARIOS=("$@")
-[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(disk_full postgres_restart trainer_down)
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(disk_full postgres_restart trainer_down registry_down)
 [ -x "$BIN" ] || { echo "fault_outages: no binary at $BIN (bash scripts/test.sh builds it)" >&2; exit 2; }
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 WORK=$(mktemp -d /tmp/driftloop-fault-outages.XXXXXX)
@@ -48,8 +48,8 @@ for scenario in "${SCENARIOS[@]}"; do
       psql "$base" -qc "DROP DATABASE IF EXISTS $DATABASE" -c "CREATE DATABASE $DATABASE" >/dev/null
       python3 scripts/fault_outages.py --scenario postgres_restart --binary "$BIN" --work "$dir" --postgres-url "${base%/*}/$DATABASE" || status=1
       ;;
-    trainer_down)
-      python3 scripts/fault_outages.py --scenario trainer_down --binary "$BIN" --work "$dir" || status=1
+    trainer_down|registry_down)
+      python3 scripts/fault_outages.py --scenario "$scenario" --binary "$BIN" --work "$dir" || status=1
       ;;
     *) echo "fault_outages: unknown scenario $scenario" >&2; exit 2 ;;
   esac
