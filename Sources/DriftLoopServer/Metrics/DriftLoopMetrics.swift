@@ -18,8 +18,14 @@ final class DriftLoopMetrics: Sendable {
         self.store = store
         self.pipelines = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
         self.registry.makeGauge(descriptor: Self.name("build_info", help: "driftloop's version; always 1."), labels: [("version", DriftLoopVersion.current)]).set(to: 1)
-        for pipeline in pipelines { self.declareSeries(pipeline) }
+        // swift-prometheus copies a family's series on every addition, so declaring all of them costs the square of
+        // their number (14 s for 1,000 pipelines): past this many pipelines, series appear on first use instead.
+        if pipelines.count <= Self.eagerSeriesPipelineLimit {
+            for pipeline in pipelines { self.declareSeries(pipeline) }
+        }
     }
+
+    static let eagerSeriesPipelineLimit = 200
 
     /// Creates at 0 the series a pipeline will have: Prometheus' rate() and increase() need a sample before the
     /// first event, or the first cycle, failure or promotion would not show in alerts and dashboards.
