@@ -188,11 +188,11 @@ struct JenkinsTrainerTests {
     }
 
     @Test func aQueueItemThatExpiredBeforeItWasReadIsFoundByItsQueueId() async throws {
-        // time_scale 0.001: the item waits out a 1.5 s quiet period, leaves, and is forgotten 0.3 s later; the
-        // first poll comes at once (still waiting, even a second late on a loaded machine), the second two seconds
-        // later, when the item is gone.
+        // time_scale 0.001: the item waits out a 5 s quiet period, leaves, and is forgotten 0.3 s later; the first
+        // poll comes at once (still waiting, even seconds late on a loaded machine), the second six seconds later,
+        // when the item is gone.
         let harness = try await Harness(
-            config: Self.simulatorConfig(buildSeconds: 3000, timeScale: 0.001, quietSeconds: 1500), poll: "2s", maxPoll: "2s", delay: nil)
+            config: Self.simulatorConfig(buildSeconds: 3000, timeScale: 0.001, quietSeconds: 5000), poll: "6s", maxPoll: "6s", delay: nil)
         defer { harness.simulator.stop() }
         let cycle = try await harness.runCycle()
         #expect(cycle.outcome == .promoted, "\(cycle.failure ?? "")")
@@ -241,7 +241,8 @@ struct JenkinsTrainerTests {
     }
 
     @Test func aControllerRestartWhileTheBuildRunsNeverTriggersASecondBuild() async throws {
-        let harness = try await Harness(config: Self.simulatorConfig(buildSeconds: 100))
+        // Not a timeout test: a generous deadline, so a loaded machine cannot end the state early.
+        let harness = try await Harness(config: Self.simulatorConfig(buildSeconds: 100), awaitTimeout: "90s")
         defer { harness.simulator.stop() }
         let stopper = StopSwitch()
         let first = harness.makeController { _, _, to, _ in if to == "await_training" { await stopper.fire() } }

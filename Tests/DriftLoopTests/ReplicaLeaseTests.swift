@@ -57,11 +57,12 @@ struct ReplicaLeaseTests {
         let pipelines = try (0..<6).map { index in
             try TestData.pipeline(TestData.pipelineYAML(name: "p\(index)", cooldown: "10m", awaitPoll: "50ms"), directory: directory)
         }
-        // The trainer's jobs take a while, so the kill lands while cycles are in flight.
-        await trainer.setStatusDelay(.milliseconds(1500))
+        // Jobs run until released, so the kill lands while every cycle is in flight, however loaded the machine.
+        await trainer.holdJobs(true)
         func replica(_ name: String) async throws -> (Controller, Task<Void, Never>) {
             let store = try await PostgresCycleStore.open(settings: try PostgresConnectionSettings(url: url), logger: TestData.quietLogger)
-            let keeper = LeaseKeeper(owner: name, store: store, pipelines: pipelines.map(\.name), ttl: .seconds(1), logger: TestData.quietLogger)
+            // A TTL well above the renewal interval, so a loaded machine's late renewal never hands a lease over early.
+            let keeper = LeaseKeeper(owner: name, store: store, pipelines: pipelines.map(\.name), ttl: .seconds(3), logger: TestData.quietLogger)
             let services = PipelineServices(trainer: trainer, registry: registry, dataLoader: DataLoader(client: .init()))
             let controller = Controller(pipelines: pipelines, store: store, services: { _ in services }, logger: TestData.quietLogger, leases: keeper)
             _ = try await controller.resumeRunningCycles()
@@ -83,13 +84,17 @@ struct ReplicaLeaseTests {
             }
         }
         #expect(started.count == pipelines.count)
-        // replica-1 dies mid-way: its actions stop and its leases are left to expire.
-        try await Task.sleep(for: .milliseconds(150))
+        let store = second.store
+        let inFlight = Date().addingTimeInterval(60)
+        while Date() < inFlight, try await store.runningCycles().filter({ $0.state == "await_training" }).count < pipelines.count {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await store.runningCycles().filter { $0.state == "await_training" }.count == pipelines.count, "every cycle is training")
+        #expect(Set(try await (store as? PostgresCycleStore)?.leaseHolders().values.map { $0 } ?? []) == ["replica-1"], "replica-1 started first and holds every lease")
+        // replica-1 dies mid-way: its actions stop and its leases are left to expire; then the jobs finish.
         firstLoop.cancel()
         await first.stop(releaseLeases: false)
-
-        let store = second.store
-        #expect(try await !store.runningCycles().isEmpty, "the kill left cycles in flight")
+        await trainer.holdJobs(false)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, try await !store.runningCycles().isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         let holders = try await (store as? PostgresCycleStore)?.leaseHolders()

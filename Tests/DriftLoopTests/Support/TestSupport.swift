@@ -115,8 +115,11 @@ actor FakeTrainer: Trainer {
     /// How long a job runs before `status` reports its end.
     private var statusDelay: Duration = .zero
     private var jobStartedAt: [String: ContinuousClock.Instant] = [:]
+    /// While held, every job reports `running`, whatever the time: for tests that must act while jobs run.
+    private var holdingJobs = false
 
     func setStatusDelay(_ delay: Duration) { self.statusDelay = delay }
+    func holdJobs(_ hold: Bool) { self.holdingJobs = hold }
 
     init(behaviour: Behaviour, directory: TemporaryDirectory, transientStartFailures: Int = 0, permanentStartFailure: String? = nil) {
         self.behaviour = behaviour
@@ -143,6 +146,7 @@ actor FakeTrainer: Trainer {
 
     func status(jobId: String) async throws -> TrainingJobStatus {
         guard self.jobsByKey.values.contains(jobId) else { throw TrainerError("no job \(jobId)", isTransient: false) }
+        if self.holdingJobs { return TrainingJobStatus(job: jobId, status: .running) }
         if let started = self.jobStartedAt[jobId], ContinuousClock.now - started < self.statusDelay {
             return TrainingJobStatus(job: jobId, status: .running)
         }
