@@ -187,6 +187,33 @@ def check(args, name, sender, sqlite_path, fault_started, fault_ended, needs_una
     return not violations
 
 
+def drain(server, sender):
+    """Stops the load, waits for every cycle to end; (all ended, server alive)."""
+    sender.stop()
+    return server.wait_idle(), server.process.poll() is None
+
+
+def verdict(ok, idle, alive):
+    if not idle:
+        print("  VIOLATION: cycles still running after 180 s")
+    if not alive:
+        print("  VIOLATION: the server died")
+    return ok and idle and alive
+
+
+def got_through(cycles, neighbour, names):
+    """Cycles that ran through a neighbour's outage end promoted or rejected, or failed naming the neighbour."""
+    ok = True
+    if not any(c["outcome"] in ("promoted", "rejected") for c in cycles):
+        print(f"  VIOLATION: no cycle got through the {neighbour} outage to promoted or rejected")
+        ok = False
+    for c in cycles:
+        if c["outcome"] == "failed" and not any(name in c["failure"] for name in names):
+            print(f"  VIOLATION: cycle {c['id']} failed without naming the {neighbour}: {c['failure']}")
+            ok = False
+    return ok
+
+
 def disk_full(args):
     data_dir = args.data_dir
     server = Server(args.binary, args.work, f"store: {{kind: sqlite, path: {data_dir}/driftloop.sqlite}}", data_dir=data_dir)
@@ -211,17 +238,11 @@ def disk_full(args):
         os.remove(filler)
         fault_ended = time.time()
         time.sleep(3)
-        sender.stop()
-        idle = server.wait_idle()
-        alive = server.process.poll() is None
+        idle, alive = drain(server, sender)
     finally:
         server.stop()
     ok = check(args, "disk_full", sender, os.path.join(data_dir, "driftloop.sqlite"), fault_started, fault_ended, needs_unavailable=True)
-    if not idle:
-        print("  VIOLATION: cycles still running after 180 s")
-    if not alive:
-        print("  VIOLATION: the server died")
-    return ok and idle and alive
+    return verdict(ok, idle, alive)
 
 
 def postgres_restart(args):
@@ -236,17 +257,11 @@ def postgres_restart(args):
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         fault_ended = time.time()
         time.sleep(4)
-        sender.stop()
-        idle = server.wait_idle()
-        alive = server.process.poll() is None
+        idle, alive = drain(server, sender)
     finally:
         server.stop()
     ok = check(args, "postgres_restart", sender, None, fault_started, fault_ended, needs_unavailable=False)
-    if not idle:
-        print("  VIOLATION: cycles still running after 180 s")
-    if not alive:
-        print("  VIOLATION: the server died")
-    return ok and idle and alive
+    return verdict(ok, idle, alive)
 
 
 def trainer_down(args):
@@ -286,25 +301,13 @@ def trainer_down(args):
         trainer = start_trainer()
         fault_ended = time.time()
         time.sleep(3)
-        sender.stop()
-        idle = server.wait_idle()
-        alive = server.process.poll() is None
+        idle, alive = drain(server, sender)
     finally:
         server.stop()
         trainer.kill()
     ok = check(args, "trainer_down", sender, os.path.join(args.work, "data", "driftloop.sqlite"), fault_started, fault_ended, needs_unavailable=False)
     _, cycles = store_rows(args, os.path.join(args.work, "data", "driftloop.sqlite"))
-    ended_well = [c for c in cycles if c["outcome"] in ("promoted", "rejected")]
-    if not ended_well:
-        print("  VIOLATION: no cycle got through the trainer outage to promoted or rejected")
-        ok = False
-    for c in cycles:
-        if c["outcome"] == "failed" and "trainer" not in c["failure"] and "127.0.0.1" not in c["failure"]:
-            print(f"  VIOLATION: cycle {c['id']} failed without naming the trainer: {c['failure']}")
-            ok = False
-    if not idle:
-        print("  VIOLATION: cycles still running after 180 s")
-    return ok and idle and alive
+    return verdict(got_through(cycles, "trainer", ["trainer", "127.0.0.1"]) and ok, idle, alive)
 
 
 def registry_down(args):
@@ -337,9 +340,7 @@ def registry_down(args):
         subprocess.run(["bash", mlflow, "start", port], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         fault_ended = time.time()
         time.sleep(3)
-        sender.stop()
-        idle = server.wait_idle()
-        alive = server.process.poll() is None
+        idle, alive = drain(server, sender)
     finally:
         server.stop()
         if subprocess.run(["bash", mlflow, "status", port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
@@ -347,16 +348,7 @@ def registry_down(args):
     database = os.path.join(args.work, "data", "driftloop.sqlite")
     ok = check(args, "registry_down", sender, database, fault_started, fault_ended, needs_unavailable=False)
     _, cycles = store_rows(args, database)
-    if not any(c["outcome"] in ("promoted", "rejected") for c in cycles):
-        print("  VIOLATION: no cycle got through the registry outage to promoted or rejected")
-        ok = False
-    for c in cycles:
-        if c["outcome"] == "failed" and "MLflow" not in c["failure"] and "127.0.0.1" not in c["failure"]:
-            print(f"  VIOLATION: cycle {c['id']} failed without naming the registry: {c['failure']}")
-            ok = False
-    if not idle:
-        print("  VIOLATION: cycles still running after 180 s")
-    return ok and idle and alive
+    return verdict(got_through(cycles, "registry", ["MLflow", "127.0.0.1"]) and ok, idle, alive)
 
 
 def main():
