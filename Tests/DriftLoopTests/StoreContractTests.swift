@@ -6,7 +6,7 @@ import Testing
 /// What every cycle store must do, run against SQLite and against a real PostgreSQL.
 enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case triggerDispositions, staleTransitionsAreRefused, handlesAndCancels, rollbacksAndChampionHistory, retentionAndExport
-    case alertResolutionsOnce, feedbackLabelOrder, pauses, concurrentTriggersStartOneCycle
+    case alertResolutionsOnce, feedbackLabelOrder, pauses, concurrentTriggersStartOneCycle, batchOfTriggers
 
     var testDescription: String { self.rawValue }
 
@@ -115,6 +115,18 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(try await store.resumePipeline("p"))
             #expect(try await !store.resumePipeline("p"))
             #expect(try await store.pausedPipelines().isEmpty)
+        case .batchOfTriggers:
+            // One transaction, decided in order: the first starts the cycle, a repeated key is a duplicate, the rest join.
+            let batch = [
+                Trigger(kind: .alertmanager, dedupKey: "am:1"), Trigger(kind: .alertmanager, dedupKey: "am:1"), Trigger(kind: .alertmanager, dedupKey: "am:2"),
+                Trigger(kind: .alertmanager, dedupKey: "am:3", force: true),
+            ]
+            let acceptances = try await store.acceptTriggers(pipeline: "p", triggers: batch, initialState: "detect", cooldown: .seconds(60), now: now)
+            #expect(acceptances.map(\.disposition) == [.started, .duplicate, .joinedRunning, .joinedRunning])
+            #expect(Set(acceptances.map(\.cycleId)).count == 1)
+            #expect(Set(acceptances.map(\.triggerId)).count == 4)
+            #expect(try await store.triggers(cycleId: acceptances[0].cycleId).count == 4)
+            #expect(try await store.acceptTriggers(pipeline: "p", triggers: [], initialState: "detect", cooldown: .zero, now: now).isEmpty)
         case .concurrentTriggersStartOneCycle:
             // Many triggers at once (on PostgreSQL, through pooled connections as from several replicas): one starts
             // the cycle, every other one joins it, none is lost.

@@ -184,6 +184,12 @@ public actor Controller {
         return try await controller.submit(trigger)
     }
 
+    /// Several triggers for one pipeline, stored in one transaction.
+    public func submit(pipeline name: String, triggers: [Trigger]) async throws -> [TriggerAcceptance] {
+        guard let controller = self.controllers[name] else { throw ControllerError.unknownPipeline(name) }
+        return try await controller.submit(triggers)
+    }
+
     public func cancel(cycleId: String) async throws -> CancelResult {
         guard let cycle = try await self.store.cycle(id: cycleId) else { throw ControllerError.unknownCycle(cycleId) }
         guard cycle.status == .running, let controller = self.controllers[cycle.pipeline] else { return .alreadyFinished(cycle.outcome) }

@@ -53,6 +53,19 @@ public actor PipelineController {
     public func submit(_ trigger: Trigger) async throws -> TriggerAcceptance {
         let acceptance = try await self.store.acceptTrigger(
             pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: Date())
+        await self.accepted(trigger, acceptance)
+        return acceptance
+    }
+
+    /// Several triggers stored in one transaction (all or none), then each handled as `submit` would.
+    public func submit(_ triggers: [Trigger]) async throws -> [TriggerAcceptance] {
+        let acceptances = try await self.store.acceptTriggers(
+            pipeline: self.pipeline.name, triggers: triggers, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: Date())
+        for (trigger, acceptance) in zip(triggers, acceptances) { await self.accepted(trigger, acceptance) }
+        return acceptances
+    }
+
+    private func accepted(_ trigger: Trigger, _ acceptance: TriggerAcceptance) async {
         self.logger.info(
             "trigger accepted",
             metadata: ["cycle": "\(acceptance.cycleId)", "trigger": "\(trigger.kind.rawValue)", "disposition": "\(acceptance.disposition.rawValue)"])
@@ -64,7 +77,6 @@ public actor PipelineController {
                 self.launch(acceptance.cycleId)
             }
         }
-        return acceptance
     }
 
     /// Continues a cycle left unfinished by an earlier controller.

@@ -6,6 +6,9 @@ import Foundation
 public protocol CycleStore: FeedbackStore {
     /// Records a trigger and decides, in the same transaction, whether it starts a cycle or joins one.
     func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance
+    /// Several triggers for one pipeline, decided in order as `acceptTrigger` would, in one transaction: all are
+    /// stored or none (one Alertmanager notification can carry thousands of alerts).
+    func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance]
     func cycle(id: String) async throws -> CycleRecord?
     /// Newest first.
     func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord]

@@ -45,13 +45,38 @@ struct WebhookRoutes: Sendable {
             }
             starts.append(start)
         }
-        var results: [AlertDisposition] = []
-        for (alert, start) in zip(payload.alerts, starts) {
-            let result = try await self.accept(alert, startsAt: start.canonical, payload: payload)
-            self.metrics.webhook(source: "alertmanager", result: result.error == nil ? result.disposition : "unroutable")
-            results.append(result)
+        // Firing alerts are stored per pipeline in one transaction each: a notification with thousands of alerts costs
+        // one commit per pipeline, not one per alert. Resolutions and unroutable alerts are answered one by one.
+        var results: [AlertDisposition?] = Array(repeating: nil, count: payload.alerts.count)
+        var firing: [String: [(index: Int, trigger: Trigger)]] = [:]
+        var pipelineOrder: [String] = []
+        for (index, (alert, start)) in zip(payload.alerts, starts).enumerated() {
+            switch try await self.prepare(alert, startsAt: start.canonical, payload: payload) {
+            case .answered(let result):
+                results[index] = result
+            case .firing(let pipeline, let trigger):
+                if firing[pipeline] == nil { pipelineOrder.append(pipeline) }
+                firing[pipeline, default: []].append((index, trigger))
+            }
         }
-        return try JSONResponse.make(AlertmanagerAnswer(alerts: results))
+        for pipeline in pipelineOrder {
+            let batch = firing[pipeline] ?? []
+            let acceptances = try await self.controller.submit(pipeline: pipeline, triggers: batch.map(\.trigger))
+            for (entry, acceptance) in zip(batch, acceptances) {
+                let alert = payload.alerts[entry.index]
+                results[entry.index] = AlertDisposition(
+                    fingerprint: alert.fingerprint, status: alert.status, pipeline: pipeline, disposition: acceptance.disposition.rawValue, cycleId: acceptance.cycleId)
+            }
+        }
+        let answered = results.compactMap { $0 }
+        for result in answered { self.metrics.webhook(source: "alertmanager", result: result.error == nil ? result.disposition : "unroutable") }
+        return try JSONResponse.make(AlertmanagerAnswer(alerts: answered))
+    }
+
+    private enum PreparedAlert {
+        /// Answered without a trigger: unroutable, or a resolution (recorded here).
+        case answered(AlertDisposition)
+        case firing(pipeline: String, trigger: Trigger)
     }
 
     private struct AlertmanagerAnswer: Encodable {
@@ -59,17 +84,17 @@ struct WebhookRoutes: Sendable {
         var alerts: [AlertDisposition]
     }
 
-    private func accept(_ alert: AlertmanagerPayload.Alert, startsAt: String, payload: AlertmanagerPayload) async throws -> AlertDisposition {
+    private func prepare(_ alert: AlertmanagerPayload.Alert, startsAt: String, payload: AlertmanagerPayload) async throws -> PreparedAlert {
         var result = AlertDisposition(fingerprint: alert.fingerprint, status: alert.status, disposition: "ignored")
         guard let pipeline = alert.labels[self.pipelineLabel] else {
             // Retrying cannot fix a missing label, so the notification is still answered 200 (Alertmanager would resend forever).
             result.error = "the alert has no `\(self.pipelineLabel)` label; add it to the alert rule so driftloop knows which pipeline to retrain"
-            return result
+            return .answered(result)
         }
         result.pipeline = pipeline
         guard await self.controller.pipeline(named: pipeline) != nil else {
             result.error = "no pipeline named `\(pipeline)`"
-            return result
+            return .answered(result)
         }
         // Alertmanager re-sends a firing alert every group_interval; its identity is fingerprint + start.
         let firingKey = "alertmanager:\(alert.fingerprint):\(startsAt)"
@@ -80,16 +105,13 @@ struct WebhookRoutes: Sendable {
                 firingDedupKey: firingKey, payload: record, now: Date())
             result.disposition = duplicate ? "duplicate" : "resolved"
             result.cycleId = cycleId
-            return result
+            return .answered(result)
         }
         let name = alert.labels["alertname"] ?? "alert"
         let trigger = Trigger(
             kind: .alertmanager, source: payload.receiver.map { "alertmanager/\($0)" } ?? "alertmanager",
             reason: alert.annotations?["summary"] ?? "\(name) firing", dedupKey: firingKey, payload: record)
-        let acceptance = try await self.controller.submit(pipeline: pipeline, trigger: trigger)
-        result.disposition = acceptance.disposition.rawValue
-        result.cycleId = acceptance.cycleId
-        return result
+        return .firing(pipeline: pipeline, trigger: trigger)
     }
 
     private static func alertJSON(_ alert: AlertmanagerPayload.Alert, payload: AlertmanagerPayload) -> JSONValue {

@@ -119,58 +119,76 @@ public final class PostgresCycleStore: CycleStore {
     }
 
     public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
+        try await self.transaction("accept a trigger") { connection in
+            try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
+            return try await self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection)
+        }
+    }
+
+    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance] {
+        try await self.transaction("accept triggers") { connection in
+            try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
+            var acceptances: [TriggerAcceptance] = []
+            for trigger in triggers {
+                acceptances.append(try await self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection))
+            }
+            return acceptances
+        }
+    }
+
+    /// Decides one trigger inside the caller's transaction, which holds the pipeline's lock.
+    private func accept(
+        _ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, connection: PostgresConnection
+    ) async throws -> TriggerAcceptance {
         let payload = try JSONValue.encoding(trigger).jsonText
         let at = now.timeIntervalSince1970
-        return try await self.transaction("accept a trigger") { connection in
-            try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
-            func insertTrigger(cycleId: String, disposition: TriggerDisposition) async throws -> TriggerAcceptance {
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
-                    VALUES (\(pipeline), \(trigger.kind.rawValue), \(trigger.dedupKey), \(payload), \(at), \(cycleId), \(disposition.rawValue)) RETURNING id
-                    """, logger: self.logger)
-                var triggerId: Int64 = 0
-                for try await id in rows.decode(Int64.self) { triggerId = id }
-                return TriggerAcceptance(triggerId: triggerId, cycleId: cycleId, disposition: disposition)
-            }
-            if let key = trigger.dedupKey,
-                let cycleId = try await Self.firstString(
-                    connection.query("SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(key) ORDER BY id LIMIT 1", logger: self.logger))
-            {
-                return try await insertTrigger(cycleId: cycleId, disposition: .duplicate)
-            }
-            if let running = try await Self.firstString(
-                connection.query(
-                    "SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'running' AND kind <> 'rollback' ORDER BY created_at LIMIT 1",
-                    logger: self.logger))
-            {
-                return try await insertTrigger(cycleId: running, disposition: .joinedRunning)
-            }
-            if !trigger.force,
-                let recent = try await Self.firstString(
-                    connection.query(
-                        """
-                        SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'finished' AND kind <> 'rollback' AND finished_at > \(at - cooldown.seconds)
-                        ORDER BY finished_at DESC LIMIT 1
-                        """, logger: self.logger))
-            {
-                return try await insertTrigger(cycleId: recent, disposition: .joinedCooldown)
-            }
-            let cycleId = NewCycle.id(now: now)
-            let decisions = NewCycle.initialDecisions(trigger).jsonText
-            try await connection.query(
+        func insertTrigger(cycleId: String, disposition: TriggerDisposition) async throws -> TriggerAcceptance {
+            let rows = try await connection.query(
                 """
-                INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
-                VALUES (\(cycleId), \(pipeline), \(trigger.kind.rawValue), \(trigger.reason), \(initialState), 'running', \(at), \(at), \(decisions), '{}', FALSE)
+                INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
+                VALUES (\(pipeline), \(trigger.kind.rawValue), \(trigger.dedupKey), \(payload), \(at), \(cycleId), \(disposition.rawValue)) RETURNING id
                 """, logger: self.logger)
-            let details = JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText
-            try await connection.query(
-                """
-                INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details)
-                VALUES (\(cycleId), NULL, \(initialState), 'started', \(at), \(details))
-                """, logger: self.logger)
-            return try await insertTrigger(cycleId: cycleId, disposition: .started)
+            var triggerId: Int64 = 0
+            for try await id in rows.decode(Int64.self) { triggerId = id }
+            return TriggerAcceptance(triggerId: triggerId, cycleId: cycleId, disposition: disposition)
         }
+        if let key = trigger.dedupKey,
+            let cycleId = try await Self.firstString(
+                connection.query("SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(key) ORDER BY id LIMIT 1", logger: self.logger))
+        {
+            return try await insertTrigger(cycleId: cycleId, disposition: .duplicate)
+        }
+        if let running = try await Self.firstString(
+            connection.query(
+                "SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'running' AND kind <> 'rollback' ORDER BY created_at LIMIT 1",
+                logger: self.logger))
+        {
+            return try await insertTrigger(cycleId: running, disposition: .joinedRunning)
+        }
+        if !trigger.force,
+            let recent = try await Self.firstString(
+                connection.query(
+                    """
+                    SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'finished' AND kind <> 'rollback' AND finished_at > \(at - cooldown.seconds)
+                    ORDER BY finished_at DESC LIMIT 1
+                    """, logger: self.logger))
+        {
+            return try await insertTrigger(cycleId: recent, disposition: .joinedCooldown)
+        }
+        let cycleId = NewCycle.id(now: now)
+        let decisions = NewCycle.initialDecisions(trigger).jsonText
+        try await connection.query(
+            """
+            INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
+            VALUES (\(cycleId), \(pipeline), \(trigger.kind.rawValue), \(trigger.reason), \(initialState), 'running', \(at), \(at), \(decisions), '{}', FALSE)
+            """, logger: self.logger)
+        let details = JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText
+        try await connection.query(
+            """
+            INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details)
+            VALUES (\(cycleId), NULL, \(initialState), 'started', \(at), \(details))
+            """, logger: self.logger)
+        return try await insertTrigger(cycleId: cycleId, disposition: .started)
     }
 
     public func cycle(id: String) async throws -> CycleRecord? {

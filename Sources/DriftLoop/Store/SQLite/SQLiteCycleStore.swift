@@ -23,52 +23,62 @@ public final class SQLiteCycleStore: CycleStore {
 
     public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
         try await self.pool.write { db in
-            let payload = try JSONValue.encoding(trigger).jsonText
-            func insertTrigger(cycleId: String, disposition: TriggerDisposition) throws -> TriggerAcceptance {
-                try db.execute(
-                    sql: """
-                        INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [pipeline, trigger.kind.rawValue, trigger.dedupKey, payload, now.timeIntervalSince1970, cycleId, disposition.rawValue])
-                return TriggerAcceptance(triggerId: db.lastInsertedRowID, cycleId: cycleId, disposition: disposition)
-            }
-            if let key = trigger.dedupKey,
-                let cycleId = try String.fetchOne(db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, key])
-            {
-                return try insertTrigger(cycleId: cycleId, disposition: .duplicate)
-            }
-            if let running = try String.fetchOne(
-                db, sql: "SELECT id FROM cycles WHERE pipeline = ? AND status = 'running' AND kind != 'rollback' ORDER BY created_at LIMIT 1", arguments: [pipeline])
-            {
-                return try insertTrigger(cycleId: running, disposition: .joinedRunning)
-            }
-            if !trigger.force,
-                let recent = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' AND finished_at > ?
-                        ORDER BY finished_at DESC LIMIT 1
-                        """,
-                    arguments: [pipeline, now.timeIntervalSince1970 - cooldown.seconds])
-            {
-                return try insertTrigger(cycleId: recent, disposition: .joinedCooldown)
-            }
-            let cycleId = NewCycle.id(now: now)
+            try Self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, db: db)
+        }
+    }
+
+    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance] {
+        try await self.pool.write { db in
+            try triggers.map { try Self.accept($0, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, db: db) }
+        }
+    }
+
+    private static func accept(_ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, db: Database) throws -> TriggerAcceptance {
+        let payload = try JSONValue.encoding(trigger).jsonText
+        func insertTrigger(cycleId: String, disposition: TriggerDisposition) throws -> TriggerAcceptance {
             try db.execute(
                 sql: """
-                    INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
-                    VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', 0)
+                    INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
-                    cycleId, pipeline, trigger.kind.rawValue, trigger.reason, initialState, now.timeIntervalSince1970, now.timeIntervalSince1970,
-                    NewCycle.initialDecisions(trigger).jsonText,
-                ])
-            try db.execute(
-                sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, 'started', ?, ?)",
-                arguments: [cycleId, initialState, now.timeIntervalSince1970, JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText])
-            return try insertTrigger(cycleId: cycleId, disposition: .started)
+                arguments: [pipeline, trigger.kind.rawValue, trigger.dedupKey, payload, now.timeIntervalSince1970, cycleId, disposition.rawValue])
+            return TriggerAcceptance(triggerId: db.lastInsertedRowID, cycleId: cycleId, disposition: disposition)
         }
+        if let key = trigger.dedupKey,
+            let cycleId = try String.fetchOne(db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, key])
+        {
+            return try insertTrigger(cycleId: cycleId, disposition: .duplicate)
+        }
+        if let running = try String.fetchOne(
+            db, sql: "SELECT id FROM cycles WHERE pipeline = ? AND status = 'running' AND kind != 'rollback' ORDER BY created_at LIMIT 1", arguments: [pipeline])
+        {
+            return try insertTrigger(cycleId: running, disposition: .joinedRunning)
+        }
+        if !trigger.force,
+            let recent = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT id FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' AND finished_at > ?
+                    ORDER BY finished_at DESC LIMIT 1
+                    """,
+                arguments: [pipeline, now.timeIntervalSince1970 - cooldown.seconds])
+        {
+            return try insertTrigger(cycleId: recent, disposition: .joinedCooldown)
+        }
+        let cycleId = NewCycle.id(now: now)
+        try db.execute(
+            sql: """
+                INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
+                VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', 0)
+                """,
+            arguments: [
+                cycleId, pipeline, trigger.kind.rawValue, trigger.reason, initialState, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                NewCycle.initialDecisions(trigger).jsonText,
+            ])
+        try db.execute(
+            sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, 'started', ?, ?)",
+            arguments: [cycleId, initialState, now.timeIntervalSince1970, JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText])
+        return try insertTrigger(cycleId: cycleId, disposition: .started)
     }
 
     public func cycle(id: String) async throws -> CycleRecord? {
