@@ -80,6 +80,14 @@ import Testing
             let nested = try await post("/v1/webhooks/drift", #"{"pipeline":"churn","payload":"# + deep + "}", headers: [("Content-Type", "application/json")])
             #expect(nested.0 == 400)
             #expect(nested.1["error"]?["message"]?.stringValue?.contains("nested") == true)
+            let long = String(repeating: "x", count: 5000)
+            let tooLong = try await post("/v1/pipelines/churn/retrain", #"{"reason":""# + long + #""}"#, headers: [("Content-Type", "application/json")])
+            #expect(tooLong.0 == 400)
+            #expect(tooLong.1["error"]?["field"]?.stringValue == "reason")
+            let longEvent = try await post("/v1/webhooks/drift", #"{"pipeline":"churn","event_id":""# + long + #""}"#, headers: [("Content-Type", "application/json")])
+            #expect(longEvent.1["error"]?["field"]?.stringValue == "event_id")
+            let head = try await http.send(CurlHTTP.HTTPRequest(method: "HEAD", url: endpoints.apiURL + "/healthz"))
+            #expect(head.status == 200)
             #expect(try await client.get("/healthz").status == 200)
         }
     }

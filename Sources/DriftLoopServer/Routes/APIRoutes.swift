@@ -11,6 +11,9 @@ struct APIRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await self.ready() }
+        // Load balancers often probe with HEAD; Hummingbird drops the body.
+        router.head("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        router.head("/readyz") { _, _ in try await self.ready() }
         router.get("/v1/pipelines") { request, _ in
             try self.authorizer.authorize(request, role: .read)
             return try await self.listPipelines()

@@ -67,11 +67,14 @@ struct RequestBodyDecoder: Sendable {
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         var data = try await self.data(request)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
+        let value: T
         do {
-            return try JSONDecoder().decode(type, from: data)
+            value = try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw Self.apiError(for: error)
         }
+        try (value as? any BoundedTextFields)?.checkTextLengths()
+        return value
     }
 
     static func apiError(for error: DecodingError) -> APIError {

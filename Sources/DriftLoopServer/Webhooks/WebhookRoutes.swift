@@ -145,6 +145,7 @@ struct WebhookRoutes: Sendable {
         } catch let error as DecodingError {
             throw RequestBodyDecoder.apiError(for: error)
         }
+        try event.checkTextLengths()
         let source = signedBy ?? event.source ?? "webhook"
         if signedBy == nil, self.signingSecrets[source] != nil {
             throw APIError(.unauthorized, code: "signature_required", message: "source `\(source)` must sign its webhooks (\(WebhookSignature.signatureHeader))", field: WebhookSignature.signatureHeader)
