@@ -22,6 +22,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from check_support import print_free_ports
+
 
 class Failure(Exception):
     pass
@@ -90,17 +92,7 @@ def wait_until(what, timeout, poll, check):
 
 # ---------------------------------------------------------------------------------------------- ports
 def cmd_ports(args):
-    sockets = []
-    try:
-        for _ in range(args.count):  # keep them all open so that the N ports are distinct
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        for s in sockets:
-            print(s.getsockname()[1])
-    finally:
-        for s in sockets:
-            s.close()
+    print_free_ports(args.count)
 
 
 # ---------------------------------------------------------------------------------------------- baseline

@@ -37,7 +37,6 @@ import json
 import os
 import random
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -47,8 +46,7 @@ import urllib.request
 TERMINAL_OUTCOMES = {"promoted", "rejected", "no_drift", "failed", "cancelled", "rolled_back"}
 
 
-class Failure(Exception):
-    pass
+from check_support import Failure, decode_json_column, fmt_counts, print_free_ports, psql_json, read_builtin_registry
 
 
 def log(message):
@@ -69,17 +67,7 @@ def http_json(url, method="GET", body=None, timeout=10.0):
 # ------------------------------------------------------------------ ports
 
 def cmd_ports(args):
-    sockets = []
-    try:
-        for _ in range(args.count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        for s in sockets:
-            print(s.getsockname()[1])
-    finally:
-        for s in sockets:
-            s.close()
+    print_free_ports(args.count)
 
 
 # ------------------------------------------------------------------ send
@@ -262,20 +250,10 @@ def read_store(store):
         db.close()
     elif store["kind"] == "postgres":
         for name, sql in STORE_QUERIES.items():
-            # One JSON value per table: no quoting issues with tabs or newlines in text columns.
-            query = f"SELECT coalesce(json_agg(t), '[]'::json) FROM ({sql}) t"
-            done = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", store["url"], "-c", query],
-                                  capture_output=True, text=True, timeout=120)
-            if done.returncode != 0:
-                raise Failure(f"psql could not read table for {name}: {done.stderr.strip()}")
-            tables[name] = json.loads(done.stdout.strip() or "[]")
+            tables[name] = psql_json(store["url"], sql, timeout=120)
     else:
         raise Failure(f"unknown store kind {store['kind']!r}")
-    for cycle in tables["cycles"]:
-        try:
-            cycle["handles"] = json.loads(cycle.get("handles") or "{}")
-        except json.JSONDecodeError:
-            cycle["handles"] = {}
+    decode_json_column(tables["cycles"], "handles")
     return tables
 
 
@@ -321,17 +299,7 @@ def read_registry(registry, models):
     out = {}
     for model in models:
         if registry["kind"] == "builtin":
-            path = os.path.join(registry["dir"], model.replace("/", "_"), "registry.json")
-            if not os.path.exists(path):
-                out[model] = {"versions": [], "champion": None, "previous": None, "source": path}
-                continue
-            with open(path, encoding="utf-8") as f:
-                index = json.load(f)
-            versions = [{"version": v["version"], "cycle_id": v.get("tags", {}).get("driftloop.cycle_id"),
-                         "tags": v.get("tags", {})} for v in index.get("versions", [])]
-            aliases = index.get("aliases", {})
-            out[model] = {"versions": versions, "champion": aliases.get(alias),
-                          "previous": aliases.get(f"previous_{alias}"), "source": path}
+            out[model] = read_builtin_registry(registry["dir"], model, alias)
         elif registry["kind"] == "mlflow":
             url = registry["url"].rstrip("/")
             versions, token = [], None
@@ -374,10 +342,6 @@ class Report:
 
     def warning(self, kind, message):
         self.warnings.append((kind, message))
-
-
-def fmt_counts(counter):
-    return ", ".join(f"{k} {v}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))) or "none"
 
 
 def describe_cycle(cycle_id, store, sim_items):

@@ -30,9 +30,7 @@ import collections
 import glob
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 
 TERMINALS = {"promoted", "rejected", "no_drift", "failed", "cancelled"}
@@ -50,8 +48,7 @@ GRAPH = {
 UNIVERSAL = {"error": "failed", "timeout": "failed", "cancelled": "cancelled"}
 
 
-class Failure(Exception):
-    pass
+from check_support import Failure, decode_json_column, fmt_counts, print_free_ports, psql_json, read_builtin_registry
 
 
 def log(message):
@@ -59,17 +56,7 @@ def log(message):
 
 
 def cmd_ports(args):
-    sockets = []
-    try:
-        for _ in range(args.count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        for s in sockets:
-            print(s.getsockname()[1])
-    finally:
-        for s in sockets:
-            s.close()
+    print_free_ports(args.count)
 
 
 # ------------------------------------------------------------------ retry
@@ -126,27 +113,10 @@ QUERIES = {
 }
 
 
-def psql_json(url, sql):
-    query = f"SELECT coalesce(json_agg(t), '[]'::json) FROM ({sql}) t"
-    done = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", query],
-                          capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise Failure(f"psql: {done.stderr.strip()}")
-    return json.loads(done.stdout.strip() or "[]")
-
-
 def read_store(url):
     tables = {name: psql_json(url, sql) for name, sql in QUERIES.items()}
-    for c in tables["cycles"]:
-        try:
-            c["handles"] = json.loads(c.get("handles") or "{}")
-        except json.JSONDecodeError:
-            c["handles"] = {}
-    for t in tables["transitions"]:
-        try:
-            t["details"] = json.loads(t.get("details") or "{}")
-        except json.JSONDecodeError:
-            t["details"] = {}
+    decode_json_column(tables["cycles"], "handles")
+    decode_json_column(tables["transitions"], "details")
     return tables
 
 
@@ -246,19 +216,7 @@ def read_jobs(directory):
 
 
 def read_registry(directory, models):
-    out = {}
-    for model in models:
-        path = os.path.join(directory, model, "registry.json")
-        if not os.path.exists(path):
-            out[model] = {"versions": [], "champion": None, "previous": None, "source": path}
-            continue
-        with open(path, encoding="utf-8") as f:
-            index = json.load(f)
-        out[model] = {"versions": [{"version": v["version"], "cycle_id": v.get("tags", {}).get("driftloop.cycle_id")}
-                                   for v in index.get("versions", [])],
-                      "champion": index.get("aliases", {}).get("champion"),
-                      "previous": index.get("aliases", {}).get("previous_champion"), "source": path}
-    return out
+    return {model: read_builtin_registry(directory, model) for model in models}
 
 
 # ------------------------------------------------------------------ check
@@ -269,10 +227,6 @@ def seconds(text):
         if text.endswith(suffix) and text[: -len(suffix)].replace(".", "", 1).isdigit():
             return float(text[: -len(suffix)]) * factor
     raise Failure(f"cannot read the duration {text!r}")
-
-
-def fmt_counts(counter):
-    return ", ".join(f"{k} {v}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))) or "none"
 
 
 def pct(values, q):

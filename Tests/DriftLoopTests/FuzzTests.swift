@@ -39,7 +39,7 @@ import Testing
         let directory = TemporaryDirectory()
         let pipeline = Array(TestData.pipelineYAML().utf8)
         let config = Array(Self.configYAML.utf8)
-        var random = SeededRandom(seed: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         var refused = 0
         for iteration in 0..<1500 {
             let caseSeed = Self.seed &+ UInt64(iteration)
@@ -85,7 +85,7 @@ import Testing
             let first = try #require(try await client.post("/v1/pipelines/churn/retrain", ["reason": "seed cycle"]).json["cycle_id"]?.stringValue)
             _ = try await client.waitForEnd(first)
             let routes = Self.bodies(cycleId: first)
-            var random = SeededRandom(seed: Self.seed)
+            var random = SplitMix64(seed: Self.seed)
             var statuses: [Int: Int] = [:]
             for iteration in 0..<1200 {
                 let route = routes[iteration % routes.count]

@@ -18,11 +18,12 @@ struct JSONErrorMiddleware: RouterMiddleware {
             throw APIError(error.status, code: code, message: message)
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, code: "http_error", message: error.status.reasonPhrase)
-        } catch let error where StoreAvailability.unavailableReason(error) != nil {
-            // Nothing was committed, so the caller may send it again; Alertmanager and most webhook senders retry a 503.
-            context.logger.error("the store is unavailable", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw APIError(.serviceUnavailable, code: "store_unavailable", message: StoreAvailability.unavailableReason(error) ?? "the store is unavailable; retry")
         } catch {
+            if let reason = StoreAvailability.unavailableReason(error) {
+                // Nothing was committed, so the caller may send it again; Alertmanager and most webhook senders retry a 503.
+                context.logger.error("the store is unavailable", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                throw APIError(.serviceUnavailable, code: "store_unavailable", message: reason)
+            }
             context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal_error", message: "the request failed inside driftloop; see the server log")
         }

@@ -1,17 +1,8 @@
-/// A reproducible random source (SplitMix64) for the fuzz tests: the seed in a failure message replays it.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+@testable import DriftLoop
 
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Byte-level mutations for the fuzz tests, drawn from the built-in trainer's reproducible SplitMix64: the seed in a
+/// failure message replays them.
+extension SplitMix64 {
     /// One of a few byte-level mutations of `text`: flip, delete, duplicate or insert a YAML/JSON-significant byte.
     mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
         var bytes = bytes
