@@ -20,8 +20,9 @@ struct DriftLoopCommand: AsyncParsableCommand {
             // goes the usual way, for the usual messages.
             let arguments = CommandLine.arguments.dropFirst()
             if arguments.first == "drift", let drift = DriftRun(arguments: arguments.dropFirst()) {
-                try await drift.run()
-                return
+                // Not `throw ExitCode`: ArgumentParser's `exit(withError:)` builds a help generator even for
+                // an exit code, which reflects over every command (a millisecond and a half).
+                Foundation.exit(await drift.status())
             }
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -4,27 +4,58 @@ import Testing
 
 /// The radix sort must order exactly as the comparison sort does, on every kind of double a column can hold.
 struct FloatRadixSortTests {
-    @Test(arguments: [0, 1, 511, 512, 513, 4096, 100_003])
-    func ordersLikeTheComparisonSort(count: Int) {
-        var generator = SystemRandomNumberGenerator()
+    enum Shape: String, CaseIterable {
+        /// Zeros of both signs, infinities, extremes and ordinary values.
+        case special
+        case spread
+        /// Few distinct integers: most digits are shared, so their passes are skipped.
+        case fewIntegers
+        case outlier
+        /// Tiny magnitudes of both signs.
+        case subnormalRange
+    }
+
+    static func values(_ shape: Shape, count: Int, seed: UInt64) -> [Double] {
+        var generator = StatTestPropertyTests.Generator(state: seed)
         let special: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1]
-        let values: [Double] = (0..<count).map { index in
-            switch index % 5 {
-            case 0: special[Int.random(in: 0..<special.count, using: &generator)]
-            case 1: Double(Int.random(in: -50...50, using: &generator))
-            case 2: Double.random(in: -1e-300...1e-300, using: &generator)
-            default: Double.random(in: -1e6...1e6, using: &generator)
+        return (0..<count).map { index in
+            let uniform = generator.next()
+            switch shape {
+            case .special:
+                switch index % 5 {
+                case 0: return special[Int(uniform * Double(special.count))]
+                case 1: return (uniform * 100 - 50).rounded()
+                case 2: return (uniform * 2 - 1) * 1e-300
+                default: return (uniform * 2 - 1) * 1e6
+                }
+            case .spread: return (uniform + generator.next() + generator.next() - 1.5) * 1e3
+            case .fewIntegers: return (uniform * 30).rounded(.down)
+            case .outlier: return index == count / 2 ? 1e300 : uniform
+            case .subnormalRange: return (uniform * 2 - 1) * 1e-310
             }
         }
-        let radix = FloatRadixSort.sorted(values)
+    }
+
+    @Test(arguments: Shape.allCases, [0, 1, 511, 512, 513, 4096, 100_003])
+    func ordersLikeTheComparisonSort(shape: Shape, count: Int) {
+        let values = Self.values(shape, count: count, seed: UInt64(count) &+ 7)
         let reference = values.sorted()
-        #expect(radix.count == reference.count)
         // -0.0 and 0.0 compare equal but may come in either order; compare by value, not bits.
-        #expect(zip(radix, reference).allSatisfy { $0 == $1 })
+        let sorted = FloatRadixSort.sorted(values)
+        #expect(sorted.count == reference.count)
+        #expect(zip(sorted, reference).allSatisfy { $0 == $1 })
+    }
+
+    @Test
+    func appendsTheSentinel() {
+        let values = Self.values(.spread, count: 5000, seed: 3)
+        #expect(FloatRadixSort.sorted(values, appending: .infinity) == values.sorted() + [.infinity])
+        #expect(FloatRadixSort.sorted([2, 1], appending: .infinity) == [1, 2, .infinity])
     }
 
     @Test
     func sortsAColumnOfOneRepeatedValue() {
-        #expect(FloatRadixSort.sorted([Double](repeating: 3.25, count: 2000)) == [Double](repeating: 3.25, count: 2000))
+        let column = [Double](repeating: 3.25, count: 2000)
+        #expect(FloatRadixSort.sorted(column) == column)
     }
 }

@@ -6,7 +6,9 @@ public struct CSVTableReader: Sendable {
     /// Columns to keep; nil keeps every column.
     public var columns: [String]?
     public var schema: ColumnSchema
-    static let chunkSize = 1 << 20
+    /// Small enough that a chunk is parsed while the second-level cache still holds it, and that the read buffer
+    /// costs few page faults (each costs microseconds in a virtual machine); the buffer grows for longer rows.
+    static let chunkSize = 256 << 10
 
     public init(columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) {
         self.columns = columns
@@ -99,7 +101,11 @@ public struct CSVTableReader: Sendable {
             }
         }
 
-        /// Rows parsed straight from the input by `parseRows`, column by column (`CSVTokenizer.batchRows` slots per
+        /// Rows staged per column before they are appended: few enough that the staging of a wide table stays in
+        /// the first-level cache, enough that appending costs little per row.
+        static let stagedRows = 256
+
+        /// Rows parsed straight from the input by `parseRows`, column by column (`stagedRows` slots per
         /// column), before they are appended to the builders.
         private var stagedNumbers: [Double] = []
         private var stagedCodes: [Int32] = []
@@ -129,10 +135,13 @@ public struct CSVTableReader: Sendable {
                 case .rereadAsStrings: return .skipped
                 }
             }
-            let slots = CSVTokenizer.batchRows
+            let slots = Self.stagedRows
             if self.stagedNumbers.count < builders.count * slots {
-                self.stagedNumbers = [Double](repeating: 0, count: builders.count * slots)
-                self.stagedCodes = [Int32](repeating: 0, count: builders.count * slots)
+                // Uninitialized: a slot is read only after a row wrote it, and zeroing would fault in the pages of
+                // both arrays for every column, where each column uses one of them.
+                let size = builders.count * slots
+                self.stagedNumbers = [Double](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
+                self.stagedCodes = [Int32](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
             }
             self.stagedFractions = [Bool](repeating: false, count: builders.count)
             let end = base + buffer.count
@@ -187,7 +196,7 @@ public struct CSVTableReader: Sendable {
                                     cursor = CSVTokenizer.nextDelimiter(from: cursor, end: end)
                                     guard cursor < end, cursor.pointee != UInt8(ascii: "\""), cursor.pointee != UInt8(ascii: "\r") else { break rows }
                                     if kinds[field] == .text {
-                                        codes[builder &* slots &+ staged] = builders[builder].code(for: UnsafeBufferPointer(start: fieldStart, count: cursor - fieldStart))
+                                        codes[builder &* slots &+ staged] = builders[builder].code(for: UnsafeBufferPointer(start: fieldStart, count: cursor - fieldStart), readableUpTo: end)
                                     }
                                 }
                                 guard cursor < end else { break rows }

@@ -94,8 +94,8 @@ struct ColumnBuilder {
     /// The level code of a text field, -1 for a missing marker. Whether a field is missing, and its level, depend
     /// only on its bytes: both are worked out once per distinct field.
     @inline(__always)
-    mutating func code(for field: UnsafeBufferPointer<UInt8>) -> Int32 {
-        self.interner.code(for: field) { field in
+    mutating func code(for field: UnsafeBufferPointer<UInt8>, readableUpTo limit: UnsafePointer<UInt8>? = nil) -> Int32 {
+        self.interner.code(for: field, readableUpTo: limit) { field in
             if MissingValueTokens.isMissing(field) { return -1 }
             // Distinct bytes can repair to the same String (invalid UTF-8); the String decides the level.
             let text = String(decoding: field, as: UTF8.self)

@@ -63,14 +63,16 @@ struct DriftRun: Sendable {
     var threshold: Double?
 
     func run() async throws {
+        throw ExitCode(await self.status())
+    }
+
+    /// The exit status: 0 no dataset drift, 1 dataset drift, 2 error (said on standard error).
+    func status() async -> Int32 {
         do {
-            let drifted = try await self.check()
-            throw ExitCode(drifted ? 1 : 0)
-        } catch let exit as ExitCode {
-            throw exit
+            return try await self.check() ? 1 : 0
         } catch {
             FileHandle.standardError.write(Data("driftloop drift: \(error)\n".utf8))
-            throw ExitCode(2)
+            return 2
         }
     }
 
@@ -129,12 +131,12 @@ struct DriftRun: Sendable {
     }
 
     private func printSummary(_ report: DataDriftReport) {
-        print("dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(String(format: "%.3g", report.share)), threshold \(report.shareThreshold))")
+        print("dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(PrintfFormat.general(report.share, significantDigits: 3)), threshold \(report.shareThreshold))")
         var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
         for column in report.columns {
             table.add(
-                column.column, column.columnType.rawValue, column.stattest, column.score.map { String(format: "%.4g", $0) } ?? "-",
-                String(format: "%.4g", column.threshold), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
+                column.column, column.columnType.rawValue, column.stattest, column.score.map { PrintfFormat.general($0, significantDigits: 4) } ?? "-",
+                PrintfFormat.general(column.threshold, significantDigits: 4), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
         }
         print(table.render())
     }
