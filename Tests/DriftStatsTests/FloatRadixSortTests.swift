@@ -13,6 +13,10 @@ struct FloatRadixSortTests {
         case outlier
         /// Tiny magnitudes of both signs.
         case subnormalRange
+        /// Timestamps within seconds: every value shares its top 32 bits, so only the six passes sort them.
+        case narrowBand
+        /// Timestamps over a day at millisecond precision: long runs share their top bits, beyond the insertion budget.
+        case clusteredBand
     }
 
     static func values(_ shape: Shape, count: Int, seed: UInt64) -> [Double] {
@@ -32,6 +36,8 @@ struct FloatRadixSortTests {
             case .fewIntegers: return (uniform * 30).rounded(.down)
             case .outlier: return index == count / 2 ? 1e300 : uniform
             case .subnormalRange: return (uniform * 2 - 1) * 1e-310
+            case .narrowBand: return 1.7e9 + (uniform * 5000).rounded() / 1000
+            case .clusteredBand: return 1.7e9 + (uniform * 86_400_000).rounded() / 1000
             }
         }
     }
@@ -41,9 +47,24 @@ struct FloatRadixSortTests {
         let values = Self.values(shape, count: count, seed: UInt64(count) &+ 7)
         let reference = values.sorted()
         // -0.0 and 0.0 compare equal but may come in either order; compare by value, not bits.
-        let sorted = FloatRadixSort.sorted(values)
-        #expect(sorted.count == reference.count)
-        #expect(zip(sorted, reference).allSatisfy { $0 == $1 })
+        var results = [FloatRadixSort.sorted(values)]
+        if count > 512 {
+            // Both strategies, whichever `sorted` picked.
+            results.append(FloatRadixSort.sortedByAllDigits(values, appending: nil))
+            if let byTopBits = FloatRadixSort.sortedByTopBits(values, appending: nil) { results.append(byTopBits) }
+        }
+        for sorted in results {
+            #expect(sorted.count == reference.count)
+            #expect(zip(sorted, reference).allSatisfy { $0 == $1 })
+        }
+    }
+
+    @Test
+    func sortsByTopBitsUnlessTheyAreShared() {
+        #expect(FloatRadixSort.sortedByTopBits(Self.values(.spread, count: 10_000, seed: 1), appending: nil) != nil)
+        #expect(FloatRadixSort.sortedByTopBits(Self.values(.fewIntegers, count: 10_000, seed: 1), appending: nil) != nil)
+        #expect(FloatRadixSort.sortedByTopBits(Self.values(.narrowBand, count: 10_000, seed: 1), appending: nil) == nil)
+        #expect(FloatRadixSort.sortedByTopBits(Self.values(.clusteredBand, count: 100_003, seed: 1), appending: nil) == nil)
     }
 
     @Test

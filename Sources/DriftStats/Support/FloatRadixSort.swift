@@ -4,6 +4,12 @@
 /// sort took a third of a 200,000-row drift run); a radix sort does a few linear passes instead of n·log n
 /// comparisons through a closure. NaN is never passed here (samples drop it first); -0.0 sorts before 0.0, which
 /// no caller can tell apart from the comparison order because the two compare equal.
+///
+/// Real columns rarely hold two different values that agree in their top 32 bits (sign, exponent and 20 bits of
+/// mantissa: a relative difference under 1e-6), so the sort first orders by those bits alone (three passes, not
+/// six) and then insertion-sorts the few runs that share them; it takes the six passes when the top bits say
+/// little (values in a narrow band, such as timestamps), which the insertion sort's move budget detects.
+/// On the drift benchmark's columns, half the time of the six passes.
 enum FloatRadixSort {
     private static let digitBits = 11
     private static let bucketCount = 1 << digitBits
@@ -16,6 +22,101 @@ enum FloatRadixSort {
     /// would otherwise cost a copy of the sorted array).
     static func sorted(_ values: [Double], appending sentinel: Double? = nil) -> [Double] {
         guard values.count > Self.smallInput else { return values.sorted() + (sentinel.map { [$0] } ?? []) }
+        return Self.sortedByTopBits(values, appending: sentinel) ?? Self.sortedByAllDigits(values, appending: sentinel)
+    }
+
+    /// The passes over the key's top 32 bits (11, 11 and 10 bits wide), lowest first.
+    private static let topShifts: [UInt64] = [32, 43, 54]
+    /// How many moves the insertion sort may make per value before the six passes are cheaper.
+    private static let movesPerValue = 4
+
+    /// Sorted by the keys' top 32 bits, then by insertion within runs that share them; nil when all values share
+    /// them or the runs need more moves than the budget.
+    static func sortedByTopBits(_ values: [Double], appending sentinel: Double?) -> [Double]? {
+        let count = values.count
+        precondition(count < Int(UInt32.max))
+        var keys = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var scratch = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var histograms = [UInt32](repeating: 0, count: Self.bucketCount * Self.topShifts.count)
+        values.withUnsafeBufferPointer { source in
+            keys.withUnsafeMutableBufferPointer { keys in
+                histograms.withUnsafeMutableBufferPointer { counts in
+                    for index in 0..<count {
+                        let key = Self.key(source[index])
+                        keys[index] = key
+                        counts[Int(truncatingIfNeeded: (key &>> 32) & Self.digitMask)] &+= 1
+                        counts[Self.bucketCount &+ Int(truncatingIfNeeded: (key &>> 43) & Self.digitMask)] &+= 1
+                        counts[2 &* Self.bucketCount &+ Int(truncatingIfNeeded: key &>> 54)] &+= 1
+                    }
+                }
+            }
+        }
+        let passes = Self.topShifts.indices.filter { pass in
+            let base = pass * Self.bucketCount
+            return !histograms[base..<base + Self.bucketCount].contains(UInt32(count))
+        }
+        guard !passes.isEmpty else { return nil }
+        let outputCount = count + (sentinel == nil ? 0 : 1)
+        var withinBudget = true
+        let output = [Double](unsafeUninitializedCapacity: outputCount) { output, initialized in
+            histograms.withUnsafeMutableBufferPointer { counts in
+                keys.withUnsafeMutableBufferPointer { keyBuffer in
+                    scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                        var inKeys = true
+                        for pass in passes {
+                            let base = pass * Self.bucketCount
+                            var offset: UInt32 = 0
+                            for bucket in base..<base + Self.bucketCount {
+                                let size = counts[bucket]
+                                counts[bucket] = offset
+                                offset &+= size
+                            }
+                            let shift = Self.topShifts[pass]
+                            let from = inKeys ? keyBuffer : scratchBuffer
+                            let to = inKeys ? scratchBuffer : keyBuffer
+                            for key in from {
+                                let slot = base &+ Int(truncatingIfNeeded: (key &>> shift) & Self.digitMask)
+                                to[Int(truncatingIfNeeded: counts[slot])] = key
+                                counts[slot] &+= 1
+                            }
+                            inKeys.toggle()
+                        }
+                        let sortedKeys = inKeys ? keyBuffer : scratchBuffer
+                        // Keys that share their top bits are still in input order. A key below the largest so far
+                        // shares its top bits (the keys are ordered by them), so it moves back only past those.
+                        var budget = count &* Self.movesPerValue
+                        var largest = sortedKeys[0]
+                        output[0] = Self.value(largest)
+                        for index in 1..<count {
+                            let key = sortedKeys[index]
+                            guard key < largest else {
+                                output[index] = Self.value(key)
+                                largest = key
+                                continue
+                            }
+                            var slot = index
+                            while slot > 0, Self.key(output[slot &- 1]) > key {
+                                output[slot] = output[slot &- 1]
+                                slot &-= 1
+                                budget &-= 1
+                            }
+                            output[slot] = Self.value(key)
+                            if budget < 0 {
+                                withinBudget = false
+                                break
+                            }
+                        }
+                    }
+                }
+            }
+            if let sentinel { output[count] = sentinel }
+            initialized = outputCount
+        }
+        return withinBudget ? output : nil
+    }
+
+    /// The six passes over every digit.
+    static func sortedByAllDigits(_ values: [Double], appending sentinel: Double?) -> [Double] {
         let count = values.count
         precondition(count < Int(UInt32.max))
         var keys = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
