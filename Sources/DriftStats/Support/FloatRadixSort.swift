@@ -65,20 +65,8 @@ enum FloatRadixSort {
                         var inKeys = true
                         for pass in passes {
                             let base = pass * Self.bucketCount
-                            var offset: UInt32 = 0
-                            for bucket in base..<base + Self.bucketCount {
-                                let size = counts[bucket]
-                                counts[bucket] = offset
-                                offset &+= size
-                            }
-                            let shift = Self.topShifts[pass]
-                            let from = inKeys ? keyBuffer : scratchBuffer
-                            let to = inKeys ? scratchBuffer : keyBuffer
-                            for key in from {
-                                let slot = base &+ Int(truncatingIfNeeded: (key &>> shift) & Self.digitMask)
-                                to[Int(truncatingIfNeeded: counts[slot])] = key
-                                counts[slot] &+= 1
-                            }
+                            Self.turnCountsIntoOffsets(counts, base: base)
+                            Self.scatter(inKeys ? keyBuffer : scratchBuffer, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: Self.topShifts[pass])
                             inKeys.toggle()
                         }
                         let sortedKeys = inKeys ? keyBuffer : scratchBuffer
@@ -150,12 +138,7 @@ enum FloatRadixSort {
                         var inKeys = true
                         for (step, pass) in passes.enumerated() {
                             let base = pass * Self.bucketCount
-                            var offset: UInt32 = 0
-                            for bucket in base..<base + Self.bucketCount {
-                                let size = counts[bucket]
-                                counts[bucket] = offset
-                                offset &+= size
-                            }
+                            Self.turnCountsIntoOffsets(counts, base: base)
                             let shift = UInt64(pass * Self.digitBits)
                             let from = inKeys ? keyBuffer : scratchBuffer
                             if step == passes.count - 1 {
@@ -166,12 +149,7 @@ enum FloatRadixSort {
                                     counts[slot] &+= 1
                                 }
                             } else {
-                                let to = inKeys ? scratchBuffer : keyBuffer
-                                for key in from {
-                                    let slot = base &+ Int(truncatingIfNeeded: (key &>> shift) & Self.digitMask)
-                                    to[Int(truncatingIfNeeded: counts[slot])] = key
-                                    counts[slot] &+= 1
-                                }
+                                Self.scatter(from, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: shift)
                                 inKeys.toggle()
                             }
                         }
@@ -183,6 +161,29 @@ enum FloatRadixSort {
             }
             if let sentinel { output[count] = sentinel }
             initialized = outputCount
+        }
+    }
+
+    /// Each bucket's count of one pass becomes the offset where its keys start.
+    @inline(__always)
+    private static func turnCountsIntoOffsets(_ counts: UnsafeMutableBufferPointer<UInt32>, base: Int) {
+        var offset: UInt32 = 0
+        for bucket in base..<base + Self.bucketCount {
+            let size = counts[bucket]
+            counts[bucket] = offset
+            offset &+= size
+        }
+    }
+
+    /// One counting-sort pass: each key of `from` to the next slot of its digit's bucket in `to`.
+    @inline(__always)
+    private static func scatter(
+        _ from: UnsafeMutableBufferPointer<UInt64>, to: UnsafeMutableBufferPointer<UInt64>, counts: UnsafeMutableBufferPointer<UInt32>, base: Int, shift: UInt64
+    ) {
+        for key in from {
+            let slot = base &+ Int(truncatingIfNeeded: (key &>> shift) & Self.digitMask)
+            to[Int(truncatingIfNeeded: counts[slot])] = key
+            counts[slot] &+= 1
         }
     }
 
