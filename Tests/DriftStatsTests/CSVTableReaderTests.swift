@@ -125,4 +125,44 @@ import Testing
             #expect(parsed?.0 == Double(text), "\(text)")
         }
     }
+
+    /// The row parser's way: a field followed by a delimiter and readable bytes, where short decimals take the
+    /// one-word-per-side path and the rest the general one; what either gives must be strtod's value and pandas'
+    /// integer flag, and a short decimal is never declined (declined fields go to strtod).
+    @Test func fastNumberParsingWithReadableBytesAgreesWithCorrectlyRoundedParsing() {
+        var state: UInt64 = 11
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var texts = ["0", "7", "-0", "1.", ".5", "-.25", "+3.25", "-0.0", "1234567.1234567", "12345678.5", "1.12345678", "00012.5000", "1e5", "1.5E-3", "42", "-9999999"]
+        for _ in 0..<20_000 {
+            let digits = String(next() % 10_000_000_000_000_000).prefix(Int(next() % 17) + 1)
+            let point = Int(next() % UInt64(digits.count + 2)) - 1
+            var text = point < 0 ? String(digits) : String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if next() % 8 == 0 { text += "e\(Int(next() % 40) - 20)" }
+            switch next() % 3 {
+            case 0: text = "-" + text
+            case 1: if next() % 4 == 0 { text = "+" + text }
+            default: break
+            }
+            texts.append(text)
+        }
+        for text in texts where text != "." && text != "-." && text != "+." {
+            for (terminator, padding) in [(",", 16), ("\n", 0), ("\r", 40)] {
+                let bytes = Array((text + terminator).utf8) + [UInt8](repeating: UInt8(ascii: "7"), count: padding)
+                let parsed = bytes.withUnsafeBufferPointer { buffer in
+                    NumberParser.fastPath(UnsafeBufferPointer(rebasing: buffer[0..<text.utf8.count]), readableUpTo: buffer.baseAddress! + buffer.count)
+                }
+                let isInteger = !text.contains(".") && !text.lowercased().contains("e")
+                if let parsed {
+                    #expect(parsed.0 == Double(text) && parsed.isInteger == isInteger, "\(text)")
+                } else {
+                    let sides = text.trimmingCharacters(in: CharacterSet(charactersIn: "+-")).split(separator: ".", omittingEmptySubsequences: false)
+                    let isShortDecimal = !text.lowercased().contains("e") && sides.allSatisfy { $0.count < 8 }
+                    #expect(!isShortDecimal, "declined \(text)")
+                }
+            }
+        }
+    }
 }

