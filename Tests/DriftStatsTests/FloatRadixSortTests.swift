@@ -11,7 +11,7 @@ struct FloatRadixSortTests {
         /// Few distinct integers: most digits are shared, so their passes are skipped.
         case fewIntegers
         case outlier
-        /// Tiny magnitudes of both signs.
+        /// Subnormal magnitudes of both signs.
         case subnormalRange
         /// Timestamps within seconds: every value shares its top 32 bits, so only the six passes sort them.
         case narrowBand
@@ -35,7 +35,7 @@ struct FloatRadixSortTests {
             case .spread: return (uniform + generator.next() + generator.next() - 1.5) * 1e3
             case .fewIntegers: return (uniform * 30).rounded(.down)
             case .outlier: return index == count / 2 ? 1e300 : uniform
-            case .subnormalRange: return (uniform * 2 - 1) * 1e-310
+            case .subnormalRange: return (uniform * 2 - 1) * Double.leastNormalMagnitude / 64
             case .narrowBand: return 1.7e9 + (uniform * 5000).rounded() / 1000
             case .clusteredBand: return 1.7e9 + (uniform * 86_400_000).rounded() / 1000
             }
