@@ -25,8 +25,9 @@ enum FloatRadixSort {
         return Self.sortedByTopBits(values, appending: sentinel) ?? Self.sortedByAllDigits(values, appending: sentinel)
     }
 
-    /// The passes over the key's top 32 bits (11, 11 and 10 bits wide), lowest first.
-    private static let topShifts: [UInt64] = [32, 43, 54]
+    /// The passes over the key's top 32 bits (11, 11 and 10 bits wide) start at bit 32.
+    private static let topBitsShift = 32
+    private static let topBitsPassCount = 3
     /// How many moves the insertion sort may make per value before the six passes are cheaper.
     private static let movesPerValue = 4
 
@@ -34,28 +35,10 @@ enum FloatRadixSort {
     /// them or the runs need more moves than the budget.
     static func sortedByTopBits(_ values: [Double], appending sentinel: Double?) -> [Double]? {
         let count = values.count
-        precondition(count < Int(UInt32.max))
-        var keys = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        var scratch = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        var histograms = [UInt32](repeating: 0, count: Self.bucketCount * Self.topShifts.count)
-        values.withUnsafeBufferPointer { source in
-            keys.withUnsafeMutableBufferPointer { keys in
-                histograms.withUnsafeMutableBufferPointer { counts in
-                    for index in 0..<count {
-                        let key = Self.key(source[index])
-                        keys[index] = key
-                        counts[Int(truncatingIfNeeded: (key &>> 32) & Self.digitMask)] &+= 1
-                        counts[Self.bucketCount &+ Int(truncatingIfNeeded: (key &>> 43) & Self.digitMask)] &+= 1
-                        counts[2 &* Self.bucketCount &+ Int(truncatingIfNeeded: key &>> 54)] &+= 1
-                    }
-                }
-            }
-        }
-        let passes = Self.topShifts.indices.filter { pass in
-            let base = pass * Self.bucketCount
-            return !histograms[base..<base + Self.bucketCount].contains(UInt32(count))
-        }
+        var keys: [UInt64] = [], histograms: [UInt32] = []
+        let passes = Self.countDigits(values, firstShift: Self.topBitsShift, passCount: Self.topBitsPassCount, keys: &keys, counts: &histograms)
         guard !passes.isEmpty else { return nil }
+        var scratch = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         let outputCount = count + (sentinel == nil ? 0 : 1)
         var withinBudget = true
         let output = [Double](unsafeUninitializedCapacity: outputCount) { output, initialized in
@@ -66,7 +49,8 @@ enum FloatRadixSort {
                         for pass in passes {
                             let base = pass * Self.bucketCount
                             Self.turnCountsIntoOffsets(counts, base: base)
-                            Self.scatter(inKeys ? keyBuffer : scratchBuffer, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: Self.topShifts[pass])
+                            let shift = UInt64(Self.topBitsShift &+ pass &* Self.digitBits)
+                            Self.scatter(inKeys ? keyBuffer : scratchBuffer, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: shift)
                             inKeys.toggle()
                         }
                         let sortedKeys = inKeys ? keyBuffer : scratchBuffer
@@ -106,30 +90,9 @@ enum FloatRadixSort {
     /// The six passes over every digit.
     static func sortedByAllDigits(_ values: [Double], appending sentinel: Double?) -> [Double] {
         let count = values.count
-        precondition(count < Int(UInt32.max))
-        var keys = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var keys: [UInt64] = [], histograms: [UInt32] = []
+        let passes = Self.countDigits(values, firstShift: 0, passCount: Self.passCount, keys: &keys, counts: &histograms)
         var scratch = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        // 32-bit counts keep all six histograms (48 KB) in the first-level cache.
-        var histograms = [UInt32](repeating: 0, count: Self.bucketCount * Self.passCount)
-        // One pass converts to keys and counts every digit of every key.
-        values.withUnsafeBufferPointer { source in
-            keys.withUnsafeMutableBufferPointer { keys in
-                histograms.withUnsafeMutableBufferPointer { counts in
-                    for index in 0..<count {
-                        let key = Self.key(source[index])
-                        keys[index] = key
-                        for pass in 0..<Self.passCount {
-                            counts[pass &* Self.bucketCount &+ Int(truncatingIfNeeded: (key &>> UInt64(pass &* Self.digitBits)) & Self.digitMask)] &+= 1
-                        }
-                    }
-                }
-            }
-        }
-        // A digit every key shares moves nothing; skipping it is common for the exponent's high bits.
-        let passes = (0..<Self.passCount).filter { pass in
-            let base = pass * Self.bucketCount
-            return !histograms[base..<base + Self.bucketCount].contains(UInt32(count))
-        }
         let outputCount = count + (sentinel == nil ? 0 : 1)
         return [Double](unsafeUninitializedCapacity: outputCount) { output, initialized in
             histograms.withUnsafeMutableBufferPointer { counts in
@@ -162,6 +125,37 @@ enum FloatRadixSort {
             if let sentinel { output[count] = sentinel }
             initialized = outputCount
         }
+    }
+
+    /// Sets `keys` to the values' keys and, in the same pass, `counts` to the histograms of `passCount` digits from
+    /// bit `firstShift` on (32-bit counts: all six histograms, 48 KB, stay in the first-level cache). Returns the
+    /// passes whose digit differs between keys, the only ones that move anything (a shared digit is common for the
+    /// exponent's high bits).
+    @inline(__always)
+    private static func countDigits(_ values: [Double], firstShift: Int, passCount: Int, keys: inout [UInt64], counts: inout [UInt32]) -> [Int] {
+        let count = values.count
+        precondition(count < Int(UInt32.max))
+        keys = [UInt64](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        counts = [UInt32](repeating: 0, count: Self.bucketCount * passCount)
+        values.withUnsafeBufferPointer { source in
+            keys.withUnsafeMutableBufferPointer { keys in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for index in 0..<count {
+                        let key = Self.key(source[index])
+                        keys[index] = key
+                        for pass in 0..<passCount {
+                            let digit = Int(truncatingIfNeeded: (key &>> UInt64(firstShift &+ pass &* Self.digitBits)) & Self.digitMask)
+                            counts[pass &* Self.bucketCount &+ digit] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        let passes = (0..<passCount).filter { pass in
+            let base = pass * Self.bucketCount
+            return !counts[base..<base + Self.bucketCount].contains(UInt32(count))
+        }
+        return passes
     }
 
     /// Each bucket's count of one pass becomes the offset where its keys start.
