@@ -1,10 +1,12 @@
-"""What the checker scripts (closed_loop_check, fault_kill_check, replicas_failover_check) share: free ports, reading
-PostgreSQL through psql, the built-in registry's index, and count summaries. stdlib only; imported from the scripts'
-own folder, which Python puts first on the path when a script runs."""
+"""What the checker scripts (closed_loop_check, fault_kill_check, replicas_failover_check) share: their command line,
+free ports, reading PostgreSQL through psql, the built-in registry's index, and count summaries. stdlib only; imported
+from the scripts' own folder, which Python puts first on the path when a script runs."""
+import argparse
 import json
 import os
 import socket
 import subprocess
+import sys
 
 
 class Failure(Exception):
@@ -24,6 +26,30 @@ def print_free_ports(count):
     finally:
         for s in sockets:
             s.close()
+
+
+def command_line(description):
+    """A checker's command line: (parser, subparsers), with the `ports COUNT` subcommand (free loopback ports) added."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ports")
+    p.add_argument("count", type=int)
+    p.set_defaults(func=lambda args: print_free_ports(args.count))
+    return parser, sub
+
+
+def run_command(parser, name, service_errors=()):
+    """Runs the subcommand the command line names. A Failure, or one of `service_errors` (a service that stopped
+    answering), is printed as `NAME: FAILED: ...` on stderr and exits 1."""
+    args = parser.parse_args()
+    try:
+        args.func(args)
+    except Failure as failure:
+        print(f"{name}: FAILED: {failure}", file=sys.stderr, flush=True)
+        sys.exit(1)
+    except service_errors as error:
+        print(f"{name}: FAILED: a service stopped answering: {error}", file=sys.stderr, flush=True)
+        sys.exit(1)
 
 
 def psql_json(url, sql, timeout=300):

@@ -9,24 +9,18 @@ Subcommands:
 
 Every failure exits non-zero with a message naming what did not happen within which time.
 """
-import argparse
 import json
 import math
 import os
 import re
 import shutil
 import socket
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from check_support import print_free_ports
-
-
-class Failure(Exception):
-    pass
+from check_support import Failure, command_line, run_command
 
 
 def http_json(url, token=None, timeout=5.0):
@@ -91,10 +85,6 @@ def wait_until(what, timeout, poll, check):
 
 
 # ---------------------------------------------------------------------------------------------- ports
-def cmd_ports(args):
-    print_free_ports(args.count)
-
-
 # ---------------------------------------------------------------------------------------------- baseline
 def cmd_baseline(args):
     started = time.monotonic()
@@ -344,11 +334,7 @@ def cmd_dashboard(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ports")
-    p.add_argument("count", type=int)
-    p.set_defaults(func=cmd_ports)
+    parser, sub = command_line(__doc__)
 
     def common(p):
         p.add_argument("--prom", required=True)
@@ -382,15 +368,7 @@ def main():
     p.add_argument("--result", required=True)
     p.set_defaults(func=cmd_dashboard)
 
-    args = parser.parse_args()
-    try:
-        args.func(args)
-    except Failure as failure:
-        print(f"closed_loop: FAILED: {failure}", file=sys.stderr)
-        sys.exit(1)
-    except (urllib.error.URLError, ConnectionError, socket.timeout) as error:
-        print(f"closed_loop: FAILED: a service stopped answering: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_command(parser, "closed_loop", service_errors=(urllib.error.URLError, ConnectionError, socket.timeout))
 
 
 if __name__ == "__main__":

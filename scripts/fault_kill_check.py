@@ -30,7 +30,6 @@ The manifest (written by fault_kill.sh) is JSON:
    "pipelines": [{"name", "model", "job"}], "accepted": TRIGGERS.jsonl, "kills": KILLS.log,
    "kills_requested": N, "seed": S}
 """
-import argparse
 import collections
 import http.client
 import json
@@ -46,7 +45,7 @@ import urllib.request
 TERMINAL_OUTCOMES = {"promoted", "rejected", "no_drift", "failed", "cancelled", "rolled_back"}
 
 
-from check_support import Failure, decode_json_column, fmt_counts, print_free_ports, psql_json, read_builtin_registry
+from check_support import Failure, command_line, decode_json_column, fmt_counts, psql_json, read_builtin_registry, run_command
 
 
 def log(message):
@@ -65,10 +64,6 @@ def http_json(url, method="GET", body=None, timeout=10.0):
 
 
 # ------------------------------------------------------------------ ports
-
-def cmd_ports(args):
-    print_free_ports(args.count)
-
 
 # ------------------------------------------------------------------ send
 
@@ -366,7 +361,6 @@ def cmd_check(args):
     report = Report()
     store = read_store(manifest["store"])
     cycles = {c["id"]: c for c in store["cycles"]}
-    pipelines = {p["name"]: p for p in manifest["pipelines"]}
     models = sorted({p["model"] for p in manifest["pipelines"]})
     transitions_by_cycle = collections.defaultdict(list)
     for t in store["transitions"]:
@@ -697,11 +691,7 @@ def cmd_check(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ports")
-    p.add_argument("count", type=int)
-    p.set_defaults(func=cmd_ports)
+    parser, sub = command_line(__doc__)
     p = sub.add_parser("send")
     p.add_argument("--api", required=True)
     p.add_argument("--pipelines", required=True, help="comma-separated")
@@ -735,12 +725,7 @@ def main():
     p.add_argument("--jenkins-state", help="read the simulator's record from this file (saved by an earlier check) "
                                            "instead of asking the running simulator")
     p.set_defaults(func=cmd_check)
-    args = parser.parse_args()
-    try:
-        args.func(args)
-    except Failure as failure:
-        log(f"FAILED: {failure}")
-        sys.exit(1)
+    run_command(parser, "fault_kill_check")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,15 @@ class Server:
             time.sleep(0.3)
         return False
 
+    def wait_for_cycle_in(self, states, timeout):
+        """Until one of the newest cycles is in one of `states` (the moment to start a fault), or `timeout` seconds."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            status, body = request("GET", self.url + "/v1/cycles?limit=20")
+            if status == 200 and any(c["state"] in states for c in body["cycles"]):
+                return
+            time.sleep(0.1)
+
     def stop(self):
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -288,12 +297,7 @@ def trainer_down(args):
         sender = Sender(server.url, rate=5)
         sender.start()
         # Wait until a cycle is training, then take the trainer away for a while.
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            status, body = request("GET", server.url + "/v1/cycles?limit=20")
-            if status == 200 and any(c["state"] == "await_training" for c in body["cycles"]):
-                break
-            time.sleep(0.1)
+        server.wait_for_cycle_in(("await_training",), timeout=30)
         fault_started = time.time()
         trainer.kill()
         trainer.wait()
@@ -328,12 +332,7 @@ def registry_down(args):
     try:
         sender = Sender(server.url, rate=5)
         sender.start()
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            status, body = request("GET", server.url + "/v1/cycles?limit=20")
-            if status == 200 and any(c["state"] in ("await_training", "evaluate", "promote") for c in body["cycles"]):
-                break
-            time.sleep(0.1)
+        server.wait_for_cycle_in(("await_training", "evaluate", "promote"), timeout=60)
         fault_started = time.time()
         subprocess.run(["bash", mlflow, "stop", port], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(3)

@@ -24,7 +24,6 @@ Subcommands:
   Then the figures: triggers/s accepted (both replicas, each, before and after the kill), latency p50/p90/p99,
   cycles/s, takeover times, the survivor's RSS.
 """
-import argparse
 import bisect
 import collections
 import glob
@@ -48,15 +47,11 @@ GRAPH = {
 UNIVERSAL = {"error": "failed", "timeout": "failed", "cancelled": "cancelled"}
 
 
-from check_support import Failure, decode_json_column, fmt_counts, print_free_ports, psql_json, read_builtin_registry
+from check_support import Failure, command_line, decode_json_column, fmt_counts, psql_json, read_builtin_registry, run_command
 
 
 def log(message):
     print(f"replicas_failover_check: {message}", file=sys.stderr, flush=True)
-
-
-def cmd_ports(args):
-    print_free_ports(args.count)
 
 
 # ------------------------------------------------------------------ retry
@@ -690,11 +685,7 @@ def cmd_check(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ports")
-    p.add_argument("count", type=int)
-    p.set_defaults(func=cmd_ports)
+    parser, sub = command_line(__doc__)
     p = sub.add_parser("retry")
     p.add_argument("--api", required=True)
     p.add_argument("--pending", required=True)
@@ -703,12 +694,7 @@ def main():
     p = sub.add_parser("check")
     p.add_argument("--manifest", required=True)
     p.set_defaults(func=cmd_check)
-    args = parser.parse_args()
-    try:
-        args.func(args)
-    except Failure as failure:
-        log(f"FAILED: {failure}")
-        sys.exit(1)
+    run_command(parser, "replicas_failover_check")
 
 
 if __name__ == "__main__":
