@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=process_support.sh
+source "$ROOT/scripts/process_support.sh"
 HELPER="$ROOT/scripts/closed_loop_check.py"
 BIN="${DRIFTLOOP_BIN:-.build/debug/driftloop}"
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
@@ -29,19 +31,14 @@ PIDS=()
 NAMES=()
 
 cleanup() {
-    local rc=$? i pid
+    local rc=$? pid
     trap - EXIT INT TERM
-    # Only the processes this script started, by their id: SIGTERM, up to 5 s, then SIGKILL.
+    # All are asked to stop first, so they wind down together; then each gets up to 5 s before SIGKILL.
     for pid in ${PIDS[@]+"${PIDS[@]}"}; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in ${PIDS[@]+"${PIDS[@]}"}; do
-        for i in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        stop_pid "$pid"
     done
     if [ "${CLOSED_LOOP_KEEP:-0}" = 1 ]; then
         echo "closed_loop: state kept in $STATE"

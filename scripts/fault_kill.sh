@@ -45,6 +45,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=process_support.sh
+source "$ROOT/scripts/process_support.sh"
 HELPER="$ROOT/scripts/fault_kill_check.py"
 SIMULATOR="$ROOT/scripts/jenkins_simulator.py"
 STORE=sqlite
@@ -85,19 +87,6 @@ PG_STARTED=0
 PG_DB=""
 PG_BASE=""
 PASSED=0
-
-# stop_pid PID: SIGTERM, up to 5 s, then SIGKILL (only processes this script started, by their id).
-stop_pid() {
-    local pid="$1" i
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local rc=$?

@@ -47,6 +47,8 @@
 # A kept run can be checked again: python3 scripts/replicas_failover_check.py check --manifest DIR/manifest.json
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=process_support.sh
+source "$ROOT/scripts/process_support.sh"
 cd "$ROOT"
 CHECK=(python3 "$ROOT/scripts/replicas_failover_check.py")
 LUA="$ROOT/scripts/replicas_failover.lua"
@@ -95,21 +97,11 @@ PG_DB=""
 PG_URL=""
 PASSED=0
 
-# stop_pid PID [SIGNAL]: the signal (TERM), up to 15 s, then SIGKILL. Only processes this script started.
-stop_pid() {
-  local pid="$1" sig="${2:-TERM}" i
-  [ -n "$pid" ] || return 0
-  kill -"$sig" "$pid" 2>/dev/null || return 0
-  for i in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$? k
   trap - EXIT INT TERM
-  for k in "${!WRK[@]}"; do stop_pid "${WRK[$k]}" INT; done
-  for k in a b trainer; do [ -n "${PID[$k]:-}" ] && stop_pid "${PID[$k]}"; done
+  for k in "${!WRK[@]}"; do stop_pid "${WRK[$k]}" INT 15; done
+  for k in a b trainer; do [ -n "${PID[$k]:-}" ] && stop_pid "${PID[$k]}" TERM 15; done
   if [ -n "$PG_DB" ] && [ "$PASSED" = 1 ] && [ "${KEEP:-0}" != 1 ]; then
     psql -X -q "$PG_BASE" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || echo "replicas_failover: could not drop database $PG_DB" >&2
   fi
@@ -253,7 +245,7 @@ kill -KILL "${PID[$victim]}"
 wait "${PID[$victim]}" 2>/dev/null || true
 PID[$victim]=""
 # The dead replica's storm: what it had in flight is never answered (counted apart); then its share goes to the survivor.
-stop_pid "${WRK[${victim}1]}" INT
+stop_pid "${WRK[${victim}1]}" INT 15
 unset "WRK[${victim}1]"
 remaining=$(python3 -c "import sys, math; print(max(1, math.ceil(float(sys.argv[1]) + float(sys.argv[2]) - float(sys.argv[3]))))" "$storm_t0" "$STORM_SECONDS" "$(now)")
 start_wrk s2 "$survivor" "${victim}1" "$remaining"
@@ -298,7 +290,7 @@ kill -0 "${PID[$survivor]}" 2>/dev/null && fail "the survivor ($survivor) did no
 wait "${PID[$survivor]}" 2>/dev/null && stop_rc=0 || stop_rc=$?
 PID[$survivor]=""
 stop_s=$(elapsed "$stop_t")
-if [ -n "${PID[trainer]:-}" ]; then stop_pid "${PID[trainer]}"; PID[trainer]=""; fi
+if [ -n "${PID[trainer]:-}" ]; then stop_pid "${PID[trainer]}" TERM 15; PID[trainer]=""; fi
 
 # ------------------------------------------------------------------ the invariants and figures
 cat > "$WORK/manifest.json" <<EOF

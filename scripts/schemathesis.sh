@@ -27,6 +27,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=process_support.sh
+source "$ROOT/scripts/process_support.sh"
 BIN="${DRIFTLOOP_BIN:-.build/debug/driftloop}"
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 SPEC="${SCHEMATHESIS_SPEC:-$ROOT/openapi.yaml}"
@@ -46,16 +48,7 @@ SERVER_RUNS=0
 failures=()
 
 stop_server() {
-    local i
-    [ -n "$SERVER_PID" ] || return 0
-    # Only the server this script started, by its id: SIGTERM, up to 10 s, then SIGKILL.
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for i in $(seq 100); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+    stop_pid "$SERVER_PID" TERM 10
     SERVER_PID=""
 }
 

@@ -8,6 +8,8 @@
 # Needs chromium (apt), curl and python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=process_support.sh
+source "$ROOT/scripts/process_support.sh"
 cd "$ROOT"
 BIN="${DRIFTLOOP_BIN:-.build/debug/driftloop}"
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
@@ -16,18 +18,9 @@ STATE="$(mktemp -d "${TMPDIR:-/tmp}/status_page.XXXXXX")"
 SERVER=""
 
 cleanup() {
-    local rc=$? i
+    local rc=$?
     trap - EXIT INT TERM
-    # Only the server this script started, by its id: SIGTERM, up to 5 s, then SIGKILL.
-    if [ -n "$SERVER" ]; then
-        kill -TERM "$SERVER" 2>/dev/null || true
-        for i in $(seq 50); do
-            kill -0 "$SERVER" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$SERVER" 2>/dev/null || true
-        wait "$SERVER" 2>/dev/null || true
-    fi
+    stop_pid "$SERVER"
     rm -rf "$STATE"
     exit "$rc"
 }
