@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 import urllib.error
 import urllib.request
 
@@ -278,21 +279,29 @@ def trainer_down(args):
     trainer_dir = os.path.join(args.work, "trainer")
     os.makedirs(trainer_dir, exist_ok=True)
     trainer_config = os.path.join(trainer_dir, "config.yaml")
+    # The trainer answers only callers with its token, and trains only on data the pipelines it loads declare: the
+    # same pipelines the server runs (Server writes the same files again).
+    # Its models are in its own data dir: the pipelines name that folder as a place models may come from.
+    trainer_yaml = (f'trainer:\n  kind: http\n  url: "http://127.0.0.1:{trainer_port}"\n  token_env: DRIFTLOOP_TRAINER_TOKEN\n'
+                    f'  model_roots: ["{trainer_dir}/data/trainer/models"]\n  poll: 200ms')
+    os.makedirs(os.path.join(args.work, "pipelines"), exist_ok=True)
+    for name in PIPELINES:
+        with open(os.path.join(args.work, "pipelines", f"{name}.yaml"), "w") as handle:
+            handle.write(pipeline_yaml(name, trainer_yaml))
     with open(trainer_config, "w") as handle:
-        handle.write(f"data_dir: {trainer_dir}/data\nlog_level: warning\n")
+        handle.write(f"data_dir: {trainer_dir}/data\npipelines_dir: {args.work}/pipelines\nlog_level: warning\n")
+    env = dict(os.environ, DRIFTLOOP_TRAINER_TOKEN=uuid.uuid4().hex)
 
     def start_trainer():
         log = open(os.path.join(trainer_dir, "trainer.log"), "ab")
-        process = subprocess.Popen([args.binary, "trainer", "--config", trainer_config, "--port", str(trainer_port)], stdout=log, stderr=log)
+        process = subprocess.Popen([args.binary, "trainer", "--config", trainer_config, "--port", str(trainer_port)], stdout=log, stderr=log, env=env)
         deadline = time.time() + 30
         while time.time() < deadline and request("GET", f"http://127.0.0.1:{trainer_port}/jobs/none", timeout=1)[0] == 0:
             time.sleep(0.1)
         return process
 
     trainer = start_trainer()
-    server = Server(
-        args.binary, args.work, f"store: {{kind: sqlite, path: {args.work}/data/driftloop.sqlite}}",
-        trainer_yaml=f'trainer:\n  kind: http\n  url: "http://127.0.0.1:{trainer_port}"\n  poll: 200ms')
+    server = Server(args.binary, args.work, f"store: {{kind: sqlite, path: {args.work}/data/driftloop.sqlite}}", trainer_yaml=trainer_yaml, env=env)
     try:
         sender = Sender(server.url, rate=5)
         sender.start()

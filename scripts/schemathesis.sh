@@ -255,13 +255,15 @@ EOF
     }
     auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
     probe "drift payload 511 levels deep" '400|413' "${auth[@]}" --data-binary "@$STATE/probes/deep-payload" "$API/v1/webhooks/drift"
+    # DNS rebinding: a Host that names another server is refused whatever the token (docs/SECURITY.md).
+    probe "Host naming another server" '421' "${auth[@]}" -H "Host: rebind.evil.example" -d '{}' "$API/v1/pipelines/example/pause"
     # A body whose chunked framing is broken (a chunk size that is not hex). curl cannot send that, so the raw
     # request goes through Python.
     status=$("$PY" - "$PORT" "$TOKEN" "$STATE/probes/answer" <<'EOF'
 import socket, sys
 port, token, answer = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
-s.sendall(b"POST /v1/pipelines/example/retrain HTTP/1.1\r\nHost: probe\r\nAuthorization: Bearer " + token.encode() +
+s.sendall(b"POST /v1/pipelines/example/retrain HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.encode() +
           b"\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
 data = b""
 try:

@@ -736,14 +736,16 @@ class JobStore:
                              allow_nan=False).encode()
         save_atomically(lambda stream: stream.write(payload), self.path)
 
-    def submit(self, key: str, request: dict) -> tuple[str, bool]:
+    def submit(self, key: str, request: dict, digest: str) -> tuple[str, bool]:
         with self.lock:
             existing = self.by_key.get(key)
             if existing is not None:
+                if self.jobs[existing].get("request_digest") != digest:
+                    raise KeyConflict(existing)
                 return existing, False
             job_id = "job-" + uuid.uuid4().hex[:12]
             self.jobs[job_id] = {
-                "job": job_id, "idempotency_key": key, "request": request, "status": "queued", "metrics": None,
+                "job": job_id, "idempotency_key": key, "request": request, "request_digest": digest, "status": "queued", "metrics": None,
                 "model_uri": None, "holdout_rows": None, "error": None, "warnings": [], "mlflow_run_id": None,
                 "task": None, "model": None, "model_sha256": None, "created_at": now(), "started_at": None,
                 "finished_at": None,
@@ -775,7 +777,8 @@ class JobStore:
             if job is None:
                 return None
             return {k: job[k] for k in ("job", "status", "metrics", "model_uri", "holdout_rows", "error",
-                                        "warnings", "mlflow_run_id", "task", "model")} | {"warnings": list(job["warnings"])}
+                                        "warnings", "mlflow_run_id", "task", "model")} | {
+                "warnings": list(job["warnings"]), "request_digest": job.get("request_digest")}
 
     def trusts(self, path: str) -> bool:
         """Whether a joblib file may be unpickled: it lies under a trusted directory, or it has the bytes of a
@@ -831,6 +834,31 @@ class Worker(threading.Thread):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Requests
+
+
+def request_digest(body: dict) -> str:
+    """driftloop's TrainingRequestDigest: SHA-256 of the canonical JSON of the fields that decide what is trained and
+    scored. A repeated idempotency key is answered with its job only when the request is the same, so nobody can plant
+    a job under a cycle's key for the controller to adopt (see the README's trainer protocol)."""
+    champion = body.get("champion")
+    data = body.get("data") or {}
+    canonical = {
+        "cycle_id": body.get("cycle_id"), "pipeline": body.get("pipeline"), "model_name": body.get("model_name"),
+        "data": {"reference": data.get("reference"), "current": data.get("current")}, "target": body.get("target"),
+        "features": body.get("features"),
+        "champion": None if champion is None else {"version": champion.get("version"), "model_uri": champion.get("model_uri")},
+        "params": body.get("params") or {},
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class KeyConflict(Exception):
+    """The idempotency key names a job made from a different request."""
+
+    def __init__(self, job_id: str):
+        super().__init__(job_id)
+        self.job_id = job_id
 
 
 def validate(body: object) -> dict:
@@ -975,8 +1003,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, error.payload)
             return
         key = self.headers.get("Idempotency-Key", "").strip() or request["cycle_id"]
+        digest = request_digest(body)
         try:
-            job_id, created = self.store.submit(key, request)
+            job_id, created = self.store.submit(key, request, digest)
+        except KeyConflict as conflict:
+            self.reply(409, {"error": "idempotency conflict", "field": "Idempotency-Key",
+                             "detail": f"job {conflict.job_id} was made under this key from a different request"})
+            return
         except Exception as error:  # noqa: BLE001 - cannot persist: a transient 503
             LOG.error("cannot record job: %s", error)
             self.reply(503, {"error": f"cannot record the job: {error}"})
@@ -984,7 +1017,7 @@ class Handler(BaseHTTPRequestHandler):
         if created:
             LOG.info("job %s: queued for pipeline %s, cycle %s (key %s)", job_id, request["pipeline"], request["cycle_id"], key)
             self.worker.queue.put(job_id)
-        self.reply(202, {"job": job_id})
+        self.reply(202 if created else 200, {"job": job_id, "request_digest": digest})
 
     def not_allowed(self) -> None:
         self.reply(405, {"error": "method not allowed"})

@@ -30,6 +30,7 @@ TRAINER = os.path.join(HERE, "sklearn_trainer.py")
 CHURN = os.path.join(os.path.dirname(HERE), "pipelines", "data", "churn")
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # importing sklearn_trainer must leave no __pycache__ in scripts/
+import sklearn_trainer  # noqa: E402 - after the path is set
 
 
 class TrainerProcess:
@@ -194,7 +195,8 @@ class TrainerTests(unittest.TestCase):
     def test_classification_job_succeeds(self):
         status, answer = self.trainer.train(self.body("classify"), "classify")
         self.assertEqual(status, 202)
-        self.assertEqual(set(answer), {"job"})
+        self.assertEqual(set(answer), {"job", "request_digest"})
+        self.assertEqual(answer["request_digest"], sklearn_trainer.request_digest(self.body("classify")))
         job = self.trainer.wait(answer["job"])
         self.assertEqual(job["status"], "succeeded", job)
         self.assertIsNone(job["error"])
@@ -223,16 +225,21 @@ class TrainerTests(unittest.TestCase):
         first = self.trainer.train(self.body("idem"), "idem-key")
         second = self.trainer.train(self.body("idem"), "idem-key")
         self.assertEqual(first[0], 202)
-        self.assertEqual(second, first)
+        self.assertEqual(second, (200, first[1]))
+        # The same key with another request (other data, as a planted job would have) is refused, not adopted.
+        planted = self.trainer.train(self.body("idem", data={"reference": self.current, "current": self.current}), "idem-key")
+        self.assertEqual(planted[0], 409, planted)
+        self.assertEqual(planted[1]["field"], "Idempotency-Key")
         other = self.trainer.train(self.body("idem"), "idem-key-2")
         self.assertEqual(other[0], 202)
         self.assertNotEqual(other[1]["job"], first[1]["job"])
         # Without the header the cycle id is the key.
         third = self.trainer.request("POST", "/train", self.body("idem-by-cycle"))
         fourth = self.trainer.request("POST", "/train", self.body("idem-by-cycle"))
-        self.assertEqual(third, fourth)
+        self.assertEqual((third[0], fourth[0]), (202, 200))
+        self.assertEqual(third[1], fourth[1])
         self.trainer.wait(first[1]["job"])
-        self.assertEqual(self.trainer.train(self.body("idem"), "idem-key"), first)
+        self.assertEqual(self.trainer.train(self.body("idem"), "idem-key"), (200, first[1]))
 
     def test_champion_from_previous_job_is_scored_on_same_holdout(self):
         previous = self.trainer.run(self.body("champ-1"), "champ-1")
@@ -393,7 +400,8 @@ class RestartTests(unittest.TestCase):
         with open(path) as stream:
             document = json.load(stream)
         running = dict(document["jobs"][0], job="job-wasrunning1", idempotency_key="r2", status="running",
-                       metrics=None, model_uri=None, holdout_rows=None)
+                       metrics=None, model_uri=None, holdout_rows=None,
+                       request_digest=sklearn_trainer.request_digest(self.body("r2")))
         document["jobs"].append(running)
         with open(path, "w") as stream:
             json.dump(document, stream)
@@ -402,11 +410,13 @@ class RestartTests(unittest.TestCase):
         try:
             status, again = trainer.request("GET", f"/jobs/{finished['job']}")
             self.assertEqual((status, again), (200, finished))
-            self.assertEqual(trainer.train(self.body("r1"), "r1"), (202, {"job": finished["job"]}))
+            self.assertEqual(trainer.train(self.body("r1"), "r1"),
+                             (200, {"job": finished["job"], "request_digest": sklearn_trainer.request_digest(self.body("r1"))}))
             status, crashed = trainer.request("GET", "/jobs/job-wasrunning1")
             self.assertEqual(status, 200)
             self.assertEqual((crashed["status"], crashed["error"]), ("failed", "trainer restarted"))
-            self.assertEqual(trainer.train(self.body("r2"), "r2"), (202, {"job": "job-wasrunning1"}))
+            self.assertEqual(trainer.train(self.body("r2"), "r2"),
+                             (200, {"job": "job-wasrunning1", "request_digest": sklearn_trainer.request_digest(self.body("r2"))}))
         finally:
             trainer.stop()
 
@@ -450,6 +460,19 @@ class RestartTests(unittest.TestCase):
         model = mlflow.sklearn.load_model(f"runs:/{job['mlflow_run_id']}/model")
         predictions = model.predict(pd.DataFrame({"x1": [1.45, -1.45, 0.5], "c": ["a", "a", "b"]}))
         self.assertEqual([str(p) for p in predictions], ["yes", "no", "yes"])
+
+
+class RequestDigestTests(unittest.TestCase):
+    """The digest must be the one driftloop computes (TrainerPortSecurityTests pins the same value in Swift)."""
+
+    def test_the_digest_matches_driftloops(self):
+        body = {"cycle_id": "c-1", "pipeline": "churn", "model_name": "m",
+                "data": {"reference": "/data/ref \u00e9.csv", "current": "https://x/cur?a=1&b=\"2\""}, "target": "y",
+                "features": ["a", "b\n"], "champion": {"version": "3", "model_uri": "file:///m/3.json"},
+                "params": {"seed": "42", "\u03b1": "\u0001"}, "reason": "ignored", "cycle_url": "ignored too"}
+        self.assertEqual(sklearn_trainer.request_digest(body), "11395e2292c4c4835d7034b12066c2c7cb062a1ae0a490dc4c4818af2b5c34af")
+        self.assertEqual(sklearn_trainer.request_digest(dict(body, reason="other")), sklearn_trainer.request_digest(body))
+        self.assertNotEqual(sklearn_trainer.request_digest(dict(body, params={"seed": "43"})), sklearn_trainer.request_digest(body))
 
 
 class MetricTests(unittest.TestCase):

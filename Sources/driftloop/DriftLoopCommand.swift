@@ -1,5 +1,7 @@
 import ArgumentParser
+import DriftLoop
 import Foundation
+import Logging
 
 @main
 struct DriftLoopCommand: AsyncParsableCommand {
@@ -14,6 +16,8 @@ struct DriftLoopCommand: AsyncParsableCommand {
     static func main() async {
         // curl runs with NOSIGNAL, so a peer closing a socket would otherwise kill the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        // Logged values come from requests and trainers: control characters are escaped, so none can forge a line.
+        LoggingSystem.bootstrap(EscapingLogHandler.standardError)
         do {
             // `driftloop drift` is timed as a whole process (issue 3): its usual command line is read without
             // ArgumentParser, whose type lookups cost milliseconds of a 40 ms run. Anything else (help, a mistake)
@@ -30,6 +34,10 @@ struct DriftLoopCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as CLIError {
+            // A failure the user can fix: one line on stderr, and its own exit code (2 unless it says otherwise).
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(error.exitCode)
         } catch {
             exit(withError: error)
         }

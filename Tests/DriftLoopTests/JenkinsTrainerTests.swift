@@ -66,7 +66,7 @@ struct JenkinsTrainerTests {
             self.pipeline = try TestData.pipeline(yaml, directory: self.directory)
             self.store = try SQLiteCycleStore(path: self.directory.file("driftloop.sqlite"))
             self.registry = BuiltinRegistry(directory: self.directory.file("registry"))
-            self.trainer = TrainerFactory.make(self.pipeline.trainer, builtinURL: "", environment: [:], client: CurlHTTPClient())
+            self.trainer = TrainerFactory.make(self.pipeline.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: CurlHTTPClient())
         }
 
         func makeController(observer: PipelineController.TransitionObserver? = nil) -> PipelineController {

@@ -10,10 +10,10 @@ import Testing
             let paused = try await client.post("/v1/pipelines/churn/pause", ["actor": "alice", "reason": "feature store migration"])
             #expect(paused.status == 200)
             #expect(paused.json["changed"]?.boolValue == true)
-            #expect(paused.json["pause"]?["actor"]?.stringValue == "alice")
+            #expect(paused.json["pause"]?["actor"]?.stringValue == "alice (token api)", "the claimed name, beside the token that was used")
             let again = try await client.post("/v1/pipelines/churn/pause", ["actor": "bob"])
             #expect(again.json["changed"]?.boolValue == false, "pausing twice keeps the first pause")
-            #expect(again.json["pause"]?["actor"]?.stringValue == "alice")
+            #expect(again.json["pause"]?["actor"]?.stringValue == "alice (token api)")
             #expect(try await client.post("/v1/pipelines/nope/pause", [:]).status == 404)
 
             let accepted = try await client.post("/v1/pipelines/churn/retrain", ["reason": "while paused"])

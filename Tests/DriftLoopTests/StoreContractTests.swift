@@ -7,6 +7,7 @@ import Testing
 enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case triggerDispositions, staleTransitionsAreRefused, handlesAndCancels, rollbacksAndChampionHistory, retentionAndExport
     case alertResolutionsOnce, feedbackLabelOrder, pauses, concurrentTriggersStartOneCycle, batchOfTriggers
+    case triggerPages, feedbackRetention
 
     var testDescription: String { self.rawValue }
 
@@ -144,6 +145,35 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
             #expect(Set(acceptances.map(\.cycleId)).count == 1)
             #expect(acceptances.filter { $0.disposition == .duplicate }.count == 20)
             #expect(try await store.triggers(cycleId: acceptances[0].cycleId).count == 40)
+        case .triggerPages:
+            let acceptances = try await store.acceptTriggers(
+                pipeline: "p", triggers: (0..<25).map { _ in Trigger(kind: .driftWebhook) }, initialState: "detect", cooldown: .seconds(60), now: now)
+            let cycle = acceptances[0].cycleId
+            #expect(try await store.triggerCount(cycleId: cycle) == 25)
+            let first = try await store.triggers(cycleId: cycle, after: Int64.min, limit: 10)
+            let second = try await store.triggers(cycleId: cycle, after: try #require(first.last?.id), limit: 10)
+            let third = try await store.triggers(cycleId: cycle, after: try #require(second.last?.id), limit: 10)
+            #expect((first.count, second.count, third.count) == (10, 10, 5))
+            #expect((first + second + third).map(\.id) == (try await store.triggers(cycleId: cycle)).map(\.id))
+            #expect(try await store.triggerCount(cycleId: "none") == 0)
+        case .feedbackRetention:
+            let records = (0..<10).map { FeedbackRecord(id: "r\($0)", prediction: "1", label: $0 < 6 ? "1" : nil) }
+            _ = try await store.ingestFeedback(pipeline: "p", records: records)
+            _ = try await store.ingestFeedback(pipeline: "other", records: records)
+            // A monitor has read labels 1...3 of the 6.
+            try await store.saveMonitorSnapshot(MonitorSnapshotRecord(pipeline: "p", throughSeq: 3, state: "{}"))
+            let removed = try await store.deleteFeedback(pipeline: "p", receivedBefore: nil, keepingLatest: 2, consumedThrough: 3)
+            // Beyond the newest 2 (r9, r8): unlabelled r6, r7 and consumed labels r0...r2 go; unread labels r3...r5 stay.
+            #expect(removed == 5)
+            #expect(try await store.labelledFeedback(pipeline: "p", after: 0, limit: 100).map(\.id) == ["r3", "r4", "r5"])
+            // Label numbers go on from the last one, whatever was pruned.
+            _ = try await store.ingestFeedback(pipeline: "p", records: [FeedbackRecord(id: "late", prediction: "0", label: "0")])
+            #expect(try await store.labelledFeedback(pipeline: "p", after: 6, limit: 10).map(\.labelledSeq) == [7])
+            // By age, with no monitor: everything but the newest label (its number must not be reused).
+            let aged = try await store.deleteFeedback(pipeline: "p", receivedBefore: now.addingTimeInterval(60), keepingLatest: nil, consumedThrough: nil)
+            #expect(aged == 5)
+            #expect(try await store.labelledFeedback(pipeline: "p", after: 0, limit: 100).map(\.id) == ["late"])
+            #expect(try await store.labelledFeedback(pipeline: "other", after: 0, limit: 100).count == 6, "other pipelines are untouched")
         }
     }
 }

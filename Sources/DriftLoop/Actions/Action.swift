@@ -34,12 +34,15 @@ public struct PipelineServices: Sendable {
     public var dataLoader: DataLoader
     /// The controller's API as others reach it (`http://host:port`), for links a trainer can follow back.
     public var publicURL: String?
+    /// Where a trainer's `file://` models may come from; nil accepts any (tests with doubles).
+    public var modelRoots: ModelRoots?
 
-    public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader, publicURL: String? = nil) {
+    public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader, publicURL: String? = nil, modelRoots: ModelRoots? = nil) {
         self.trainer = trainer
         self.registry = registry
         self.dataLoader = dataLoader
         self.publicURL = publicURL
+        self.modelRoots = modelRoots
     }
 }
 

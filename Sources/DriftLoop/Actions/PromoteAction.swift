@@ -53,6 +53,11 @@ enum RegisterChallenger {
         guard let modelURI = training.modelURI else {
             throw ActionFailure("training job \(training.job) reported no model_uri; nothing to register")
         }
+        do {
+            try context.services.modelRoots?.check(modelURI)
+        } catch {
+            throw ActionFailure(error.description)
+        }
         let version = try await context.services.registry.registerChallenger(
             model: context.pipeline.model, sourceURI: modelURI, cycleId: context.cycle.id, pipeline: context.pipeline.name,
             metrics: training.metrics?.challenger ?? [:])

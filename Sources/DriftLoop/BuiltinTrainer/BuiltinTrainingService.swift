@@ -16,18 +16,33 @@ public actor BuiltinTrainingService {
     /// Training is CPU-bound; it runs here, off Swift's cooperative pool.
     private let workQueue = DispatchQueue(label: "driftloop.builtin-trainer")
 
+    private let policy: TrainingRequestPolicy
+
     struct StoredJob: Codable {
         var idempotencyKey: String
         var request: TrainingRequest
         var status: TrainingJobStatus
+        /// SHA-256 of the request body that created the job; nil for jobs stored before digests were kept.
+        var requestDigest: String?
     }
 
-    public init(directory: String, logger: Logger) throws {
+    /// What `submit` did with a request.
+    public enum Submission: Sendable {
+        case created(TrainingJobStatus, requestDigest: String)
+        /// The key was seen before with the same request: the existing job.
+        case existing(TrainingJobStatus, requestDigest: String)
+    }
+
+    /// `policy` says which data each pipeline may have read; every request is held to it.
+    public init(directory: String, policy: TrainingRequestPolicy, logger: Logger) throws {
         self.directory = directory
+        self.policy = policy
         self.logger = logger
         let jobsDirectory = (directory as NSString).appendingPathComponent("jobs")
-        try FileManager.default.createDirectory(atPath: jobsDirectory, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: (directory as NSString).appendingPathComponent("models"), withIntermediateDirectories: true)
+        // Jobs hold data locations and errors, models hold what was learnt from the data: owner-only.
+        try PrivateDirectory.create(directory)
+        try PrivateDirectory.create(jobsDirectory)
+        try PrivateDirectory.create((directory as NSString).appendingPathComponent("models"))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: jobsDirectory)) ?? [] where name.hasSuffix(".json") {
             let path = (jobsDirectory as NSString).appendingPathComponent(name)
             if let data = FileManager.default.contents(atPath: path), let job = try? JSONDecoder().decode(StoredJob.self, from: data) {
@@ -43,25 +58,42 @@ public actor BuiltinTrainingService {
         }
     }
 
-    /// Submits a job; the same idempotency key returns the existing job and `false` for "created".
-    public func submit(_ request: TrainingRequest, idempotencyKey: String) throws -> (status: TrainingJobStatus, created: Bool) {
-        if let existing = self.jobs.values.first(where: { $0.idempotencyKey == idempotencyKey }) {
-            return (existing.status, false)
+    /// Submits a job whose body hashed to `requestDigest`. The same idempotency key with the same request returns the
+    /// existing job; with a different request it is refused, so nobody can plant a job under a cycle's key for the
+    /// controller to adopt.
+    public func submit(_ request: TrainingRequest, idempotencyKey: String, requestDigest: String) throws(TrainingSubmitError) -> Submission {
+        do {
+            try self.policy.check(request)
+        } catch {
+            throw .refused(error)
         }
-        if let adopted = self.adoptFromDisk(where: { $0.idempotencyKey == idempotencyKey }) {
-            return (adopted.status, false)
+        guard TrainingRequestPolicy.isIdentifier(idempotencyKey) else {
+            throw .refused(TrainingRequestRefusal(field: "Idempotency-Key", message: "the idempotency key must be 1 to 128 letters, digits, `-`, `_` or `.`"))
+        }
+        let existing = self.jobs.values.first(where: { $0.idempotencyKey == idempotencyKey })
+            ?? self.adoptFromDisk(where: { $0.idempotencyKey == idempotencyKey })
+        if let existing {
+            guard existing.requestDigest == requestDigest else { throw .conflict(job: existing.status.job) }
+            return .existing(existing.status, requestDigest: requestDigest)
         }
         let id = "job-" + UUID().uuidString.lowercased().prefix(12)
-        let job = StoredJob(idempotencyKey: idempotencyKey, request: request, status: TrainingJobStatus(job: String(id), status: .queued))
-        try self.persist(job)
+        let job = StoredJob(
+            idempotencyKey: idempotencyKey, request: request, status: TrainingJobStatus(job: String(id), status: .queued), requestDigest: requestDigest)
+        do {
+            try self.persist(job)
+        } catch {
+            throw .notStored("\(error)")
+        }
         self.jobs[job.status.job] = job
         self.launch(job.status.job)
-        return (job.status, true)
+        return .created(job.status, requestDigest: requestDigest)
     }
 
     public func status(jobId: String) -> TrainingJobStatus? {
-        if let job = self.jobs[jobId] { return job.status }
-        return self.adoptFromDisk(where: { $0.status.job == jobId })?.status
+        guard let job = self.jobs[jobId] ?? self.adoptFromDisk(where: { $0.status.job == jobId }) else { return nil }
+        var status = job.status
+        status.requestDigest = job.requestDigest
+        return status
     }
 
     /// A job another process (an earlier one, or a replica that died) wrote: taken over, and run again under its id
@@ -107,8 +139,17 @@ public actor BuiltinTrainingService {
             self.logger.info("training job succeeded", metadata: ["job": "\(id)", "pipeline": "\(job.request.pipeline)", "cycle": "\(job.request.cycleId)"])
         case .failure(let error):
             job.status.status = .failed
-            job.status.error = "\(error)"
-            self.logger.warning("training job failed", metadata: ["job": "\(id)", "pipeline": "\(job.request.pipeline)", "error": "\(error)"])
+            // Training errors say what is wrong without quoting the data (see BuiltinTraining), and file errors name a
+            // path of the trainer's own and the system's reason; anything else is named by its type only.
+            let message: String
+            switch error {
+            case let error as TrainerError: message = error.message
+            case let error as AtomicFileError: message = "training stopped: \(error)"
+            case let error as POSIXError: message = "training stopped: \(String(cString: strerror(error.code.rawValue)))"
+            default: message = "training stopped: \(String(describing: type(of: error)))"
+            }
+            job.status.error = message
+            self.logger.warning("training job failed", metadata: ["job": "\(id)", "pipeline": "\(job.request.pipeline)", "error": "\(message)"])
         }
         self.jobs[id] = job
         do {
@@ -122,8 +163,18 @@ public actor BuiltinTrainingService {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let path = (self.directory as NSString).appendingPathComponent("jobs/\(job.status.job).json")
-        try AtomicFile.write(try encoder.encode(job), to: path)
+        try AtomicFile.write(try encoder.encode(job), to: path, permissions: 0o600)
     }
+}
+
+/// Why the built-in trainer did not take a job.
+public enum TrainingSubmitError: Error, Sendable {
+    /// The request asks for something its pipeline does not declare (answered 400/403, naming the field).
+    case refused(TrainingRequestRefusal)
+    /// The idempotency key belongs to a job created from a different request (answered 409).
+    case conflict(job: String)
+    /// The job could not be written down (answered 500; nothing was started).
+    case notStored(String)
 }
 
 /// The training computation itself, synchronous and pure apart from reading data and writing the model.
@@ -131,11 +182,17 @@ enum BuiltinTraining {
     static func run(_ request: TrainingRequest, jobId: String, modelPath: String) throws -> TrainingJobStatus {
         let reference = try TrainingTable.load(path: request.data.reference)
         let current = try TrainingTable.load(path: request.data.current)
+        // Errors name positions and counts, never values read from the files: a job's error is stored, logged and
+        // answered to whoever asked, and must not become a way to read a file.
         guard reference.header == current.header else {
-            throw TrainerError("reference and current data have different columns: \(reference.header) vs \(current.header)", isTransient: false)
+            let shared = min(reference.header.count, current.header.count)
+            let first = (0..<shared).first { reference.header[$0] != current.header[$0] } ?? shared
+            throw TrainerError(
+                "reference and current data have different columns: \(reference.header.count) and \(current.header.count) columns, first differing at column \(first + 1)",
+                isTransient: false)
         }
         guard let targetIndex = reference.column(named: request.target) else {
-            throw TrainerError("target column `\(request.target)` is not in the data; columns: \(reference.header.joined(separator: ", "))", isTransient: false)
+            throw TrainerError("the target column named in the pipeline (data.target) is not in the data's header", isTransient: false)
         }
         let table = TrainingTable(header: reference.header, rows: reference.rows + current.rows)
         let features = request.features ?? reference.header.filter { $0 != request.target }
@@ -157,7 +214,7 @@ enum BuiltinTraining {
         }
         let classes = Array(Set(training.map { table.rows[$0][targetIndex] })).sorted()
         guard classes.count >= 2 else {
-            throw TrainerError("target `\(request.target)` has fewer than two classes in the training data", isTransient: false)
+            throw TrainerError("the target column has fewer than two classes in the training data", isTransient: false)
         }
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let encoder = FeatureEncoder.fit(table: table, rows: training, features: features)
@@ -182,7 +239,7 @@ enum BuiltinTraining {
 
         let encoderJSON = JSONEncoder()
         encoderJSON.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoderJSON.encode(model), to: modelPath)
+        try AtomicFile.write(try encoderJSON.encode(model), to: modelPath, permissions: 0o600)
         return TrainingJobStatus(
             job: jobId, status: .succeeded, metrics: .init(challenger: challengerMetrics, champion: championMetrics),
             modelURI: URL(fileURLWithPath: modelPath).absoluteString, error: nil, holdoutRows: holdout.count)

@@ -36,6 +36,20 @@ public struct ControllerConfig: Sendable {
     public var notifications: [NotificationSettings] = []
     /// First wait before a notification is sent again (then x4 each time). Not in config.yaml: tests shorten it.
     public var notificationRetryDelay: Duration = .seconds(1)
+    /// Host names, besides `localhost`, the listen host and the `public_url` host, that requests may name in `Host`
+    /// (a name behind a proxy or a Kubernetes Service). IP addresses are always accepted.
+    public var allowedHosts: [String] = []
+    /// Requests per second allowed to each API token; nil: no limit.
+    public var rateLimit: RateLimitSettings?
+    /// How long a request body may take to arrive once its handler reads it. Default: 10 s.
+    public var bodyReadTimeout: Duration = .seconds(10)
+
+    /// Every host name the API answers to (IP literals are accepted besides these).
+    public var allowedHostNames: [String] {
+        var names = self.allowedHosts + [self.listen.host]
+        if let publicURL, let host = URLComponents(string: publicURL)?.host { names.append(host) }
+        return names
+    }
 
     /// `public_url`, or the listen address when it names a fixed port.
     public var effectivePublicURL: String? {
@@ -76,7 +90,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens", "allowed_hosts", "rate_limit", "body_read_timeout"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -128,6 +142,23 @@ public struct ControllerConfig: Sendable {
         config.retention = RetentionSettingsReader.read(root.child("retention"), reader: &reader)
         config.notifications = NotificationSettingsReader.read(root.child("notifications"), reader: &reader)
         config.maxConcurrentCycles = reader.int(root.child("max_concurrent_cycles"), default: 0, range: 0...100_000)
+        let hostsNode = root.child("allowed_hosts")
+        for (index, host) in (reader.stringList(hostsNode) ?? []).enumerated() {
+            if host.isEmpty || host.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
+                reader.fail(hostsNode.isSequence ? hostsNode.elements()[index] : hostsNode, "`allowed_hosts` lists host names without scheme or port, for example `[driftloop.example.com]`")
+            } else {
+                config.allowedHosts.append(host)
+            }
+        }
+        config.rateLimit = RateLimitSettingsReader.read(root.child("rate_limit"), reader: &reader)
+        let timeoutNode = root.child("body_read_timeout")
+        if let timeout = reader.duration(timeoutNode, default: nil) {
+            if timeout <= .zero || timeout > .seconds(600) {
+                reader.fail(timeoutNode, "`body_read_timeout` must be between 1ms and 10m, for example `10s`")
+            } else {
+                config.bodyReadTimeout = timeout
+            }
+        }
         if !reader.diagnostics.isEmpty { throw DiagnosticsError(reader.diagnostics) }
         return config
     }

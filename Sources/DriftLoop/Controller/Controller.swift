@@ -84,6 +84,22 @@ public actor Controller {
     }
 
 
+    /// Deletes production feedback past each pipeline's `feedback_retention`, never a labelled record its monitor has
+    /// yet to read. Returns how many records went.
+    @discardableResult
+    public func pruneFeedback(now: Date = Date()) async throws -> Int {
+        var removed = 0
+        for pipeline in self.controllers.values.map(\.pipeline) {
+            guard let retention = pipeline.feedbackRetention else { continue }
+            var consumedThrough: Int64? = nil
+            if pipeline.monitoring != nil { consumedThrough = try await self.store.monitorSnapshot(pipeline: pipeline.name)?.throughSeq ?? 0 }
+            removed += try await self.store.deleteFeedback(
+                pipeline: pipeline.name, receivedBefore: retention.maxAge.map { now.addingTimeInterval(-$0.seconds) }, keepingLatest: retention.maxRecords,
+                consumedThrough: consumedThrough)
+        }
+        return removed
+    }
+
     public func pipelines() -> [PipelineDefinition] {
         self.controllers.values.map(\.pipeline).sorted { $0.name < $1.name }
     }
@@ -225,10 +241,17 @@ public actor Controller {
         case alreadyFinished(CycleOutcome?)
     }
 
-    /// Moves the champion back and records it as a finished cycle of kind `rollback`.
-    public func rollback(pipeline name: String, toVersion version: String?, actor: String, reason: String?) async throws -> CycleRecord {
+    /// Moves the champion back and records it as a finished cycle of kind `rollback`. Without `allowingAnyVersion`
+    /// the target must be an earlier champion: a rollback restores what served before, it cannot promote a version
+    /// that was rejected or never evaluated against a champion.
+    public func rollback(
+        pipeline name: String, toVersion version: String?, actor: String, reason: String?, allowingAnyVersion: Bool = false
+    ) async throws -> CycleRecord {
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else {
             throw ControllerError.unknownPipeline(name)
+        }
+        if let version, !allowingAnyVersion {
+            try await RollbackTarget.check(version: version, model: pipeline.model, registry: services.registry, store: self.store)
         }
         let (from, to) = try await services.registry.rollback(model: pipeline.model, to: version)
         let change = ChampionChange(
@@ -236,6 +259,7 @@ public actor Controller {
             reason: reason)
         let decision: JSONValue = [
             "from_version": .string(from.version), "to_version": .string(to.version), "actor": .string(actor), "reason": reason.map(JSONValue.string) ?? .null,
+            "any_version": .bool(allowingAnyVersion && version != nil),
         ]
         let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: ["rollback": decision])
         self.logger.notice("champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])

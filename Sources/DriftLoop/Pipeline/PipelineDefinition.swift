@@ -27,6 +27,8 @@ public struct PipelineDefinition: Sendable {
     public var states: [String: StateDefinition]
     /// State names in file order, for graphs and listings.
     public var stateOrder: [String]
+    /// How long production feedback is kept; nil keeps it all.
+    public var feedbackRetention: FeedbackRetention? = nil
 
     /// The terminal state that ends a cycle with this outcome, if declared.
     public func terminalState(for outcome: CycleOutcome) -> String? {
@@ -78,6 +80,8 @@ public struct TrainerSettings: Sendable {
     public var jenkins: JenkinsSettings?
     /// PEM bundle of the certificate authorities to trust for an https trainer (a private CA); TLS is always verified.
     public var caFile: String? = nil
+    /// Folders a trainer's `file://` model may come from, besides the built-in trainer's own.
+    public var modelRoots: [String] = []
 }
 
 /// Which registry a pipeline promotes in.

@@ -5,6 +5,7 @@ import Foundation
 public enum PipelineLoader {
     static let topLevelKeys: Set<String> = [
         "name", "model", "data", "drift", "trainer", "evaluation", "registry", "observe", "schedule", "monitoring", "cooldown", "initial", "states",
+        "feedback_retention",
     ]
     static let stateKeys: Set<String> = ["action", "terminal", "on", "timeout", "retry", "poll"]
 
@@ -115,6 +116,7 @@ public enum PipelineLoader {
         var definition = PipelineDefinition(
             name: name, file: file, model: model, data: data, drift: drift, trainer: trainer, evaluation: evaluation,
             registry: registry, observation: observation, schedule: schedule, monitoring: monitoring, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
+        definition.feedbackRetention = FeedbackRetentionReader.read(root.child("feedback_retention"), reader: &reader)
         var diagnostics = reader.diagnostics
         diagnostics += PipelineValidator.validate(definition, initialLocation: initialNode.isMissing ? root.child("states").location : initialNode.location)
         if !diagnostics.isEmpty {

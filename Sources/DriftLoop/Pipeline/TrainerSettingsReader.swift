@@ -15,7 +15,7 @@ enum TrainerSettingsReader {
         } else {
             reader.fail(kindNode, "`trainer.kind` must be `builtin`, `http` or `jenkins`, got `\(kindText)`")
         }
-        var allowed: Set<String> = ["kind", "url", "params", "poll", "max_poll", "token_env", "ca_file"]
+        var allowed: Set<String> = ["kind", "url", "params", "poll", "max_poll", "token_env", "ca_file", "model_roots"]
         if trainer.kind == .jenkins {
             allowed.formUnion(["job", "user", "token_file", "trigger_token_env", "metrics_artifact", "model_artifact", "delay", "request_timeout"])
         }
@@ -30,6 +30,17 @@ enum TrainerSettingsReader {
         trainer.maxPollInterval = max(trainer.pollInterval, reader.duration(node.child("max_poll"), default: defaultMaxPoll) ?? defaultMaxPoll)
         trainer.tokenEnvironmentVariable = reader.string(node.child("token_env"))
         trainer.caFile = CAFileReader.read(node.child("ca_file"), baseDirectory: baseDirectory, reader: &reader)
+        trainer.modelRoots = (reader.stringList(node.child("model_roots")) ?? []).map { PathResolution.resolve($0, relativeTo: baseDirectory) }
+        if trainer.kind == .builtin {
+            // The built-in trainer refuses unknown or out-of-range parameters; say so at load, where the line is known.
+            do {
+                try TrainingRequestPolicy.checkParameters(trainer.parameters)
+            } catch {
+                let paramsNode = node.child("params")
+                let name = String(error.field.dropFirst("params.".count))
+                reader.fail(paramsNode.child(name).isMissing ? (paramsNode.isMissing ? node : paramsNode) : paramsNode.child(name), error.message)
+            }
+        }
         if trainer.kind == .jenkins { trainer.jenkins = Self.readJenkins(node, parameters: trainer.parameters, reader: &reader) }
         return trainer
     }

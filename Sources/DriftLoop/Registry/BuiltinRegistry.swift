@@ -37,7 +37,7 @@ public actor BuiltinRegistry: ModelRegistry {
 
     private func save(_ index: Index, model: String) throws {
         let directory = self.modelDirectory(model)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -77,9 +77,9 @@ public actor BuiltinRegistry: ModelRegistry {
     /// Runs a read-modify-write of `model`'s index under its lock file, waiting without blocking a thread.
     private func locked<T>(_ model: String, _ body: () throws -> T) async throws -> T {
         let directory = self.modelDirectory(model)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(directory)
         let path = (directory as NSString).appendingPathComponent("registry.lock")
-        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RegistryError("cannot open the registry lock \(path): \(String(cString: strerror(errno)))", isTransient: true) }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -97,12 +97,13 @@ public actor BuiltinRegistry: ModelRegistry {
         if let existing = index.versions.first(where: { $0.tags["driftloop.cycle_id"] == cycleId }) { return existing }
         let number = (index.versions.compactMap { Int($0.version) }.max() ?? 0) + 1
         let versionDirectory = (self.modelDirectory(model) as NSString).appendingPathComponent("versions/\(number)")
-        try FileManager.default.createDirectory(atPath: versionDirectory, withIntermediateDirectories: true)
+        try PrivateDirectory.create(versionDirectory)
         var artifactURI: String? = nil
         if let source = URL(string: sourceURI), source.isFileURL, FileManager.default.fileExists(atPath: source.path) {
             let destination = (versionDirectory as NSString).appendingPathComponent(source.lastPathComponent)
             try? FileManager.default.removeItem(atPath: destination)
             try FileManager.default.copyItem(atPath: source.path, toPath: destination)
+            chmod(destination, 0o600)
             artifactURI = URL(fileURLWithPath: destination).absoluteString
         }
         let version = ModelVersion(

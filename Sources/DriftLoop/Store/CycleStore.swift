@@ -16,6 +16,10 @@ public protocol CycleStore: FeedbackStore {
     func runningCycles() async throws -> [CycleRecord]
     func transitions(cycleId: String) async throws -> [TransitionRecord]
     func triggers(cycleId: String) async throws -> [TriggerRecord]
+    /// One page of a cycle's triggers: those with an id above `after`, oldest first, at most `limit`. Answers and
+    /// pages show a bounded number, since thousands of triggers may join one cycle.
+    func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord]
+    func triggerCount(cycleId: String) async throws -> Int
     /// Appends a transition and moves the cycle, atomically.
     func commit(_ transition: TransitionCommit, at: Date) async throws
     /// Records an external handle before the action relies on it.

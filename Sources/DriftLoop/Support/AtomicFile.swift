@@ -2,10 +2,12 @@ import Foundation
 
 /// Writes a file so that readers see the old content or the new, never a half-written one.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
+    /// `permissions` is the new file's mode; the default, owner-only, suits the controller's data files (registry
+    /// indexes, training jobs, models), which hold data locations and what was learnt from the data.
+    public static func write(_ data: Data, to path: String, permissions: Int = 0o600) throws {
         let temporary = path + ".tmp-\(UUID().uuidString.prefix(8))"
         errno = 0
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
             let reason = errno == 0 ? "the write failed" : String(cString: strerror(errno))
             // A full disk leaves a partial temporary file: remove it, so nothing half-written stays behind.
             try? FileManager.default.removeItem(atPath: temporary)

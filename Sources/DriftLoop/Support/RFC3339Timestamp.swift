@@ -21,6 +21,12 @@ public struct RFC3339Timestamp: Sendable, Hashable {
         components.second = Int(match.6)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
+        // Out-of-range fields would roll over into the next day or hour; RFC 3339 section 5.6 bounds them, and offsets too.
+        guard let hour = components.hour, hour <= 23, let minute = components.minute, minute <= 59, let second = components.second, second <= 60
+        else { return nil }
+        if match.9 != nil {
+            guard let hours = Int(match.10 ?? ""), hours <= 23, let minutes = Int(match.11 ?? ""), minutes <= 59 else { return nil }
+        }
         guard let month = components.month, (1...12).contains(month), let date = calendar.date(from: components),
             calendar.component(.day, from: date) == components.day
         else { return nil }

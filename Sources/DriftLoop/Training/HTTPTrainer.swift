@@ -6,31 +6,64 @@ import Foundation
 public struct HTTPTrainer: Trainer {
     public var baseURL: String
     public var token: String?
+    /// Whether the trainer must confirm every job with the digest of the request that made it. The built-in trainer
+    /// always does; for another HTTP trainer a digest it sends is checked, and its absence is tolerated.
+    public var requiresDigest: Bool
     private let client: CurlHTTPClient
 
-    public init(baseURL: String, token: String? = nil, client: CurlHTTPClient) {
+    public init(baseURL: String, token: String? = nil, client: CurlHTTPClient, requiresDigest: Bool = false) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client
+        self.requiresDigest = requiresDigest
     }
 
     private struct StartResponse: Decodable {
         var job: String
+        var requestDigest: String?
+
+        enum CodingKeys: String, CodingKey {
+            case job
+            case requestDigest = "request_digest"
+        }
     }
 
+    /// Starts the job, or finds the one this cycle started before. A trainer answers a repeated idempotency key with
+    /// the existing job; that job is adopted only when the trainer confirms it was made from this very request (its
+    /// `TrainingRequestDigest`), so nobody can plant a job under a cycle's key and have its model promoted.
     public func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
         let httpRequest = try HTTPRequest.json(
             url: "\(self.baseURL)/train", body: request, headers: [("Idempotency-Key", idempotencyKey)],
             authentication: self.token.map { .bearer(token: $0) } ?? .none)
+        let digest = TrainingRequestDigest.digest(of: request)
         let response = try await self.send(httpRequest)
+        if response.status == 409 {
+            throw TrainerError(
+                "trainer at \(self.baseURL) holds a job made from a different request under this cycle's idempotency key; refusing to adopt it (\(response.text.prefix(200)))",
+                isTransient: false)
+        }
         guard response.status == 202 || response.status == 200 else {
             throw Self.error(for: response, doing: "start training")
         }
+        let answer: StartResponse
         do {
-            return try response.decode(StartResponse.self).job
+            answer = try response.decode(StartResponse.self)
         } catch {
             throw TrainerError("trainer at \(self.baseURL) answered \(response.status) without a `job` field: \(response.text.prefix(200))", isTransient: false)
         }
+        switch answer.requestDigest {
+        case digest?:
+            break
+        case let other?:
+            throw TrainerError(
+                "trainer at \(self.baseURL) answered with job \(answer.job) made from a different request (digest \(other.prefix(16))…, expected \(digest.prefix(16))…); refusing to adopt it",
+                isTransient: false)
+        case nil where self.requiresDigest:
+            throw TrainerError("trainer at \(self.baseURL) did not confirm the request digest of job \(answer.job); refusing to adopt it", isTransient: false)
+        case nil:
+            break
+        }
+        return answer.job
     }
 
     public func status(jobId: String) async throws -> TrainingJobStatus {

@@ -62,11 +62,15 @@ public struct TrainingJobStatus: Sendable, Codable {
     public var result: String?
     /// Where a person can look: build page, console log, queue item.
     public var links: [String: String]?
+    /// SHA-256 (hex) of the request body that created the job, as the trainer computed it: proof that a job found
+    /// under a cycle's idempotency key was made from what the controller sent.
+    public var requestDigest: String?
 
     enum CodingKeys: String, CodingKey {
         case job, status, metrics, error, result, links
         case modelURI = "model_uri"
         case holdoutRows = "holdout_rows"
+        case requestDigest = "request_digest"
     }
 
     public init(

@@ -3,15 +3,16 @@ import Foundation
 
 /// Builds the trainer a pipeline declares, with its secrets read from the environment or files named in it.
 public enum TrainerFactory {
-    public static func make(_ settings: TrainerSettings, builtinURL: String, environment: [String: String], client: CurlHTTPClient) -> any Trainer {
+    public static func make(_ settings: TrainerSettings, builtin: BuiltinTrainerAccess, environment: [String: String], client: CurlHTTPClient) -> any Trainer {
         let token = settings.tokenEnvironmentVariable.flatMap { environment[$0] }
         // A private CA gets a client of its own; TLS is verified either way.
         let client = settings.caFile.map { CurlHTTPClient(caBundlePath: $0) } ?? client
         switch settings.kind {
         case .builtin:
-            return HTTPTrainer(baseURL: builtinURL, token: token, client: client)
+            // The built-in trainer always proves its jobs' requests (it keeps their digests).
+            return HTTPTrainer(baseURL: builtin.url, token: builtin.token, client: client, requiresDigest: true)
         case .http:
-            return HTTPTrainer(baseURL: settings.url ?? builtinURL, token: token, client: client)
+            return HTTPTrainer(baseURL: settings.url ?? builtin.url, token: token, client: client)
         case .jenkins:
             let jenkins = settings.jenkins!
             let apiToken = token ?? jenkins.tokenFile.flatMap { SecretReference.file($0).resolve(environment: environment) }

@@ -34,10 +34,13 @@ struct RollbackRequest: Decodable {
     var toVersion: String?
     var reason: String?
     var actor: String?
+    /// Roll back to a version that was never champion, or was rejected: an explicit choice, never the default.
+    var anyVersion: Bool?
 
     enum CodingKeys: String, CodingKey {
         case reason, actor
         case toVersion = "to_version"
+        case anyVersion = "any_version"
     }
 }
 
@@ -118,11 +121,29 @@ struct CycleDetail: Encodable {
     var handles: [String: String]
     var cancelRequested: Bool
     var transitions: [TransitionView]
+    /// The first `APIRoutes.triggersShown` triggers, oldest first.
     var triggers: [TriggerView]
+    var triggersTotal: Int
+    /// Where the next page of triggers is, when there are more.
+    var moreTriggers: String?
 
     enum CodingKeys: String, CodingKey {
         case cycle, decisions, handles, transitions, triggers
         case cancelRequested = "cancel_requested"
+        case triggersTotal = "triggers_total"
+        case moreTriggers = "more_triggers"
+    }
+}
+
+/// `GET /v1/cycles/{id}/triggers`.
+struct TriggerPage: Encodable {
+    var cycleId: String
+    var triggers: [TriggerView]
+    var next: String?
+
+    enum CodingKeys: String, CodingKey {
+        case triggers, next
+        case cycleId = "cycle_id"
     }
 }
 

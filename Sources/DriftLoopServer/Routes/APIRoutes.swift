@@ -45,6 +45,10 @@ struct APIRoutes: Sendable {
             try self.authorizer.authorize(request, role: .read)
             return try await self.cycle(try context.parameters.require("id"))
         }
+        router.get("/v1/cycles/:id/triggers") { request, context in
+            try self.authorizer.authorize(request, role: .read)
+            return try await self.triggerPage(request, id: try context.parameters.require("id"))
+        }
         router.post("/v1/cycles/:id/cancel") { request, context in
             try await self.cancel(request, id: try context.parameters.require("id"))
         }
@@ -120,8 +124,8 @@ struct APIRoutes: Sendable {
     }
 
     private func retrain(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request, role: .trigger)
-        let body = try await self.bodies.decode(RetrainRequest.self, from: request)
+        let principal = try self.authorizer.authorize(request, role: .trigger)
+        let body = try await self.bodies.decode(RetrainRequest.self, from: request, authenticated: principal != nil)
         _ = try await self.requirePipeline(name)
         let trigger = Trigger(
             kind: .manual, source: body.requestedBy ?? "api", reason: body.reason ?? "manual retrain", force: body.force ?? false,
@@ -131,39 +135,42 @@ struct APIRoutes: Sendable {
 
     /// Production feedback: committed to the store before the 202; the pipeline's monitors consume it afterwards.
     private func feedback(_ request: Request, name: String) async throws -> Response {
-        try self.authorizer.authorize(request, role: .trigger)
+        let principal = try self.authorizer.authorize(request, role: .trigger)
         _ = try await self.requirePipeline(name)
-        let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request))
+        let records = try FeedbackBatchDecoder.decode(try await self.bodies.data(request, authenticated: principal != nil))
         let result = try await self.controller.ingestFeedback(pipeline: name, records: records)
         return try JSONResponse.make(result, status: .accepted)
     }
 
     private func pause(_ request: Request, name: String) async throws -> Response {
         let principal = try self.authorizer.authorize(request, role: .approve)
-        let body = try await self.bodies.decode(PauseRequest.self, from: request)
+        let body = try await self.bodies.decode(PauseRequest.self, from: request, authenticated: principal != nil)
         _ = try await self.requirePipeline(name)
-        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: body.actor ?? principal ?? "api", reason: body.reason)
+        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: Self.actor(claimed: body.actor, token: principal), reason: body.reason)
         return try JSONResponse.make(PauseResponse(pipeline: name, paused: true, changed: changed, pause: pause))
     }
 
     private func resume(_ request: Request, name: String) async throws -> Response {
         let principal = try self.authorizer.authorize(request, role: .approve)
-        let body = try await self.bodies.decode(PauseRequest.self, from: request)
+        let body = try await self.bodies.decode(PauseRequest.self, from: request, authenticated: principal != nil)
         _ = try await self.requirePipeline(name)
-        let changed = try await self.controller.resume(pipeline: name, actor: body.actor ?? principal ?? "api")
+        let changed = try await self.controller.resume(pipeline: name, actor: Self.actor(claimed: body.actor, token: principal))
         return try JSONResponse.make(PauseResponse(pipeline: name, paused: false, changed: changed, pause: nil))
     }
 
     private func rollback(_ request: Request, name: String) async throws -> Response {
         let principal = try self.authorizer.authorize(request, role: .approve)
-        let body = try await self.bodies.decode(RollbackRequest.self, from: request)
+        let body = try await self.bodies.decode(RollbackRequest.self, from: request, authenticated: principal != nil)
         _ = try await self.requirePipeline(name)
         do {
             let cycle = try await self.controller.rollback(
-                pipeline: name, toVersion: body.toVersion, actor: body.actor ?? principal ?? "api", reason: body.reason ?? "manual rollback")
+                pipeline: name, toVersion: body.toVersion, actor: Self.actor(claimed: body.actor, token: principal), reason: body.reason ?? "manual rollback",
+                allowingAnyVersion: body.anyVersion ?? false)
             return try await self.cycleResponse(cycle.id)
         } catch let error as RegistryError {
             throw APIError(.conflict, code: "rollback_refused", message: error.message, field: body.toVersion == nil ? nil : "to_version")
+        } catch let error as RollbackRefusal {
+            throw APIError(.conflict, code: "rollback_refused", message: error.description, field: "to_version")
         }
     }
 
@@ -186,19 +193,56 @@ struct APIRoutes: Sendable {
         try await self.cycleResponse(id)
     }
 
+    /// At most this many triggers are shown with a cycle; the rest are paged through `/v1/cycles/{id}/triggers`.
+    static let triggersShown = 100
+
     private func cycleResponse(_ id: String) async throws -> Response {
         let store = self.controller.store
         guard let cycle = try await store.cycle(id: id) else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
+        let triggers = try await store.triggers(cycleId: id, after: Int64.min, limit: Self.triggersShown)
+        let total = try await store.triggerCount(cycleId: id)
         let detail = CycleDetail(
             cycle: CycleSummary(cycle), decisions: cycle.decisions, handles: cycle.handles, cancelRequested: cycle.cancelRequested,
             transitions: try await store.transitions(cycleId: id).map(TransitionView.init),
-            triggers: try await store.triggers(cycleId: id).map(TriggerView.init))
+            triggers: triggers.map(TriggerView.init), triggersTotal: total,
+            moreTriggers: total > triggers.count ? "/v1/cycles/\(id)/triggers?after=\(triggers.last?.id ?? 0)&limit=\(Self.triggersShown)" : nil)
         return try JSONResponse.make(detail)
     }
 
+    /// `GET /v1/cycles/{id}/triggers?after=ID&limit=N`: the cycle's triggers after trigger ID, oldest first.
+    private func triggerPage(_ request: Request, id: String) async throws -> Response {
+        let store = self.controller.store
+        guard try await store.cycle(id: id) != nil else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
+        let query = request.uri.queryParameters
+        var limit = Self.triggersShown
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...1000).contains(value) else { throw APIError.badRequest("`limit` must be a whole number from 1 to 1000", field: "limit") }
+            limit = value
+        }
+        var after = Int64.min
+        if let text = query.get("after") {
+            guard let value = Int64(text) else { throw APIError.badRequest("`after` must be a trigger id (a whole number)", field: "after") }
+            after = value
+        }
+        let triggers = try await store.triggers(cycleId: id, after: after, limit: limit)
+        let next = triggers.count == limit ? triggers.last.map { "/v1/cycles/\(id)/triggers?after=\($0.id)&limit=\(limit)" } : nil
+        return try JSONResponse.make(TriggerPage(cycleId: id, triggers: triggers.map(TriggerView.init), next: next))
+    }
+
+    /// Who acted: the name the caller claims, beside the token it proved (`alice (token ops)`), so a free-text name
+    /// cannot stand for the credential that was used.
+    static func actor(claimed: String?, token: String?) -> String {
+        switch (claimed?.trimmingCharacters(in: .whitespacesAndNewlines), token) {
+        case (let claimed?, let token?) where !claimed.isEmpty && claimed != token: "\(claimed) (token \(token))"
+        case (_, let token?): token
+        case (let claimed?, nil) where !claimed.isEmpty: claimed
+        default: "api"
+        }
+    }
+
     private func cancel(_ request: Request, id: String) async throws -> Response {
-        try self.authorizer.authorize(request, role: .approve)
-        _ = try await self.bodies.data(request)
+        let principal = try self.authorizer.authorize(request, role: .approve)
+        _ = try await self.bodies.data(request, authenticated: principal != nil)
         do {
             switch try await self.controller.cancel(cycleId: id) {
             case .requested:
@@ -213,13 +257,14 @@ struct APIRoutes: Sendable {
     }
 
     private func decide(_ request: Request, id: String, approved: Bool) async throws -> Response {
-        try self.authorizer.authorize(request, role: .approve)
-        let body = try await self.bodies.decode(ApprovalRequest.self, from: request)
+        let principal = try self.authorizer.authorize(request, role: .approve)
+        let body = try await self.bodies.decode(ApprovalRequest.self, from: request, authenticated: principal != nil)
         guard !body.approver.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError(.badRequest, code: "invalid_field", message: "`approver` must name who decides", field: "approver")
         }
         do {
-            let decision = try await self.controller.decide(cycleId: id, approved: approved, approver: body.approver, comment: body.comment)
+            let decision = try await self.controller.decide(
+                cycleId: id, approved: approved, approver: Self.actor(claimed: body.approver, token: principal), comment: body.comment)
             return try JSONResponse.make(["cycle_id": .string(id), "approval": decision] as JSONValue, status: .accepted)
         } catch Controller.ApprovalError.unknownCycle {
             throw APIError.notFound("no cycle with id `\(id)`", field: "id")

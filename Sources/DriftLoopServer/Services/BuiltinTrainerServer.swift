@@ -5,17 +5,25 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The built-in trainer as a service of its own (`driftloop trainer`), for running it apart from the controller.
+/// It answers only callers with `token`, and trains only on the data the given pipelines declare.
 public enum BuiltinTrainerServer {
-    public static func makeServiceGroup(directory: String, port: Int, maxBodyBytes: Int, logger: Logger) throws -> ServiceGroup {
-        let service = try BuiltinTrainingService(directory: directory, logger: logger)
+    public static func makeServiceGroup(
+        directory: String, port: Int, maxBodyBytes: Int, token: String, pipelines: [PipelineDefinition], logger: Logger
+    ) throws -> ServiceGroup {
+        let service = try BuiltinTrainingService(directory: directory, policy: TrainingRequestPolicy(pipelines), logger: logger)
         let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(SecurityHeaders())
         router.middlewares.add(JSONErrorMiddleware())
-        BuiltinTrainerRoutes(service: service, bodies: RequestBodyDecoder(maxBytes: maxBodyBytes)).register(on: router)
+        router.middlewares.add(HostGuard(allowedNames: []))
+        BuiltinTrainerRoutes(
+            service: service, authorizer: BearerTokenAuthorizer(tokens: [("controller", .approve, token)], readsNeedToken: true),
+            bodies: RequestBodyDecoder(maxBytes: maxBodyBytes)
+        ).register(on: router)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "driftloop-trainer"),
             onServerRunning: { _ in
                 await service.resumeUnfinished()
-                logger.notice("built-in trainer listening", metadata: ["port": "\(port)"])
+                logger.notice("built-in trainer listening", metadata: ["port": "\(port)", "pipelines": "\(pipelines.map(\.name).sorted())"])
             },
             logger: logger)
         return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -12,6 +12,8 @@ public struct ServerEndpoints: Sendable {
     public var apiPort: Int
     public var trainerPort: Int
     public var controller: Controller
+    /// The built-in trainer's per-process bearer token (in process only: never logged or written anywhere).
+    public var trainerToken: String
 
     public var apiURL: String { "http://127.0.0.1:\(self.apiPort)" }
 }
@@ -31,7 +33,7 @@ public enum DriftLoopServerApp {
             }
             tokens.append((token.name, token.role, value))
         }
-        let authorizer = BearerTokenAuthorizer(tokens: tokens, readsNeedToken: !config.apiTokens.isEmpty)
+        let authorizer = BearerTokenAuthorizer(tokens: tokens, readsNeedToken: !config.apiTokens.isEmpty, rateLimit: config.rateLimit)
         if authorizer.isOpen, !config.listen.isLoopback {
             throw ServerStartError(
                 "refusing to listen on \(config.listen) without an API token: set \(config.apiTokenEnvironmentVariable), or listen on 127.0.0.1")
@@ -46,11 +48,20 @@ public enum DriftLoopServerApp {
             throw ServerStartError(error.message)
         }
         let dataDirectory = config.dataDirectory
-        let trainingService = try BuiltinTrainingService(directory: (dataDirectory as NSString).appendingPathComponent("trainer"), logger: logger)
-        let bodies = RequestBodyDecoder(maxBytes: config.maxBodyBytes)
+        try PrivateDirectory.create(dataDirectory)
+        let trainingService = try BuiltinTrainingService(
+            directory: (dataDirectory as NSString).appendingPathComponent("trainer"), policy: TrainingRequestPolicy(pipelines), logger: logger)
+        let bodies = RequestBodyDecoder(maxBytes: config.maxBodyBytes, readTimeout: config.bodyReadTimeout)
+        // The controller and its built-in trainer share a secret made for this process: the trainer's port is on
+        // loopback, which every local user and sidecar can reach.
+        let trainerToken = TrainerCredential.random()
 
         let trainerRouter = Router(context: BasicRequestContext.self)
-        BuiltinTrainerRoutes(service: trainingService, bodies: bodies).register(on: trainerRouter)
+        trainerRouter.middlewares.add(JSONErrorMiddleware())
+        trainerRouter.middlewares.add(HostGuard(allowedNames: []))
+        BuiltinTrainerRoutes(
+            service: trainingService, authorizer: BearerTokenAuthorizer(tokens: [("controller", .approve, trainerToken)], readsNeedToken: true), bodies: bodies
+        ).register(on: trainerRouter)
         let (trainerPorts, trainerPortContinuation) = AsyncStream.makeStream(of: Int.self)
         let trainerApp = Application(
             router: trainerRouter,
@@ -63,7 +74,7 @@ public enum DriftLoopServerApp {
 
         let host = ControllerHost(
             config: config, pipelines: pipelines, authorizer: authorizer, store: store, trainingService: trainingService, trainerPorts: trainerPorts,
-            bodies: bodies, logger: logger, observer: observer, onReady: onReady)
+            trainerToken: trainerToken, bodies: bodies, logger: logger, observer: observer, onReady: onReady)
         return ServiceGroup(
             configuration: .init(
                 services: [.init(service: trainerApp), .init(service: host, successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -74,17 +85,21 @@ public enum DriftLoopServerApp {
 
 /// Starts the controller once the built-in trainer's port is known, then serves the API until shutdown,
 /// and stops the controller after the API has drained.
-struct ControllerHost: Service {
+struct ControllerHost: Service, CustomStringConvertible {
     var config: ControllerConfig
     var pipelines: [PipelineDefinition]
     var authorizer: BearerTokenAuthorizer
     var store: any CycleStore
     var trainingService: BuiltinTrainingService
     var trainerPorts: AsyncStream<Int>
+    var trainerToken: String
     var bodies: RequestBodyDecoder
     var logger: Logger
     var observer: PipelineController.TransitionObserver?
     var onReady: @Sendable (ServerEndpoints) async -> Void
+
+    /// ServiceLifecycle logs each service's description at debug level: a name, never the secrets this one holds.
+    var description: String { "ControllerHost(pipelines: \(self.pipelines.map(\.name)))" }
 
     func run() async throws {
         var ports = self.trainerPorts.makeAsyncIterator()
@@ -93,6 +108,7 @@ struct ControllerHost: Service {
         let client = CurlHTTPClient()
         let registry = BuiltinRegistry(directory: (self.config.dataDirectory as NSString).appendingPathComponent("registry"))
         let builtinURL = "http://127.0.0.1:\(trainerPort)"
+        let builtinTrainer = BuiltinTrainerAccess(url: builtinURL, token: self.trainerToken)
         let environment = ProcessInfo.processInfo.environment
         let publicURL = self.config.effectivePublicURL
         let metrics = DriftLoopMetrics(store: self.store, pipelines: self.pipelines)
@@ -123,12 +139,13 @@ struct ControllerHost: Service {
             services: { pipeline in
                 PipelineServices(
                     trainer: InstrumentedTrainer(
-                        base: TrainerFactory.make(pipeline.trainer, builtinURL: builtinURL, environment: environment, client: client),
+                        base: TrainerFactory.make(pipeline.trainer, builtin: builtinTrainer, environment: environment, client: client),
                         meter: CallMeter(metrics: metrics, pipeline: pipeline.name, kind: "trainer", system: pipeline.trainer.kind.rawValue)),
                     registry: InstrumentedRegistry(
                         base: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client),
                         meter: CallMeter(metrics: metrics, pipeline: pipeline.name, kind: "registry", system: pipeline.registry.kind.rawValue)),
-                    dataLoader: DataLoader(client: client), publicURL: publicURL)
+                    dataLoader: DataLoader(client: client), publicURL: publicURL,
+                    modelRoots: ModelRoots(pipeline.trainer.modelRoots + [(self.config.dataDirectory as NSString).appendingPathComponent("trainer/models")]))
             },
             logger: self.logger,
             observer: { cycleId, from, to, outcome in
@@ -146,8 +163,10 @@ struct ControllerHost: Service {
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 
         let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(SecurityHeaders())
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(HostGuard(allowedNames: self.config.allowedHostNames))
         router.middlewares.add(CrossOriginGuard(enabled: self.authorizer.isOpen))
         MetricsRoutes(metrics: metrics).register(on: router)
         let authorizer = self.authorizer
@@ -173,28 +192,35 @@ struct ControllerHost: Service {
             signingSecrets: secrets, maxSkew: webhooks.signatureMaxSkew, bodies: self.bodies, metrics: metrics
         ).register(on: router)
         let onReady = self.onReady
+        let trainerToken = self.trainerToken
         let api = Application(
             router: router,
             // Connections that send nothing for this long are closed, also when a request stalls half-sent.
             server: .http1(configuration: .init(idleTimeout: .seconds(30))),
             configuration: .init(address: .hostname(self.config.listen.host, port: self.config.listen.port), serverName: "driftloop"),
             onServerRunning: { channel in
-                await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller))
+                await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller, trainerToken: trainerToken))
             },
             logger: self.logger)
         let schedules = Task { await controller.runSchedules() }
         let replication = Task { [poll = self.config.replica.poll] in await controller.runReplication(poll: poll) }
         let notifications = Task { await notifier.run() }
+        let prunesFeedback = self.pipelines.contains { $0.feedbackRetention != nil }
         let pruning = Task { [store = self.store, retention = self.config.retention, logger = self.logger] in
-            guard let retention else { return }
+            guard retention != nil || prunesFeedback else { return }
             while !Task.isCancelled {
                 do {
-                    let removed = try await store.deleteFinishedCycles(finishedBefore: Date().addingTimeInterval(-retention.maxAge.seconds), keepingLatest: retention.keepLatest)
-                    if removed > 0 { logger.notice("retention removed finished cycles", metadata: ["count": "\(removed)"]) }
+                    if let retention {
+                        let removed = try await store.deleteFinishedCycles(
+                            finishedBefore: Date().addingTimeInterval(-retention.maxAge.seconds), keepingLatest: retention.keepLatest)
+                        if removed > 0 { logger.notice("retention removed finished cycles", metadata: ["count": "\(removed)"]) }
+                    }
+                    let feedback = try await controller.pruneFeedback()
+                    if feedback > 0 { logger.notice("retention removed feedback records", metadata: ["count": "\(feedback)"]) }
                 } catch {
                     logger.error("retention could not prune the store; it tries again later", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: retention.interval)
+                try? await Task.sleep(for: retention?.interval ?? .seconds(3600))
             }
         }
         try await api.run()

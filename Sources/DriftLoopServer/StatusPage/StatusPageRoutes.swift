@@ -74,6 +74,7 @@ struct StatusPageRoutes: Sendable {
         }
         let pipeline = await self.controller.pipeline(named: cycle.pipeline)
         let transitions = try await store.transitions(cycleId: id)
+        let total = try await store.triggerCount(cycleId: id)
         var drift: DriftTable?
         if let report = cycle.decisions["drift"] {
             let detect = transitions.first { transition in transition.from.flatMap { pipeline?.states[$0]?.action } == "detect_drift" }
@@ -85,7 +86,10 @@ struct StatusPageRoutes: Sendable {
             resultText: CyclePage.result(cycle.decisions), approvalText: CyclePage.approval(cycle.decisions),
             transitions: transitions.map { TransitionRow($0, start: cycle.createdAt) }, drift: drift,
             comparison: cycle.decisions["evaluation"].flatMap(ComparisonTable.init(evaluation:)),
-            triggers: try await store.triggers(cycleId: id).map(TriggerRow.init))
+            triggers: try await store.triggers(cycleId: id, after: Int64.min, limit: APIRoutes.triggersShown).map(TriggerRow.init),
+            triggersTotal: total,
+            moreTriggersText: total > APIRoutes.triggersShown
+                ? "… and \(total - APIRoutes.triggersShown) more, listed by GET /v1/cycles/\(id)/triggers" : nil)
         return self.html(page, template: "cycle")
     }
 

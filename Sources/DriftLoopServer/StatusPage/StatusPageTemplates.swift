@@ -186,7 +186,7 @@ enum StatusPageTemplates {
         {{/comparison}}
 
         {{^empty(triggers)}}
-        <h2>Triggers <span class="count">{{count(triggers)}}</span></h2>
+        <h2>Triggers <span class="count">{{triggersTotal}}</span></h2>
         <table class="triggers">
         <thead><tr><th>#</th><th>Kind</th><th>Source</th><th>Reason</th><th>Disposition</th><th>Received</th></tr></thead>
         <tbody>
@@ -197,6 +197,7 @@ enum StatusPageTemplates {
         {{^empty(triggers)}}
         </tbody></table>
         {{/empty(triggers)}}
+        {{#moreTriggersText}}<p>{{moreTriggersText}}</p>{{/moreTriggersText}}
         {{> foot}}
         """
 

@@ -150,7 +150,11 @@ struct CyclePage {
     var transitions: [TransitionRow]
     var drift: DriftTable?
     var comparison: ComparisonTable?
+    /// The first `APIRoutes.triggersShown` triggers.
     var triggers: [TriggerRow]
+    var triggersTotal: Int
+    /// "and N more", when there are more than shown (the API pages through them).
+    var moreTriggersText: String?
 }
 
 struct TransitionRow {

@@ -8,18 +8,27 @@ public struct APIError: HTTPResponseError, Sendable {
     public var message: String
     /// The request field at fault, as a dotted path, when there is one.
     public var field: String?
+    /// Sent as `Retry-After` (429, 503).
+    public var retryAfterSeconds: Int?
+    /// Sent as `Allow` (405).
+    public var allow: String?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil, allow: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
+        self.allow = allow
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: String] = ["code": self.code, "message": self.message]
         if let field = self.field { error["field"] = field }
-        return try JSONResponse.make(["error": error], status: self.status)
+        var response = try JSONResponse.make(["error": error], status: self.status)
+        if let seconds = self.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        if let allow = self.allow { response.headers[.allow] = allow }
+        return response
     }
 
     static func badRequest(_ message: String, field: String? = nil) -> APIError {

@@ -3,27 +3,42 @@ import Hummingbird
 import NIOCore
 
 /// Reads and decodes JSON request bodies, turning every failure into a 4xx that names the field.
+///
+/// A body is read only after the caller is authenticated from the headers where that is possible. Every body must
+/// arrive within `readTimeout`, and bodies read before anyone is authenticated (signed webhooks, whose signature
+/// covers the body, and every request while API authentication is off) share a small number of slots: a few slow
+/// senders can no longer pin memory for minutes.
 struct RequestBodyDecoder: Sendable {
     var maxBytes: Int
+    /// The whole body must have arrived within this time of the handler asking for it.
+    var readTimeout: Duration = .seconds(10)
+    var unauthenticatedSlots = BodyReadSlots(limit: 16)
     /// Deeper JSON is refused before decoding: nothing driftloop reads needs more, and decoding cost grows with depth.
     static let maxDepth = 64
     static let jsonMediaTypes: Set<String> = ["application/json", "application/x-ndjson", "application/jsonl", "application/json-seq"]
 
-    /// The body, after checking its declared type and size and its JSON nesting depth.
-    func data(_ request: Request) async throws -> Data {
+    init(maxBytes: Int, readTimeout: Duration = .seconds(10), unauthenticatedSlots: BodyReadSlots = BodyReadSlots(limit: 16)) {
+        self.maxBytes = maxBytes
+        self.readTimeout = readTimeout
+        self.unauthenticatedSlots = unauthenticatedSlots
+    }
+
+    /// The body, after checking its declared type and size and its JSON nesting depth. `authenticated` says whether
+    /// the caller proved who it is before the body was read; when not, the read takes one of the shared slots.
+    func data(_ request: Request, authenticated: Bool = true) async throws -> Data {
         try Self.checkContentType(request)
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > self.maxBytes {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than \(self.maxBytes) bytes")
         }
-        let data: Data
-        do {
-            data = Data(try await request.body.collect(upTo: self.maxBytes).readableBytesView)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than \(self.maxBytes) bytes")
-        } catch {
-            // Broken chunked framing, or a client that went away mid-body: the request's fault, not the server's.
-            throw APIError(.badRequest, code: "invalid_body", message: "the request body could not be read: \(error)", field: "body")
+        if !authenticated {
+            guard self.unauthenticatedSlots.acquire() else {
+                throw APIError(
+                    .serviceUnavailable, code: "busy",
+                    message: "too many unauthenticated request bodies are being read; try again shortly, or authenticate with a bearer token")
+            }
         }
+        defer { if !authenticated { self.unauthenticatedSlots.release() } }
+        let data = try await self.collect(request.body)
         if let depth = Self.depthExceeding(Self.maxDepth, in: data) {
             throw APIError(.badRequest, code: "invalid_body", message: "the JSON is nested \(depth) levels deep; at most \(Self.maxDepth) are accepted", field: "body")
         }
@@ -63,9 +78,42 @@ struct RequestBodyDecoder: Sendable {
         return nil
     }
 
+    /// Reads the body within `readTimeout`: a sender that trickles bytes to keep the connection alive is cut off.
+    private func collect(_ body: RequestBody) async throws -> Data {
+        let maxBytes = self.maxBytes
+        let timeout = self.readTimeout
+        do {
+            return try await withThrowingTaskGroup(of: Data?.self) { group in
+                group.addTask { Data(try await body.collect(upTo: maxBytes).readableBytesView) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let data = first else {
+                    throw APIError(
+                        .requestTimeout, code: "body_timeout", message: "the request body did not arrive within \(timeout.components.seconds) s", field: "body")
+                }
+                return data
+            }
+        } catch let error as APIError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than \(maxBytes) bytes")
+        } catch {
+            // Broken chunked framing, or a client that went away mid-body: the request's fault, not the server's.
+            throw APIError(.badRequest, code: "invalid_body", message: "the request body could not be read: \(error)", field: "body")
+        }
+    }
+
     /// Decodes a body; an empty body decodes from `{}` so that all-optional bodies may be left out.
-    func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        var data = try await self.data(request)
+    func decode<T: Decodable>(_ type: T.Type, from request: Request, authenticated: Bool = true) async throws -> T {
+        try self.decode(type, from: try await self.data(request, authenticated: authenticated))
+    }
+
+    /// Decodes a body already read.
+    func decode<T: Decodable>(_ type: T.Type, from body: Data) throws -> T {
+        var data = body
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         let value: T
         do {

@@ -1,3 +1,4 @@
+import HTTPTypes
 import DriftLoop
 
 /// Alertmanager's webhook body, version 4 (`notify/webhook`): one notification for one alert group.
@@ -33,5 +34,39 @@ struct AlertDisposition: Encodable {
     enum CodingKeys: String, CodingKey {
         case fingerprint, status, pipeline, disposition, error
         case cycleId = "cycle_id"
+    }
+}
+
+extension AlertmanagerPayload {
+    /// Every text an alert brings is stored, shown on the status page and may become a cycle's reason or a Jenkins
+    /// parameter, so each has the same cap as the API's free-text fields. The 400 names the first one over it.
+    func checkTextLengths() throws {
+        let cap = RetrainRequest.maxTextBytes
+        func check(_ value: String?, _ field: @autoclosure () -> String) throws {
+            guard let value, value.utf8.count > cap else { return }
+            throw APIError(
+                .badRequest, code: "invalid_field", message: "`\(field())` is \(value.utf8.count) bytes long; at most \(cap) are accepted", field: field())
+        }
+        try check(self.version, "version")
+        try check(self.groupKey, "groupKey")
+        try check(self.status, "status")
+        try check(self.receiver, "receiver")
+        try check(self.externalURL, "externalURL")
+        for (index, alert) in self.alerts.enumerated() {
+            let path = "alerts[\(index)]"
+            try check(alert.status, "\(path).status")
+            try check(alert.startsAt, "\(path).startsAt")
+            try check(alert.endsAt, "\(path).endsAt")
+            try check(alert.generatorURL, "\(path).generatorURL")
+            try check(alert.fingerprint, "\(path).fingerprint")
+            for (name, value) in alert.labels.sorted(by: { $0.key < $1.key }) {
+                try check(name, "\(path).labels")
+                try check(value, "\(path).labels.\(name)")
+            }
+            for (name, value) in (alert.annotations ?? [:]).sorted(by: { $0.key < $1.key }) {
+                try check(name, "\(path).annotations")
+                try check(value, "\(path).annotations.\(name)")
+            }
+        }
     }
 }

@@ -26,14 +26,15 @@ struct WebhookRoutes: Sendable {
     // MARK: Alertmanager
 
     private func alertmanager(_ request: Request) async throws -> Response {
-        try (self.alertmanagerAuthorizer ?? self.authorizer).authorize(request, role: .trigger)
-        let data = try await self.bodies.data(request)
+        let principal = try (self.alertmanagerAuthorizer ?? self.authorizer).authorize(request, role: .trigger)
+        let data = try await self.bodies.data(request, authenticated: principal != nil)
         let payload: AlertmanagerPayload
         do {
             payload = try JSONDecoder().decode(AlertmanagerPayload.self, from: data)
         } catch let error as DecodingError {
             throw RequestBodyDecoder.apiError(for: error)
         }
+        try payload.checkTextLengths()
         guard payload.version == "4" else {
             throw APIError(.badRequest, code: "unsupported_version", message: "Alertmanager webhook version `\(payload.version)` is not supported; driftloop reads version 4", field: "version")
         }
@@ -130,14 +131,21 @@ struct WebhookRoutes: Sendable {
     // MARK: Drift webhooks
 
     private func driftWebhook(_ request: Request) async throws -> Response {
-        let data = try await self.bodies.data(request)
         let signature = request.headers[HTTPField.Name(WebhookSignature.signatureHeader)!]
         let headerSource = request.headers[HTTPField.Name(WebhookSignature.sourceHeader)!]
+        // Who is calling is settled from the headers before the body is read: a bearer token, or a signed source
+        // whose timestamp is inside the window. Only the MAC itself needs the body.
+        let data: Data
         var signedBy: String?
+        var mac: [UInt8]?
         if let signature {
-            signedBy = try self.verify(signature: signature, source: headerSource, request: request, body: data)
+            let (source, secret, timestamp) = try self.checkSignedHeaders(source: headerSource, request: request)
+            data = try await self.bodies.data(request, authenticated: false)
+            mac = try self.verify(signature: signature, timestamp: timestamp, secret: secret, body: data)
+            signedBy = source
         } else {
-            try self.authorizer.authorize(request, role: .trigger)
+            let principal = try self.authorizer.authorize(request, role: .trigger)
+            data = try await self.bodies.data(request, authenticated: principal != nil)
         }
         let event: DriftWebhookEvent
         do {
@@ -147,15 +155,16 @@ struct WebhookRoutes: Sendable {
         }
         try event.checkTextLengths()
         let source = signedBy ?? event.source ?? "webhook"
-        if signedBy == nil, self.signingSecrets[source] != nil {
-            throw APIError(.unauthorized, code: "signature_required", message: "source `\(source)` must sign its webhooks (\(WebhookSignature.signatureHeader))", field: WebhookSignature.signatureHeader)
+        if signedBy == nil {
+            try self.checkUnsignedSource(source)
         }
         guard await self.controller.pipeline(named: event.pipeline) != nil else {
             let known = await self.controller.pipelines().map(\.name).joined(separator: ", ")
             throw APIError.notFound("no pipeline named `\(event.pipeline)`; pipelines: \(known)", field: "pipeline")
         }
-        // Without an event id, the signature identifies the request: a replay inside the window is a duplicate.
-        let identity = event.eventId ?? signature.map { "sig:" + SHA256.hash(data: Data($0.utf8)).map { String(format: "%02x", $0) }.joined().prefix(32) }
+        // Without an event id, the MAC identifies the request: a replay inside the window is a duplicate, however the
+        // signature was spelt (only one spelling is accepted, and the key is taken from the decoded bytes).
+        let identity = event.eventId ?? mac.map { "mac:" + $0.map { String(format: "%02x", $0) }.joined() }
         let trigger = Trigger(
             kind: .driftWebhook, source: source, reason: event.reason ?? "drift reported by \(source)",
             dedupKey: identity.map { "drift:\(source):\($0)" }, force: event.force ?? false,
@@ -166,31 +175,61 @@ struct WebhookRoutes: Sendable {
         return try JSONResponse.make(body, status: .accepted)
     }
 
-    /// Checks a signed request; returns the source it is signed by.
-    private func verify(signature: String, source: String?, request: Request, body: Data) throws -> String {
+    /// An unsigned event's self-declared source: it may not pass for a signed source (whatever its case or spaces),
+    /// and it may not carry control characters or surrounding spaces, which would make it look like another.
+    private func checkUnsignedSource(_ source: String) throws {
+        if source.isEmpty || source != source.trimmingCharacters(in: .whitespacesAndNewlines)
+            || LogText.containsControlCharacters(source)
+        {
+            throw APIError(.badRequest, code: "invalid_field", message: "`source` must be a name without control characters or surrounding spaces", field: "source")
+        }
+        let normalized = source.lowercased()
+        if self.signingSecrets.keys.contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == normalized }) {
+            throw APIError(
+                .unauthorized, code: "signature_required",
+                message: "source `\(source)` is a signed source: its webhooks must be signed (\(WebhookSignature.signatureHeader))",
+                field: WebhookSignature.signatureHeader)
+        }
+    }
+
+    /// The signed source, its secret and the timestamp, from the headers alone.
+    private func checkSignedHeaders(source: String?, request: Request) throws -> (source: String, secret: String, timestamp: String) {
         guard let source else {
             throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook must name its source in \(WebhookSignature.sourceHeader)", field: WebhookSignature.sourceHeader)
         }
         guard let secret = self.signingSecrets[source] else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "no signing secret is configured for source `\(source)` (webhooks.signed.sources)", field: WebhookSignature.sourceHeader)
+            throw APIError(.unauthorized, code: "unauthorized", message: "no signing secret is configured for that source (webhooks.signed.sources)", field: WebhookSignature.sourceHeader)
         }
         guard let timestamp = request.headers[HTTPField.Name(WebhookSignature.timestampHeader)!] else {
             throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook needs \(WebhookSignature.timestampHeader) (Unix seconds)", field: WebhookSignature.timestampHeader)
         }
         do {
-            try WebhookSignature.verify(signature: signature, timestamp: timestamp, body: body, secret: secret, now: Date(), maxSkew: self.maxSkew)
+            _ = try WebhookSignature.checkTimestamp(timestamp, now: Date(), maxSkew: self.maxSkew)
         } catch {
-            let message: String
-            let field: String
-            switch error {
-            case .malformedSignature: (message, field) = ("the signature must be `sha256=<64 hex digits>`", WebhookSignature.signatureHeader)
-            case .malformedTimestamp: (message, field) = ("the timestamp must be Unix seconds", WebhookSignature.timestampHeader)
-            case .outsideWindow(let skew):
-                (message, field) = ("the timestamp is \(abs(skew)) s \(skew > 0 ? "old" : "in the future"), outside the \(self.maxSkew.components.seconds) s replay window", WebhookSignature.timestampHeader)
-            case .mismatch: (message, field) = ("the signature does not match the body and timestamp", WebhookSignature.signatureHeader)
-            }
-            throw APIError(.unauthorized, code: "bad_signature", message: message, field: field)
+            throw self.signatureError(error)
         }
-        return source
+        return (source, secret, timestamp)
+    }
+
+    /// Checks a signed request's MAC over the body; returns the MAC.
+    private func verify(signature: String, timestamp: String, secret: String, body: Data) throws -> [UInt8] {
+        do {
+            return try WebhookSignature.verify(signature: signature, timestamp: timestamp, body: body, secret: secret, now: Date(), maxSkew: self.maxSkew)
+        } catch {
+            throw self.signatureError(error)
+        }
+    }
+
+    private func signatureError(_ error: WebhookSignature.Failure) -> APIError {
+        let message: String
+        let field: String
+        switch error {
+        case .malformedSignature: (message, field) = ("the signature must be `sha256=` followed by 64 lowercase hex digits", WebhookSignature.signatureHeader)
+        case .malformedTimestamp: (message, field) = ("the timestamp must be Unix seconds", WebhookSignature.timestampHeader)
+        case .outsideWindow(let skew):
+            (message, field) = ("the timestamp is \(abs(skew)) s \(skew > 0 ? "old" : "in the future"), outside the \(self.maxSkew.components.seconds) s replay window", WebhookSignature.timestampHeader)
+        case .mismatch: (message, field) = ("the signature does not match the body and timestamp", WebhookSignature.signatureHeader)
+        }
+        return APIError(.unauthorized, code: "bad_signature", message: message, field: field)
     }
 }

@@ -90,7 +90,8 @@ struct ShowCommand: AsyncParsableCommand {
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rollback", abstract: "Move PIPELINE's champion back (to the previous champion, or --to VERSION).")
     @Argument(help: "Pipeline name.") var pipeline: String
-    @Option(help: "Version to roll back to.") var to: String?
+    @Option(help: "Version to roll back to (an earlier champion).") var to: String?
+    @Flag(help: "Allow --to a version that was never champion or was rejected.") var anyVersion = false
     @Option(help: "Why, for the record.") var reason: String?
     @OptionGroup var client: ClientOptions
 
@@ -98,9 +99,12 @@ struct RollbackCommand: AsyncParsableCommand {
         let user = ProcessInfo.processInfo.environment["USER"] ?? "cli"
         let detail = try await self.client.makeClient().post(
             "/v1/pipelines/\(self.pipeline)/rollback",
-            body: ["to_version": self.to.map(JSONValue.string) ?? .null, "reason": .string(self.reason ?? "manual rollback"), "actor": .string(user)])
+            body: [
+                "to_version": self.to.map(JSONValue.string) ?? .null, "reason": .string(self.reason ?? "manual rollback"), "actor": .string(user),
+                "any_version": .bool(self.anyVersion),
+            ])
         if self.client.json { return JSONOutput.print(detail) }
-        let decision = detail["decisions"]?["rollback"]
+        let decision = detail.escapingControlCharacters()["decisions"]?["rollback"]
         print("rolled back \(self.pipeline): v\(decision?["from_version"]?.stringValue ?? "?") -> v\(decision?["to_version"]?.stringValue ?? "?") (cycle \(detail["cycle"]?["id"]?.stringValue ?? "?"))")
     }
 }
@@ -148,7 +152,7 @@ struct PauseCommand: AsyncParsableCommand {
         if self.client.json {
             JSONOutput.print(body)
         } else {
-            let by = body["pause"]?["actor"]?.stringValue ?? who
+            let by = LogText.escape(body["pause"]?["actor"]?.stringValue ?? who)
             print(body["changed"]?.boolValue == true ? "pipeline \(self.pipeline): paused by \(by)" : "pipeline \(self.pipeline): already paused by \(by)")
         }
     }

@@ -40,12 +40,21 @@ struct TrainerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (127.0.0.1).")
     var port: Int = 9000
 
+    @Option(name: .long, help: "Environment variable holding the bearer token callers must send (pipelines: trainer.token_env).")
+    var tokenEnv = "DRIFTLOOP_TRAINER_TOKEN"
+
     func run() async throws {
         let config = try self.configOptions.load()
         let logger = LoggerFactory.make(level: config.logLevel)
+        guard let token = ProcessInfo.processInfo.environment[self.tokenEnv], !token.isEmpty else {
+            throw CLIError(
+                "the trainer needs a bearer token: set \(self.tokenEnv) (or name another variable with --token-env), and give the pipelines that use it `trainer: {kind: http, token_env: \(self.tokenEnv)}`")
+        }
+        // The trainer reads only the data these pipelines declare.
+        let pipelines = try PipelineLoading.loadAll(config)
         let group = try BuiltinTrainerServer.makeServiceGroup(
             directory: (config.dataDirectory as NSString).appendingPathComponent("trainer"), port: self.port, maxBodyBytes: config.maxBodyBytes,
-            logger: logger)
+            token: token, pipelines: pipelines, logger: logger)
         try await group.run()
     }
 }

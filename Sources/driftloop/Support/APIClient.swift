@@ -9,7 +9,10 @@ struct APIClient {
     let http = CurlHTTPClient()
 
     func get(_ path: String) async throws -> JSONValue {
-        try await self.send(HTTPRequest(url: self.baseURL + path))
+        var request = HTTPRequest(url: self.baseURL + path)
+        // Reads need a token too once named api_tokens exist.
+        if let token { request.authentication = .bearer(token: token) }
+        return try await self.send(request)
     }
 
     func post(_ path: String, body: JSONValue) async throws -> JSONValue {
@@ -27,7 +30,11 @@ struct APIClient {
         }
         let body = JSONValue.parse(response.text) ?? .null
         guard response.isSuccess else {
-            let message = body["error"]?["message"]?.stringValue ?? response.text
+            let message = LogText.escape(body["error"]?["message"]?.stringValue ?? response.text)
+            if response.status == 401 {
+                throw CLIError(
+                    "server answered 401: \(message). Pass a token: set DRIFTLOOP_API_TOKEN (the config's api_token_env), or name the variable holding it with --token-env VARIABLE")
+            }
             throw CLIError("server answered \(response.status): \(message)")
         }
         return body

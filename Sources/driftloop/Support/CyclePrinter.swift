@@ -25,6 +25,7 @@ struct CycleWatcher {
 /// Human-readable rendering of a cycle and its decisions.
 enum CyclePrinter {
     static func printTransition(_ transition: JSONValue) {
+        let transition = transition.escapingControlCharacters()
         let from = transition["from"]?.stringValue ?? "(start)"
         let to = transition["to"]?.stringValue ?? "?"
         let outcome = transition["outcome"]?.stringValue ?? "?"
@@ -35,6 +36,7 @@ enum CyclePrinter {
     }
 
     static func printDetail(_ detail: JSONValue) {
+        let detail = detail.escapingControlCharacters()
         let cycle = detail["cycle"]
         print("cycle \(cycle?["id"]?.stringValue ?? "?")  pipeline \(cycle?["pipeline"]?.stringValue ?? "?")  kind \(cycle?["kind"]?.stringValue ?? "?")")
         print("  status \(cycle?["status"]?.stringValue ?? "?"), state \(cycle?["state"]?.stringValue ?? "?"), outcome \(cycle?["outcome"]?.stringValue ?? "-")")

@@ -1,3 +1,4 @@
+import DriftLoop
 import Foundation
 
 /// Left-aligned text columns for terminal output.
@@ -9,8 +10,9 @@ struct TextTable {
         self.headers = headers
     }
 
+    /// Cells are escaped: they hold what the server answered, which a request may have filled with control characters.
     mutating func add(_ cells: String...) {
-        self.rows.append(cells)
+        self.rows.append(cells.map(LogText.escape))
     }
 
     func render() -> String {

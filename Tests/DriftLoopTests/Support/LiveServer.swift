@@ -1,6 +1,7 @@
 import DriftLoop
 import DriftLoopServer
 import Foundation
+import Logging
 import ServiceLifecycle
 import Testing
 
@@ -8,9 +9,8 @@ import Testing
 enum LiveServer {
     static func run(
         pipelineYAML: String, maxBodyBytes: Int, configYAML: String = "", extraPipelines: [String: String] = [:], apiToken: String? = APITests.token,
-        _ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void
+        logger: Logger = TestData.quietLogger, directory: TemporaryDirectory = TemporaryDirectory(), _ body: @Sendable (ServerEndpoints, APITestClient) async throws -> Void
     ) async throws {
-        let directory = TemporaryDirectory()
         let pipelinesDirectory = directory.file("pipelines")
         _ = directory.write("pipelines/churn.yaml", pipelineYAML)
         for (name, yaml) in extraPipelines { _ = directory.write("pipelines/\(name).yaml", yaml) }
@@ -21,7 +21,7 @@ enum LiveServer {
         let pipelines = try PipelineLoader.loadAll(directory: pipelinesDirectory)
         let (ready, continuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
         let group = try await DriftLoopServerApp.makeServiceGroup(
-            config: config, pipelines: pipelines, apiToken: apiToken, logger: TestData.quietLogger, handlesSignals: false,
+            config: config, pipelines: pipelines, apiToken: apiToken, logger: logger, handlesSignals: false,
             onReady: { continuation.yield($0) })
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -81,4 +81,31 @@ extension PostgresCycleStore {
                 """, logger: self.logger)
         }
     }
+
+    public func deleteFeedback(pipeline: String, receivedBefore: Date?, keepingLatest: Int?, consumedThrough: Int64?) async throws -> Int {
+        let cutoff = receivedBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        let keep = Int64(keepingLatest ?? Int.max)
+        let consumed = consumedThrough ?? Int64.max
+        return try await self.transaction("prune feedback") { connection in
+            try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
+            var deleted = 0
+            for try await count in try await connection.query(
+                """
+                WITH doomed AS (
+                    DELETE FROM feedback WHERE pipeline = \(pipeline) AND seq IN (
+                        SELECT seq FROM (
+                            SELECT seq, received_at, ROW_NUMBER() OVER (ORDER BY received_at DESC, seq DESC) AS newest FROM feedback WHERE pipeline = \(pipeline)
+                        ) ranked WHERE received_at < \(cutoff) OR newest > \(keep)
+                    )
+                    AND (labelled_seq IS NULL OR (labelled_seq <= \(consumed)
+                        AND labelled_seq < (SELECT MAX(labelled_seq) FROM feedback WHERE pipeline = \(pipeline))))
+                    RETURNING 1
+                ) SELECT COUNT(*) FROM doomed
+                """, logger: self.logger
+            ).decode(Int64.self) {
+                deleted = Int(count)
+            }
+            return deleted
+        }
+    }
 }

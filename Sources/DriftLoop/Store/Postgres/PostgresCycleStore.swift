@@ -218,7 +218,16 @@ public final class PostgresCycleStore: CycleStore {
     }
 
     public func triggers(cycleId: String) async throws -> [TriggerRecord] {
-        try await self.rows("read triggers", "SELECT * FROM triggers WHERE cycle_id = \(cycleId) ORDER BY id").map { row in
+        try await self.triggers(cycleId: cycleId, after: Int64.min, limit: Int.max)
+    }
+
+    public func triggerCount(cycleId: String) async throws -> Int {
+        try await self.rows("count triggers", "SELECT COUNT(*) AS n FROM triggers WHERE cycle_id = \(cycleId)").first.map { Int(try $0["n"].decode(Int64.self)) } ?? 0
+    }
+
+    public func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
+        let limit = Int64(clamping: limit)
+        return try await self.rows("read triggers", "SELECT * FROM triggers WHERE cycle_id = \(cycleId) AND id > \(after) ORDER BY id LIMIT \(limit)").map { row in
             let payload = try row["payload"].decode(String.self)
             let trigger = try JSONDecoder().decode(Trigger.self, from: Data(payload.utf8))
             return TriggerRecord(

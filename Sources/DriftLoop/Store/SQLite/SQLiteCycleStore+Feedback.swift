@@ -72,4 +72,23 @@ extension SQLiteCycleStore {
                 arguments: [snapshot.pipeline, snapshot.throughSeq, snapshot.state, Date().timeIntervalSince1970])
         }
     }
+
+    public func deleteFeedback(pipeline: String, receivedBefore: Date?, keepingLatest: Int?, consumedThrough: Int64?) async throws -> Int {
+        try await self.pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM feedback WHERE pipeline = ?1 AND seq IN (
+                        SELECT seq FROM (
+                            SELECT seq, received_at, ROW_NUMBER() OVER (ORDER BY received_at DESC, seq DESC) AS newest FROM feedback WHERE pipeline = ?1
+                        ) WHERE received_at < ?2 OR newest > ?3
+                    )
+                    AND (labelled_seq IS NULL OR (labelled_seq <= ?4 AND labelled_seq < (SELECT MAX(labelled_seq) FROM feedback WHERE pipeline = ?1)))
+                    """,
+                arguments: [
+                    pipeline, receivedBefore?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, Int64(keepingLatest ?? Int.max),
+                    consumedThrough ?? Int64.max,
+                ])
+            return db.changesCount
+        }
+    }
 }

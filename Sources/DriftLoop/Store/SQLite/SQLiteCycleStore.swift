@@ -7,7 +7,13 @@ public final class SQLiteCycleStore: CycleStore {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateDirectory.create((path as NSString).deletingLastPathComponent)
+        // The store holds every trigger's payload: owner-only. SQLite gives its -wal and -shm files the database
+        // file's mode, so creating it first as 0600 covers all three.
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_uid == getuid(), status.st_mode & 0o077 != 0 { chmod(path, 0o600) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -114,8 +120,14 @@ public final class SQLiteCycleStore: CycleStore {
     }
 
     public func triggers(cycleId: String) async throws -> [TriggerRecord] {
+        try await self.triggers(cycleId: cycleId, after: Int64.min, limit: Int.max)
+    }
+
+    public func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
         try await self.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM triggers WHERE cycle_id = ? ORDER BY id", arguments: [cycleId]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM triggers WHERE cycle_id = ? AND id > ? ORDER BY id LIMIT ?", arguments: [cycleId, after, Int64(clamping: limit)]
+            ).map { row in
                 let payload: String = row["payload"]
                 let trigger = try JSONDecoder().decode(Trigger.self, from: Data(payload.utf8))
                 return TriggerRecord(
@@ -123,6 +135,10 @@ public final class SQLiteCycleStore: CycleStore {
                     cycleId: row["cycle_id"], disposition: TriggerDisposition(rawValue: row["disposition"]) ?? .started)
             }
         }
+    }
+
+    public func triggerCount(cycleId: String) async throws -> Int {
+        try await self.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triggers WHERE cycle_id = ?", arguments: [cycleId]) ?? 0 }
     }
 
     public func commit(_ transition: TransitionCommit, at: Date) async throws {

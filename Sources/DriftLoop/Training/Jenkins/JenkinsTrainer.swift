@@ -37,14 +37,17 @@ public struct JenkinsTrainer: Trainer {
     public func start(_ request: TrainingRequest, idempotencyKey: String, handles: inout TrainingHandles) async throws -> String {
         if let queue = handles[Self.queueHandle] { return queue }
         let jobPath = self.client.jobPath(self.settings.job)
-        if handles[Self.triggeredHandle] != nil, let found = try await self.findTriggered(cycleId: request.cycleId, jobPath: jobPath) {
+        let parameters = try TrainingTemplateContext(request).render(self.settings.parameters).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if handles[Self.triggeredHandle] != nil,
+            let found = try await self.findTriggered(cycleId: request.cycleId, parameters: parameters, jobPath: jobPath)
+        {
             if let build = found.build { try await handles.record(Self.buildHandle, build) }
             try await handles.record(Self.queueHandle, found.queue)
             return found.queue
         }
         try await handles.record(Self.triggeredHandle, ISO8601DateFormatter().string(from: Date()))
 
-        var form = try TrainingTemplateContext(request).render(self.settings.parameters).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var form = parameters
         if let delay = self.settings.delay { form.append(("delay", delay)) }
         if let token = self.triggerToken { form.append(("token", token)) }
         let response = try await self.client.post(jobPath + "/buildWithParameters", form: form)
@@ -76,20 +79,26 @@ public struct JenkinsTrainer: Trainer {
         }
     }
 
-    /// Finds what an interrupted trigger left behind: a queue item or a build carrying this cycle's id.
-    private func findTriggered(cycleId: String, jobPath: String) async throws -> (queue: String, build: String?)? {
+    /// Finds what an interrupted trigger left behind: a queue item or a build carrying this cycle's id and every
+    /// parameter this cycle sends (data, champion, params). One with the cycle id but other parameters was not
+    /// triggered by this cycle — anyone who can start the job could have planted it — and is not adopted.
+    private func findTriggered(cycleId: String, parameters: [(String, String)], jobPath: String) async throws -> (queue: String, build: String?)? {
         let parameter = self.settings.cycleParameter
+        // Jenkins hides the values of password parameters (null): those cannot be compared, the rest must match.
+        let isOurs: (JenkinsPayloads.Entry) -> Bool = { entry in
+            entry.parameter(parameter) == cycleId && parameters.allSatisfy { name, value in entry.parameter(name).map { $0 == value } ?? true }
+        }
         // The queue first: an item that leaves it between the two reads shows up among the builds.
         let queueResponse = try await self.client.get("/queue/api/json?tree=items[id,url,actions[parameters[name,value]]]")
         guard queueResponse.status == 200 else { throw self.client.failure(queueResponse, doing: "read the queue") }
         let queue = try Self.decode(JenkinsPayloads.Queue.self, queueResponse, what: "the queue")
-        if let item = queue.items.first(where: { $0.parameter(parameter) == cycleId }), let id = item.id {
+        if let item = queue.items.first(where: isOurs), let id = item.id {
             return (self.client.rebase("/queue/item/\(id)/"), nil)
         }
         let buildsResponse = try await self.client.get(jobPath + "/api/json?tree=builds[number,url,queueId,actions[parameters[name,value]]]")
         guard buildsResponse.status == 200 else { throw self.client.failure(buildsResponse, doing: "list the builds of `\(self.settings.job)`") }
         let builds = try Self.decode(JenkinsPayloads.JobBuilds.self, buildsResponse, what: "the job's builds")
-        if let build = builds.builds?.first(where: { $0.parameter(parameter) == cycleId }), let url = build.url {
+        if let build = builds.builds?.first(where: isOurs), let url = build.url {
             return (self.client.rebase("/queue/item/\(build.queueId ?? 0)/"), self.client.rebase(url))
         }
         return nil
