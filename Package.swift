@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -40,16 +41,35 @@ let package = Package(
             name: "DriftStats",
             swiftSettings: upcoming
         ),
+        // Parquet's page codecs, from Debian's C libraries (one system library each, so a missing one is named with
+        // its apt package).
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .target(
+            name: "ParquetFormat",
+            dependencies: ["CSnappy", "CZstd", "CZlib", "CLZ4", "CBrotli"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "DriftData",
+            dependencies: ["DriftStats", "ParquetFormat", "CurlHTTP"],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "DriftLoop",
             dependencies: [
                 "DriftStats",
+                "DriftData",
                 "CurlHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
@@ -75,6 +95,8 @@ let package = Package(
             name: "driftloop",
             dependencies: [
                 "DriftLoop",
+                "DriftData",
+                "ParquetFormat",
                 "DriftLoopServer",
                 "DriftStats",
                 "CurlHTTP",
@@ -105,6 +127,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ParquetFormatTests",
+            dependencies: ["ParquetFormat"],
+            // Read through #filePath, so the copies stay plain files in the repository.
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DriftDataTests",
+            dependencies: ["DriftData", "DriftStats", "ParquetFormat", "CurlHTTP"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "DriftStatsTests",

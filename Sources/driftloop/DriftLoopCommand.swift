@@ -10,7 +10,7 @@ struct DriftLoopCommand: AsyncParsableCommand {
         abstract: "A closed-loop retraining controller: drift detection, retraining, evaluation and promotion, declared in YAML.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, RetrainCommand.self, StatusCommand.self, CyclesCommand.self, ShowCommand.self,
-            RollbackCommand.self, CancelCommand.self, PipelineCommand.self, TrainerCommand.self, DetectCommand.self, DriftCommand.self, ExportCommand.self, ApproveCommand.self, PauseCommand.self, ResumeCommand.self,
+            RollbackCommand.self, CancelCommand.self, PipelineCommand.self, TrainerCommand.self, DetectCommand.self, DriftCommand.self, DataCommand.self, ExportCommand.self, ApproveCommand.self, PauseCommand.self, ResumeCommand.self,
         ])
 
     static func main() async {

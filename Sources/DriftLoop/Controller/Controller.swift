@@ -300,7 +300,7 @@ public actor Controller {
     @discardableResult
     public func runScheduledCheck(pipeline name: String, at time: Date = Date()) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
-        let report = try await DriftCheck.run(pipeline, loader: services.dataLoader)
+        let report = try await DriftCheck.run(pipeline, loader: services.dataLoader, at: time)
         let encoded = try JSONValue.encoding(report)
         await self.driftObserver?(name, encoded)
         self.logger.info(

@@ -1,3 +1,4 @@
+import DriftData
 import Foundation
 import Logging
 
@@ -280,7 +281,7 @@ public actor PipelineController {
         switch error {
         case let error as TrainerError: error.isTransient
         case let error as RegistryError: error.isTransient
-        case let error as DataLoadError: error.isTransient
+        case let error as DataSourceError: error.isTransient
         case let error as PrometheusQueryClient.QueryError: error.isTransient
         default: false
         }

@@ -1,54 +1,69 @@
 import CurlHTTP
+import DriftData
 import DriftStats
 import Foundation
+import Logging
 
-/// Fetches a pipeline's data: a local path (or `file://` URL) is read from disk, an http(s) URL through libcurl.
+/// Fetches a pipeline's data from wherever it is declared: a location (a path, an http(s) URL or S3 objects, as
+/// CSV or Parquet), a PostgreSQL query, or the recent production records in the store.
 public struct DataLoader: Sendable {
     let client: CurlHTTPClient
+    /// Where posted feedback is kept, for `recent` sources; nil where there is no store (tests of files only).
+    let feedback: (any FeedbackStore)?
+    let environment: [String: String]
+    let logger: Logger
 
-    public init(client: CurlHTTPClient) {
+    public init(
+        client: CurlHTTPClient, feedback: (any FeedbackStore)? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "driftloop.data")
+    ) {
         self.client = client
+        self.feedback = feedback
+        self.environment = environment
+        self.logger = logger
     }
 
-    /// Reads the columns of a CSV table: streamed from a local file, or downloaded first from a URL.
-    public func table(_ location: String, reader: CSVTableReader = CSVTableReader()) async throws -> DataTable {
-        if Self.isRemote(location) {
-            return try reader.read(data: try await self.load(location), source: location)
-        }
-        let path = location.hasPrefix("file://") ? (URL(string: location)?.path ?? location) : location
-        return try reader.read(path: path)
+    /// The table at `location`, keeping `columns` (nil: all), with the types `schema` forces.
+    public func table(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
+        try await TableLoader(http: self.client).load(location, columns: columns, schema: schema)
     }
 
-    static func isRemote(_ location: String) -> Bool {
-        location.hasPrefix("http://") || location.hasPrefix("https://")
-    }
-
-    public func load(_ location: String) async throws -> Data {
-        if location.hasPrefix("http://") || location.hasPrefix("https://") {
-            let response: HTTPResponse
-            do {
-                response = try await self.client.send(HTTPRequest(url: location, timeout: .seconds(120), followsRedirects: true))
-            } catch let error as CurlError {
-                throw DataLoadError(location: location, message: error.message, isTransient: error.isTransient)
+    /// One side of a pipeline's data as a drift check at `time` reads it.
+    public func table(
+        _ source: DataSourceDeclaration, pipeline: PipelineDefinition, at time: Date, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()
+    ) async throws -> DataTable {
+        switch source {
+        case .location(let location):
+            return try await self.table(location, columns: columns, schema: schema)
+        case .postgres(let settings):
+            guard let url = settings.url.resolve(environment: self.environment) else {
+                throw SQLSourceError("the PostgreSQL URL of pipeline `\(pipeline.name)` is not set (\(settings.url)); set it to postgres://USER:PASSWORD@HOST:PORT/DATABASE")
             }
-            guard response.isSuccess else {
-                throw DataLoadError(location: location, message: "HTTP \(response.status)", isTransient: response.status >= 500)
+            let length = settings.window ?? Self.scheduleInterval(pipeline.schedule)
+            var table = try await SQLTableReader.read(
+                settings, url: url, window: length.map { (time.addingTimeInterval(-$0.seconds), time) }, schema: schema, logger: self.logger)
+            table.source = DataSourceSummary(source: "postgres query (\(settings.url))", format: "postgres", rows: table.rowCount)
+            return Self.keeping(columns, of: table)
+        case .recentFeedback(let window):
+            guard let feedback = self.feedback else {
+                throw DataSourceError(location: source.description, message: "recent feedback is read from the controller's store; run the check inside `driftloop serve`", isTransient: false)
             }
-            return response.body
+            let table = try await FeedbackWindowReader.read(pipeline: pipeline.name, window: window, at: time, store: feedback, schema: schema)
+            return Self.keeping(columns, of: table)
         }
-        let path = location.hasPrefix("file://") ? (URL(string: location)?.path ?? location) : location
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataLoadError(location: location, message: "no readable file there", isTransient: false)
-        }
-        return data
     }
-}
 
-/// Data that could not be fetched, with where it was looked for.
-public struct DataLoadError: Error, Sendable, CustomStringConvertible {
-    public var location: String
-    public var message: String
-    public var isTransient: Bool
+    static func scheduleInterval(_ schedule: ScheduleSettings?) -> Duration? {
+        if case .every(let interval)? = schedule?.timing { return interval }
+        return nil
+    }
 
-    public var description: String { "cannot load data from \(self.location): \(self.message)" }
+    /// Only the named columns, in that order (all when nil); a name the source lacks is left for the check to report.
+    static func keeping(_ columns: [String]?, of table: DataTable) -> DataTable {
+        guard let columns else { return table }
+        var kept = table
+        kept.columns = columns.compactMap { name in table.columns.first { $0.name == name } }
+        kept.excluded = table.excluded.filter { columns.contains($0.column) }
+        return kept
+    }
 }

@@ -22,10 +22,11 @@ public struct DriftReport: Sendable, Encodable {
 
 /// Runs a pipeline's drift policy on its reference and current tables.
 public enum DriftCheck {
-    /// Loads the pipeline's reference and current data (concurrently) and runs its drift policy on them.
-    public static func run(_ pipeline: PipelineDefinition, loader: DataLoader) async throws -> DriftReport {
-        async let reference = loader.table(pipeline.data.reference)
-        async let current = loader.table(pipeline.data.current)
+    /// Loads the pipeline's reference and current data (concurrently) as of `time` (a query's window ends then) and
+    /// runs its drift policy on them.
+    public static func run(_ pipeline: PipelineDefinition, loader: DataLoader, at time: Date = Date()) async throws -> DriftReport {
+        async let reference = loader.table(pipeline.data.referenceSource, pipeline: pipeline, at: time)
+        async let current = loader.table(pipeline.data.currentSource, pipeline: pipeline, at: time)
         return try await Self.run(
             reference: try await reference, current: try await current, policy: pipeline.drift, target: pipeline.data.target,
             predictionColumns: pipeline.data.predictionColumns)

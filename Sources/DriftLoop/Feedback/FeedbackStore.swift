@@ -12,6 +12,9 @@ public protocol FeedbackStore: Sendable {
     /// `keepingLatest`, but never a labelled record past `consumedThrough` (a monitor has yet to read it; nil: no monitor
     /// reads this pipeline) nor the newest labelled one (the next label's number follows it). Returns how many went.
     func deleteFeedback(pipeline: String, receivedBefore: Date?, keepingLatest: Int?, consumedThrough: Int64?) async throws -> Int
+    /// The pipeline's newest records, oldest first: the latest `limit`, received at or after `since` when given
+    /// (the live production window a drift check reads).
+    func recentFeedback(pipeline: String, since: Date?, limit: Int) async throws -> [FeedbackRecord]
 }
 
 /// A monitor's state after consuming labelled feedback up to `throughSeq`.

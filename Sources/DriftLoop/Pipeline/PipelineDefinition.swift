@@ -38,14 +38,30 @@ public struct PipelineDefinition: Sendable {
 
 /// Where a pipeline's data is: CSV files or URLs.
 public struct DataSettings: Sendable {
-    /// Reference (training-time) data: a path relative to the pipeline file, or an http(s) URL.
+    /// The reference (training-time) data as a trainer is sent it: a location, or `data.train.reference`.
     public var reference: String
-    /// Current (production) data, same forms.
+    /// The current (production) data as a trainer is sent it: a location, or `data.train.current`.
     public var current: String
     /// Label column, used for training and left out of data drift. Default: `label`.
     public var target: String
     /// Prediction columns, whose drift is reported separately as prediction drift. Default: none.
     public var predictionColumns: [String]
+    /// Where drift checks read the reference: a location (file, URL, S3; CSV or Parquet) or a PostgreSQL query.
+    public var referenceSource: DataSourceDeclaration
+    /// Where drift checks read the current data: a location, a PostgreSQL query, or the recent feedback window.
+    public var currentSource: DataSourceDeclaration
+
+    public init(
+        reference: String, current: String, target: String, predictionColumns: [String], referenceSource: DataSourceDeclaration? = nil,
+        currentSource: DataSourceDeclaration? = nil
+    ) {
+        self.reference = reference
+        self.current = current
+        self.target = target
+        self.predictionColumns = predictionColumns
+        self.referenceSource = referenceSource ?? .location(reference)
+        self.currentSource = currentSource ?? .location(current)
+    }
 }
 
 /// How the detect state decides that data drifted.

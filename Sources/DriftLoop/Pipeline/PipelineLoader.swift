@@ -61,17 +61,6 @@ public enum PipelineLoader {
         }
         let model = reader.string(root.child("model"), required: true) ?? ""
 
-        let dataNode = root.child("data")
-        var data = DataSettings(reference: "", current: "", target: "label", predictionColumns: [])
-        if dataNode.isMissing {
-            reader.fail(dataNode, "`data` is required: a mapping with `reference` and `current` CSV paths or URLs")
-        } else if reader.requireMapping(dataNode, example: "data: {reference: ref.csv, current: cur.csv}") {
-            reader.rejectUnknownKeys(dataNode, allowed: ["reference", "current", "target", "prediction"])
-            data.reference = reader.string(dataNode.child("reference"), required: true).map { PathResolution.resolve($0, relativeTo: baseDirectory) } ?? ""
-            data.current = reader.string(dataNode.child("current"), required: true).map { PathResolution.resolve($0, relativeTo: baseDirectory) } ?? ""
-            data.target = reader.string(dataNode.child("target"), default: "label") ?? "label"
-            data.predictionColumns = reader.stringList(dataNode.child("prediction")) ?? []
-        }
 
         let driftNode = root.child("drift")
         var drift = DriftPolicy(share: 0.5, method: nil, threshold: nil, perColumnMethod: [:], perColumnThreshold: [:], columns: nil)
@@ -107,6 +96,7 @@ public enum PipelineLoader {
 
         let observation = ObservationPolicyReader.read(root.child("observe"), reader: &reader)
         let schedule = ScheduleSettingsReader.read(root.child("schedule"), reader: &reader)
+        let data = DataSettingsReader.read(root.child("data"), trainer: trainer, schedule: schedule, baseDirectory: baseDirectory, reader: &reader)
         let monitoring = MonitoringPolicyReader.read(root.child("monitoring"), reader: &reader)
         let cooldown = reader.duration(root.child("cooldown"), default: .seconds(600)) ?? .seconds(600)
         let (states, order) = Self.readStates(root.child("states"), reader: &reader)

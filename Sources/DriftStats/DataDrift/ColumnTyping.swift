@@ -18,7 +18,7 @@ public enum ColumnTyping {
             guard case .numbers(let values) = column.values else { return .numerical }
             let distinct = DriftSample(numbers: values).distinctCount(upTo: Self.integerCardinalityLimit + 1)
             return distinct <= Self.integerCardinalityLimit ? .categorical : .numerical
-        case .boolean:
+        case .boolean, .category:
             return .categorical
         case .string:
             guard case .codes(let codes, let levels) = column.values else { return .categorical }

@@ -82,7 +82,8 @@ public struct DataDriftAnalysis: Sendable {
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
         return DataDriftReport(
             columns: results, driftedColumns: drifted, share: share, shareThreshold: self.share, datasetDrift: !results.isEmpty && share >= self.share,
-            referenceRows: reference.rowCount, currentRows: current.rowCount)
+            referenceRows: reference.rowCount, currentRows: current.rowCount, referenceSource: reference.source, currentSource: current.source,
+            excludedColumns: current.excluded.isEmpty ? nil : current.excluded)
     }
 
     func test(_ job: ColumnJob) -> DataDriftReport.Column {

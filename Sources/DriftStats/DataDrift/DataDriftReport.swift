@@ -29,6 +29,28 @@ public struct DataDriftReport: Sendable, Codable, Equatable {
     public var datasetDrift: Bool
     public var referenceRows: Int
     public var currentRows: Int
+    /// Where each side's rows came from, when known.
+    public var referenceSource: DataSourceSummary?
+    public var currentSource: DataSourceSummary?
+    /// Columns of the current data left out of drift because of their type, with why (Parquet dates, timestamps,
+    /// decimals, unsigned integers: Evidently leaves those pandas dtypes out).
+    public var excludedColumns: [ExcludedColumn]?
+
+    public init(
+        columns: [Column], driftedColumns: Int, share: Double, shareThreshold: Double, datasetDrift: Bool, referenceRows: Int, currentRows: Int,
+        referenceSource: DataSourceSummary? = nil, currentSource: DataSourceSummary? = nil, excludedColumns: [ExcludedColumn]? = nil
+    ) {
+        self.columns = columns
+        self.driftedColumns = driftedColumns
+        self.share = share
+        self.shareThreshold = shareThreshold
+        self.datasetDrift = datasetDrift
+        self.referenceRows = referenceRows
+        self.currentRows = currentRows
+        self.referenceSource = referenceSource
+        self.currentSource = currentSource
+        self.excludedColumns = excludedColumns
+    }
 
     enum CodingKeys: String, CodingKey {
         case columns, share
@@ -37,5 +59,8 @@ public struct DataDriftReport: Sendable, Codable, Equatable {
         case datasetDrift = "dataset_drift"
         case referenceRows = "n_reference"
         case currentRows = "n_current"
+        case referenceSource = "reference_source"
+        case currentSource = "current_source"
+        case excludedColumns = "excluded_columns"
     }
 }

@@ -30,6 +30,15 @@ public enum DriftHTMLReport {
                 """
         }
         let headline = report.datasetDrift ? "Dataset drift detected" : "No dataset drift"
+        var sources = ""
+        for (side, summary) in [("reference", report.referenceSource), ("current", report.currentSource)] {
+            guard let summary else { continue }
+            sources += "<div class=\"legend\">\(side): \(Self.escape(summary.source)) (\(Self.escape(summary.format)), \(summary.rows) rows"
+                + (summary.objects.map { ", \($0) objects" } ?? "") + ")</div>\n"
+        }
+        for excluded in report.excludedColumns ?? [] {
+            sources += "<div class=\"legend\">left out: <b>\(Self.escape(excluded.column))</b>, \(Self.escape(excluded.reason))</div>\n"
+        }
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
@@ -50,7 +59,7 @@ public enum DriftHTMLReport {
             </style></head><body>
             <h1>\(Self.escape(title)): \(headline)</h1>
             <div class="legend">Same tests, thresholds and verdicts as Evidently's DataDriftPreset.<i style="background:#4c78a8"></i>reference<i style="background:#f58518"></i>current</div>
-            <div class="summary">
+            \(sources)            <div class="summary">
               <div class="card \(report.datasetDrift ? "alert" : "calm")"><div class="v">\(report.datasetDrift ? "yes" : "no")</div><div class="l">dataset drift</div></div>
               <div class="card"><div class="v">\(report.driftedColumns) / \(report.columns.count)</div><div class="l">columns drifted</div></div>
               <div class="card"><div class="v">\(Self.format(report.share))</div><div class="l">share (threshold \(Self.format(report.shareThreshold)))</div></div>

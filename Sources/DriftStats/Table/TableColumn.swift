@@ -9,6 +9,8 @@ public enum StorageType: String, Sendable, Codable {
     case boolean
     /// Anything else (pandas `object`).
     case string
+    /// Text held as pandas' `category` dtype (a Parquet file written from one): categorical whatever its cardinality.
+    case category
 }
 
 /// One column's values. Numbers are kept as `Double` (missing is NaN); strings are interned as codes into
@@ -58,14 +60,21 @@ public struct TableColumn: Sendable {
     }
 }
 
-/// The columns kept from one CSV file.
+/// The columns kept from one table (a CSV or Parquet file, objects under a prefix, a query's rows).
 public struct DataTable: Sendable {
     public var columns: [TableColumn]
     public var rowCount: Int
+    /// Columns the source has but drift leaves out, with why: a Parquet DATE, TIMESTAMP or DECIMAL column is a type
+    /// pandas does not give Evidently as a number or text, so Evidently does not test it.
+    public var excluded: [ExcludedColumn]
+    /// Where the rows came from, for the report.
+    public var source: DataSourceSummary?
 
-    public init(columns: [TableColumn], rowCount: Int) {
+    public init(columns: [TableColumn], rowCount: Int, excluded: [ExcludedColumn] = [], source: DataSourceSummary? = nil) {
         self.columns = columns
         self.rowCount = rowCount
+        self.excluded = excluded
+        self.source = source
     }
 
     public subscript(name: String) -> TableColumn? {
@@ -73,4 +82,41 @@ public struct DataTable: Sendable {
     }
 
     public var columnNames: [String] { self.columns.map(\.name) }
+}
+
+/// A column present in the source but left out of drift, and why.
+public struct ExcludedColumn: Sendable, Codable, Equatable {
+    public var column: String
+    public var reason: String
+
+    public init(column: String, reason: String) {
+        self.column = column
+        self.reason = reason
+    }
+}
+
+/// What a drift report says about where a table came from.
+public struct DataSourceSummary: Sendable, Codable, Equatable {
+    /// The location as given: a path, a URL, `s3://bucket/prefix/*.parquet`, `postgres: <query>`, `recent feedback`.
+    public var source: String
+    /// `csv`, `parquet`, `postgres` or `feedback`.
+    public var format: String
+    public var rows: Int
+    /// Objects read, for a prefix or glob.
+    public var objects: Int?
+    /// Bytes fetched over the network (range reads), when the source is remote.
+    public var bytesFetched: Int?
+
+    public init(source: String, format: String, rows: Int, objects: Int? = nil, bytesFetched: Int? = nil) {
+        self.source = source
+        self.format = format
+        self.rows = rows
+        self.objects = objects
+        self.bytesFetched = bytesFetched
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, format, rows, objects
+        case bytesFetched = "bytes_fetched"
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CurlHTTP
+import DriftData
 import DriftLoop
 import DriftStats
 import Foundation
@@ -86,10 +87,9 @@ struct DriftRun: Sendable {
         }
         let schema = try self.schema.map { path in try ColumnSchema.load(path: path) } ?? ColumnSchema()
         let wanted = self.columns?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let reader = CSVTableReader(columns: wanted, schema: schema)
-        let loader = DataLoader(client: CurlHTTPClient())
-        async let referenceTable = loader.table(self.reference, reader: reader)
-        async let currentTable = loader.table(self.current, reader: reader)
+        let loader = TableLoader(http: CurlHTTPClient())
+        async let referenceTable = loader.load(self.reference, columns: wanted, schema: schema)
+        async let currentTable = loader.load(self.current, columns: wanted, schema: schema)
         let (reference, current) = try await (referenceTable, currentTable)
         let analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
         let report = await analysis.runConcurrently(reference: reference, current: current, columns: wanted)
@@ -132,6 +132,11 @@ struct DriftRun: Sendable {
 
     private func printSummary(_ report: DataDriftReport) {
         print("dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(PrintfFormat.general(report.share, significantDigits: 3)), threshold \(report.shareThreshold))")
+        for (side, summary) in [("reference", report.referenceSource), ("current", report.currentSource)] {
+            guard let summary else { continue }
+            print("\(side): \(LogText.escape(summary.source)) (\(summary.format), \(summary.rows) rows\(summary.objects.map { ", \($0) objects" } ?? ""))")
+        }
+        for excluded in report.excludedColumns ?? [] { print("left out: \(LogText.escape(excluded.column)): \(excluded.reason)") }
         var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
         for column in report.columns {
             table.add(

@@ -108,4 +108,20 @@ extension PostgresCycleStore {
             return deleted
         }
     }
+
+    public func recentFeedback(pipeline: String, since: Date?, limit: Int) async throws -> [FeedbackRecord] {
+        let cutoff = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        return try await self.rows(
+            "read recent feedback",
+            """
+            SELECT record_id, timestamp, prediction, score, label, features FROM feedback
+            WHERE pipeline = \(pipeline) AND received_at >= \(cutoff) ORDER BY seq DESC LIMIT \(Int64(clamping: limit))
+            """
+        ).reversed().map { row in
+            FeedbackRecord(
+                id: try row["record_id"].decode(String.self), timestamp: try row["timestamp"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)),
+                prediction: try row["prediction"].decode(String?.self), score: try row["score"].decode(Double?.self),
+                label: try row["label"].decode(String?.self), features: try row["features"].decode(String?.self).flatMap(JSONValue.parse))
+        }
+    }
 }

@@ -131,5 +131,7 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        // The live production window reads a pipeline's newest records, by arrival.
+        ("v3: feedback by arrival", ["CREATE INDEX feedback_by_arrival ON feedback (pipeline, seq)"]),
     ]
 }

@@ -91,4 +91,23 @@ extension SQLiteCycleStore {
             return db.changesCount
         }
     }
+
+    public func recentFeedback(pipeline: String, since: Date?, limit: Int) async throws -> [FeedbackRecord] {
+        try await self.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record_id, timestamp, prediction, score, label, features FROM feedback
+                    WHERE pipeline = ? AND received_at >= ? ORDER BY seq DESC LIMIT ?
+                    """,
+                arguments: [pipeline, since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, Int64(clamping: limit)]
+            ).reversed().map { row in
+                let timestamp: Double? = row["timestamp"]
+                let features: String? = row["features"]
+                return FeedbackRecord(
+                    id: row["record_id"], timestamp: timestamp.map(Date.init(timeIntervalSince1970:)), prediction: row["prediction"], score: row["score"],
+                    label: row["label"], features: features.flatMap(JSONValue.parse))
+            }
+        }
+    }
 }

@@ -116,6 +116,10 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        // The live production window reads a pipeline's newest records, by arrival.
+        migrator.registerMigration("v5: feedback by arrival") { db in
+            try db.execute(sql: "CREATE INDEX feedback_by_arrival ON feedback (pipeline, seq)")
+        }
         return migrator
     }
 }

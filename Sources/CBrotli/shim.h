@@ -1,0 +1,2 @@
+// Non-variadic umbrella header: the Swift side only calls the block/stream decode entry points.
+#include <brotli/decode.h>

@@ -1,0 +1,31 @@
+/// Resolution of TIME and TIMESTAMP values.
+public enum ParquetTimeUnit: Sendable, Equatable, CustomStringConvertible {
+    case milliseconds
+    case microseconds
+    case nanoseconds
+
+    /// Ticks per second; also how many fraction digits a rendering shows (3, 6, 9).
+    public var ticksPerSecond: Int64 {
+        switch self {
+        case .milliseconds: 1_000
+        case .microseconds: 1_000_000
+        case .nanoseconds: 1_000_000_000
+        }
+    }
+
+    public var fractionDigits: Int {
+        switch self {
+        case .milliseconds: 3
+        case .microseconds: 6
+        case .nanoseconds: 9
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .milliseconds: "MILLIS"
+        case .microseconds: "MICROS"
+        case .nanoseconds: "NANOS"
+        }
+    }
+}
