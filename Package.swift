@@ -41,6 +41,12 @@ let package = Package(
             name: "DriftStats",
             swiftSettings: upcoming
         ),
+        // S3 and S3-compatible object storage (SigV4 through libcurl), and range reads over any http(s) server.
+        .target(
+            name: "ObjectStorage",
+            dependencies: ["CurlHTTP"],
+            swiftSettings: upcoming
+        ),
         // Parquet's page codecs, from Debian's C libraries (one system library each, so a missing one is named with
         // its apt package).
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
@@ -55,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "DriftData",
-            dependencies: ["DriftStats", "ParquetFormat", "CurlHTTP"],
+            dependencies: ["DriftStats", "ParquetFormat", "CurlHTTP", "ObjectStorage"],
             swiftSettings: upcoming
         ),
         .target(
@@ -136,8 +142,19 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftDataTests",
-            dependencies: ["DriftData", "DriftStats", "ParquetFormat", "CurlHTTP"],
+            dependencies: ["DriftData", "DriftStats", "ParquetFormat", "CurlHTTP", "ObjectStorage"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: [
+                "ObjectStorage",
+                "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
         ),
         .testTarget(
             name: "DriftStatsTests",

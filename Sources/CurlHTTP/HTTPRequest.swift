@@ -58,12 +58,21 @@ public enum HTTPAuthentication: Sendable, CustomStringConvertible {
     case none
     case basic(user: String, password: String)
     case bearer(token: String)
+    /// AWS Signature Version 4, computed by libcurl (`CURLOPT_AWS_SIGV4`) for S3 and S3-compatible servers.
+    ///
+    /// `provider` is libcurl's `provider1[:provider2]`: `"aws:amz"` signs as `AWS4-HMAC-SHA256` with
+    /// `X-Amz-Date`, which AWS, MinIO, Ceph and moto expect. `sessionToken`, for temporary credentials, goes out
+    /// as a signed `x-amz-security-token` header. libcurl 7.88 signs the path and query exactly as given, so
+    /// the caller must send them already in canonical form (percent-encoded, query parameters sorted).
+    case awsSigV4(provider: String, region: String, service: String, accessKey: String, secretKey: String, sessionToken: String?)
 
     public var description: String {
         switch self {
         case .none: "none"
         case .basic(let user, _): "basic(\(user), ***)"
         case .bearer: "bearer(***)"
+        case .awsSigV4(let provider, let region, let service, let accessKey, _, let sessionToken):
+            "awsSigV4(\(provider):\(region):\(service), \(accessKey), ***\(sessionToken == nil ? "" : ", session token ***"))"
         }
     }
 }

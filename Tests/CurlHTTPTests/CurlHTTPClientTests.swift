@@ -34,6 +34,18 @@ private typealias CurlRequest = CurlHTTP.HTTPRequest
         router.get("/cookie") { _, _ in
             Response(status: .ok, headers: [.setCookie: "JSESSIONID.abc=s3ss10n; Path=/; HttpOnly"])
         }
+        router.get("/range") { request, _ in
+            // A minimal Range server: "bytes=a-b" of a fixed 10-byte file, else the whole file.
+            let file = Array("0123456789".utf8)
+            let bounds = request.headers[.range].flatMap { header -> [Int]? in
+                let numbers = header.dropFirst("bytes=".count).split(separator: "-").compactMap { Int($0) }
+                return header.hasPrefix("bytes=") && numbers.count == 2 ? numbers : nil
+            }
+            guard let bounds else { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: file))) }
+            return Response(
+                status: .partialContent, headers: [.contentRange: "bytes \(bounds[0])-\(bounds[1])/\(file.count)"],
+                body: .init(byteBuffer: ByteBuffer(bytes: file[bounds[0]...bounds[1]])))
+        }
         router.get("/slow") { request, _ in
             let milliseconds = Int(request.uri.queryParameters.get("ms") ?? "1000") ?? 1000
             try await Task.sleep(for: .milliseconds(milliseconds))
@@ -109,6 +121,40 @@ private typealias CurlRequest = CurlHTTP.HTTPRequest
             let bearer = try await client.send(CurlRequest(method: "POST", url: "\(base)/echo", body: Data(), authentication: .bearer(token: "t0k")))
             #expect(bearer.header("X-Auth") == "Bearer t0k")
             #expect(!"\(HTTPAuthentication.basic(user: "u", password: "secret"))".contains("secret"))
+        }
+    }
+
+    @Test func awsSigV4SignsWithTheKeyPairAndSessionToken() async throws {
+        try await self.withServer { base in
+            let client = CurlHTTPClient()
+            let authentication = HTTPAuthentication.awsSigV4(
+                provider: "aws:amz", region: "eu-west-1", service: "s3", accessKey: "AKIDEXAMPLE", secretKey: "s3cr3t", sessionToken: "t0k3n")
+            let response = try await client.send(
+                CurlRequest(method: "POST", url: "\(base)/echo", headers: [("x-amz-content-sha256", "UNSIGNED-PAYLOAD")], body: Data("x".utf8),
+                    authentication: authentication))
+            #expect(response.status == 200)
+            let authorization = response.header("X-Auth") ?? ""
+            #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"))
+            #expect(authorization.contains("/eu-west-1/s3/aws4_request"))
+            // The session token header is sent and signed; no empty "Expect:" entry is signed (libcurl 7.88 would).
+            #expect(authorization.contains("SignedHeaders=") && authorization.contains("x-amz-security-token"))
+            #expect(!authorization.contains("expect"))
+            #expect(!authorization.contains("s3cr3t") && !authorization.contains("t0k3n"))
+            let description = "\(authentication)"
+            #expect(description.contains("AKIDEXAMPLE"))
+            #expect(!description.contains("s3cr3t") && !description.contains("t0k3n"))
+        }
+    }
+
+    @Test func partialContentAndContentRangeAreReturnedIntact() async throws {
+        try await self.withServer { base in
+            let response = try await CurlHTTPClient().send(CurlRequest(url: "\(base)/range", headers: [("Range", "bytes=2-5")]))
+            #expect(response.status == 206)
+            #expect(response.header("Content-Range") == "bytes 2-5/10")
+            #expect(response.text == "2345")
+            let whole = try await CurlHTTPClient().send(CurlRequest(url: "\(base)/range"))
+            #expect(whole.status == 200)
+            #expect(whole.text == "0123456789")
         }
     }
 

@@ -64,6 +64,11 @@ struct ParquetColumnAccumulator {
     }
 
     private mutating func appendNumbers(_ column: ParquetColumn) {
+        // The first row group's doubles without nulls are taken as they are: no copy, no second array in memory.
+        if self.numbers.isEmpty, column.validity == nil, case .double(let values) = column.values {
+            self.numbers = values
+            return
+        }
         let start = self.numbers.count
         self.numbers.reserveCapacity(start + column.count)
         switch column.values {

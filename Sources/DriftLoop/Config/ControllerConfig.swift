@@ -1,3 +1,4 @@
+import DriftData
 import Foundation
 import Logging
 
@@ -43,6 +44,8 @@ public struct ControllerConfig: Sendable {
     public var rateLimit: RateLimitSettings?
     /// How long a request body may take to arrive once its handler reads it. Default: 10 s.
     public var bodyReadTimeout: Duration = .seconds(10)
+    /// Where `s3://` data is and how to sign for it (over the AWS environment variables).
+    public var s3 = S3Options()
 
     /// Every host name the API answers to (IP literals are accepted besides these).
     public var allowedHostNames: [String] {
@@ -90,7 +93,7 @@ public struct ControllerConfig: Sendable {
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens", "allowed_hosts", "rate_limit", "body_read_timeout"]
+    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens", "allowed_hosts", "rate_limit", "body_read_timeout", "s3"]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -151,6 +154,7 @@ public struct ControllerConfig: Sendable {
             }
         }
         config.rateLimit = RateLimitSettingsReader.read(root.child("rate_limit"), reader: &reader)
+        config.s3 = S3OptionsReader.read(root.child("s3"), baseDirectory: baseDirectory, reader: &reader)
         let timeoutNode = root.child("body_read_timeout")
         if let timeout = reader.duration(timeoutNode, default: nil) {
             if timeout <= .zero || timeout > .seconds(600) {

@@ -11,21 +11,23 @@ public struct DataLoader: Sendable {
     /// Where posted feedback is kept, for `recent` sources; nil where there is no store (tests of files only).
     let feedback: (any FeedbackStore)?
     let environment: [String: String]
+    let s3: S3Options
     let logger: Logger
 
     public init(
         client: CurlHTTPClient, feedback: (any FeedbackStore)? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "driftloop.data")
+        s3: S3Options = S3Options(), logger: Logger = Logger(label: "driftloop.data")
     ) {
         self.client = client
         self.feedback = feedback
         self.environment = environment
+        self.s3 = s3
         self.logger = logger
     }
 
     /// The table at `location`, keeping `columns` (nil: all), with the types `schema` forces.
     public func table(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
-        try await TableLoader(http: self.client).load(location, columns: columns, schema: schema)
+        try await TableLoader(http: self.client, s3: self.s3, environment: self.environment).load(location, columns: columns, schema: schema)
     }
 
     /// One side of a pipeline's data as a drift check at `time` reads it.

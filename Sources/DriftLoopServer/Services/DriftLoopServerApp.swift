@@ -144,7 +144,8 @@ struct ControllerHost: Service, CustomStringConvertible {
                     registry: InstrumentedRegistry(
                         base: RegistryFactory.make(pipeline.registry, builtin: registry, environment: environment, client: client),
                         meter: CallMeter(metrics: metrics, pipeline: pipeline.name, kind: "registry", system: pipeline.registry.kind.rawValue)),
-                    dataLoader: DataLoader(client: client, feedback: self.store, environment: environment, logger: self.logger), publicURL: publicURL,
+                    dataLoader: DataLoader(client: client, feedback: self.store, environment: environment, s3: self.config.s3, logger: self.logger),
+                    publicURL: publicURL,
                     modelRoots: ModelRoots(pipeline.trainer.modelRoots + [(self.config.dataDirectory as NSString).appendingPathComponent("trainer/models")]))
             },
             logger: self.logger,
