@@ -37,7 +37,7 @@ struct PrometheusHarness {
         self.metricsFile = directory.write("inference.prom", "inference_error_rate 0.01\n")
         self.exporter = try await ChildServer(
             python: "/usr/bin/python3", script: directory.write("exporter.py", Self.exporterScript), arguments: ["--metrics-file", self.metricsFile],
-            portFile: directory.file("exporter.port"), log: directory.file("exporter.log"), startTimeout: .seconds(10))
+            portFile: directory.file("exporter.port"), log: directory.file("exporter.log"), startTimeout: .seconds(60))
         let config = directory.write(
             "prometheus.yml",
             """

@@ -38,7 +38,7 @@ import Testing
         let log = directory.file("received.jsonl")
         let receiver = try await ChildServer(
             python: "/usr/bin/python3", script: directory.write("receiver.py", Self.receiverScript), arguments: ["--log", log],
-            portFile: directory.file("receiver.port"), log: directory.file("receiver.log"), startTimeout: .seconds(10))
+            portFile: directory.file("receiver.port"), log: directory.file("receiver.log"), startTimeout: .seconds(60))
         defer { receiver.stop() }
         let tokenFile = directory.write("hook-token", "hook-secret\n")
         let config = """

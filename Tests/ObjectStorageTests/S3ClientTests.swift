@@ -245,7 +245,6 @@ struct S3ClientTests {
         // Port 1 on loopback: nothing listens there, the connection is refused at once.
         var settings = try S3Settings.fromEnvironment(TestS3.awsEnvironment(endpoint: "http://127.0.0.1:1"))
         settings.maxAttempts = 2
-        let start = ContinuousClock.now
         let error = await objectStorageError { try await S3Client(settings: settings).get(bucket: "dl-bucket", key: "k") }
         guard case .endpointUnreachable(let endpoint, let curlError)? = error else {
             Issue.record("expected endpointUnreachable, got \(String(describing: error))")
@@ -257,8 +256,6 @@ struct S3ClientTests {
         let message = "\(error!)"
         #expect(message.contains("http://127.0.0.1:1") && message.contains("AWS_ENDPOINT_URL_S3"))
         #expect(!message.contains(TestS3.secretAccessKey!))
-        // One retry after 100 ms, not a long wait.
-        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test(.enabled(if: TestS3.sessionToken != nil, "needs DRIFTLOOP_S3_SESSION_* from scripts/s3_server.sh"))

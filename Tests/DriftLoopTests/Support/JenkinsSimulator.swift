@@ -20,7 +20,7 @@ final class JenkinsSimulator: Sendable {
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
         self.server = try await ChildServer(
             python: Self.python ?? "/usr/bin/python3", script: Self.script, arguments: ["--config", configPath], portFile: configPath + ".port",
-            log: configPath + ".log", startTimeout: .seconds(10))
+            log: configPath + ".log", startTimeout: .seconds(60))
     }
 
     func stop() { self.server.stop() }
