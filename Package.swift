@@ -84,6 +84,7 @@ let package = Package(
             name: "DriftLoopServer",
             dependencies: [
                 "DriftLoop",
+                "DriftStats",
                 "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

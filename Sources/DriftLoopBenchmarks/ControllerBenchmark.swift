@@ -17,9 +17,9 @@ enum ControllerBenchmark {
         func status(jobId: String) async throws -> TrainingJobStatus { TrainingJobStatus(job: jobId, status: .succeeded) }
     }
 
-    static let instantOutcomes = [
-        "detect_drift": "drift", "start_training": "started", "await_training": "succeeded", "evaluate": "better", "promote": "promoted", "reject": "rejected",
-    ]
+    /// The outcome each instant action returns: its first declared one, which is the example pipeline's path to
+    /// `promoted` (drift, started, succeeded, better, promoted).
+    static func instantOutcome(_ kind: ActionKind) -> String { kind.declaration.descriptor.outcomes.first ?? "" }
 
     /// With `DRIFTLOOP_BENCH_POSTGRES_URL` (an empty database; `scripts/bench_stores.sh` makes one) the same runs
     /// are repeated on PostgreSQL.
@@ -59,7 +59,7 @@ enum ControllerBenchmark {
         let services = PipelineServices(trainer: NoTrainer(), registry: BuiltinRegistry(directory: directory + "/registry"), dataLoader: DataLoader(client: .init()))
         let controller = Controller(
             pipelines: pipelines, store: store, services: { _ in services }, logger: BenchmarkSupport.logger,
-            makeAction: { name in Self.instantOutcomes[name].map { InstantAction(outcome: $0) } })
+            makeAction: { kind in InstantAction(outcome: Self.instantOutcome(kind)) })
         let clock = ContinuousClock()
         let start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in

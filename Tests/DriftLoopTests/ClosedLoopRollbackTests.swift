@@ -91,7 +91,8 @@ struct ClosedLoopRollbackTests {
         defer { prometheus.stop() }
         let model = "loop-\(UUID().uuidString.prefix(8).lowercased())"
         let mlflow = try #require(MLflowTestServer.url)
-        let yaml = TestData.pipelineYAML(cooldown: "0s", trainer: "{kind: http, url: \(trainer.baseURL), poll: 100ms, params: {seed: \"3\"}}")
+        let yaml = TestData.pipelineYAML(
+            cooldown: "0s", trainer: "{kind: http, url: \(trainer.baseURL), poll: 100ms, params: {seed: \"3\"}, model_roots: [\"\(directory.file("models"))\"]}")
             .replacingOccurrences(of: "model: churn-model", with: "model: \(model)")
             .replacingOccurrences(of: "on: {promoted: promoted}", with: "on: {promoted: observe}")
             .replacingOccurrences(of: "cooldown: 0s", with: """

@@ -39,7 +39,7 @@ import Testing
             pipelines: pipelines, store: store,
             services: { _ in PipelineServices(trainer: trainer, registry: BuiltinRegistry(directory: directory.file("registry")), dataLoader: DataLoader(client: .init())) },
             logger: TestData.quietLogger, slots: CycleSlots(limit: 2),
-            makeAction: { name in name == "detect_drift" ? SlowDetect(probe: probe) : ActionFactory.make(name) })
+            makeAction: { kind in kind == .detectDrift ? SlowDetect(probe: probe) : kind.make() })
         var cycles: [String] = []
         for name in names {
             let acceptance = try await controller.submit(pipeline: name, trigger: Trigger(kind: .alertmanager, dedupKey: "storm-\(name)"))

@@ -32,8 +32,8 @@ import Testing
 
 @Suite struct ScheduledDriftCheckTests {
     actor Published {
-        var reports: [(String, JSONValue)] = []
-        func add(_ pipeline: String, _ report: JSONValue) { self.reports.append((pipeline, report)) }
+        var reports: [(String, DriftReport)] = []
+        func add(_ pipeline: String, _ report: DriftReport) { self.reports.append((pipeline, report)) }
     }
 
     func controller(_ harness: ControllerHarness, published: Published) -> Controller {
@@ -58,7 +58,7 @@ import Testing
         let cycle = try #require(try await harness.store.cycle(id: cycleId))
         #expect(cycle.kind == .schedule)
         #expect(cycle.decisions["trigger"]?["reason"]?.stringValue?.hasPrefix("scheduled drift check:") == true)
-        #expect(await published.reports.first?.1["dataset_drift"] == .bool(true))
+        #expect(await published.reports.first?.1.datasetDrift == true)
         // The same scheduled time again (a restart re-running it) is the same trigger.
         let again = try await controller.runScheduledCheck(pipeline: "churn", at: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(again.acceptance?.disposition == .duplicate)

@@ -54,6 +54,8 @@ public struct ActionContext: Sendable {
     public var services: PipelineServices
     public var store: any CycleStore
     public var logger: Logger
+    /// The time, and waiting between polls.
+    public var clock: any ControllerClock = SystemClock()
 
     /// Persists an external handle before the action relies on it, and keeps it in `cycle.handles`.
     public mutating func recordHandle(_ key: String, _ value: String) async throws {
@@ -67,10 +69,10 @@ public struct ActionContext: Sendable {
         return TrainingHandles(recorded: self.cycle.handles) { key, value in try await store.recordHandle(cycleId: cycleId, key: key, value: value) }
     }
 
-    /// A decision recorded by an earlier state of this cycle.
-    public func decision<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
-        guard let value = self.cycle.decisions[key] else {
-            throw ActionFailure("state `\(self.state.name)` needs the `\(key)` decision of an earlier state; check the pipeline's order of states")
+    /// A decision recorded by an earlier state of this cycle, which this state needs.
+    public func decision<D: CycleDecision>(_ type: D.Type) throws -> D {
+        guard let value = self.cycle.decisions[D.key.rawValue] else {
+            throw ActionFailure("state `\(self.state.name)` needs the `\(D.key.rawValue)` decision of an earlier state; check the pipeline's order of states")
         }
         return try value.decoded(as: type)
     }
@@ -85,21 +87,4 @@ public struct ActionFailure: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { self.message }
-}
-
-/// Builds the action a state names.
-public enum ActionFactory {
-    public static func make(_ name: String) -> (any Action)? {
-        switch name {
-        case "detect_drift": DetectDriftAction()
-        case "start_training": StartTrainingAction()
-        case "await_training": AwaitTrainingAction()
-        case "evaluate": EvaluateAction()
-        case "promote": PromoteAction()
-        case "reject": RejectAction()
-        case "observe": ObserveAction()
-        case "approve": ApproveAction()
-        default: nil
-        }
-    }
 }

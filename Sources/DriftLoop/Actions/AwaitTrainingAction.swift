@@ -4,9 +4,21 @@ import Logging
 /// Polls the cycle's training job until it ends, backing off from the trainer's poll interval to its
 /// `max_poll`. When the state times out it stops the job on the trainer (a Jenkins build is aborted) and ends
 /// with `timeout`, so no orphaned build keeps running after the cycle gave up on it.
-struct AwaitTrainingAction: Action {
+struct AwaitTrainingAction: ActionDeclaration {
+    enum Outcome: String, ActionOutcome {
+        case succeeded
+        case failed
+        case unstable
+        case aborted
+        case notBuilt = "not_built"
+    }
+
+    static let kind = ActionKind.awaitTraining
+    static let isWaiting = true
+    static let optionalOutcomes: Set<Outcome> = [.unstable, .aborted, .notBuilt]
+    static let summary = "polls the training job until it ends; Jenkins' UNSTABLE, ABORTED and NOT_BUILT are `failed` unless the state maps them"
     /// Trainer verdicts (Jenkins results) a state may map to their own transitions; unmapped ones mean `failed`.
-    static let resultOutcomes = ["UNSTABLE": "unstable", "ABORTED": "aborted", "NOT_BUILT": "not_built", "CANCELLED": "aborted"]
+    static let resultOutcomes: [String: Outcome] = ["UNSTABLE": .unstable, "ABORTED": .aborted, "NOT_BUILT": .notBuilt, "CANCELLED": .aborted]
 
     func run(_ context: ActionContext) async throws -> ActionResult {
         guard let job = context.cycle.handles[StartTrainingAction.jobHandle] else {
@@ -23,15 +35,15 @@ struct AwaitTrainingAction: Action {
                 guard status.metrics != nil, status.modelURI != nil else {
                     throw ActionFailure("training job \(job) succeeded without metrics or a model_uri; the trainer must report both")
                 }
-                return ActionResult(outcome: "succeeded", details: .object(Self.details(job, status)), decisions: ["training": try JSONValue.encoding(status)])
+                return try ActionResult(Outcome.succeeded, details: .object(Self.details(job, status)), decision: status)
             case .failed:
-                var outcome = "failed"
-                if let result = status.result, let mapped = Self.resultOutcomes[result], context.state.transitions[mapped] != nil { outcome = mapped }
+                var outcome = Outcome.failed
+                if let result = status.result, let mapped = Self.resultOutcomes[result], context.state.transitions[mapped.rawValue] != nil { outcome = mapped }
                 var details = Self.details(job, status)
                 details["error"] = .string(status.error ?? "unknown")
-                return ActionResult(outcome: outcome, details: .object(details), decisions: ["training": try JSONValue.encoding(status)])
+                return try ActionResult(outcome, details: .object(details), decision: status)
             case .queued, .running:
-                try await Task.sleep(for: interval)
+                try await context.clock.sleep(for: interval)
                 interval = min(longest, interval * 1.5)
             }
         }
@@ -54,7 +66,7 @@ struct AwaitTrainingAction: Action {
         var details = Self.details(job, record)
         details["aborted"] = .bool(aborted)
         details["error"] = .string(record.error ?? "")
-        return ActionResult(outcome: "timeout", details: .object(details), decisions: ["training": (try? JSONValue.encoding(record)) ?? .null])
+        return (try? ActionResult(UniversalOutcome.timeout, details: .object(details), decision: record)) ?? ActionResult(UniversalOutcome.timeout, details: .object(details))
     }
 
     private static func details(_ job: String, _ status: TrainingJobStatus) -> [String: JSONValue] {

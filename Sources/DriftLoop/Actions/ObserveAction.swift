@@ -8,11 +8,21 @@ import Logging
 /// The window starts when the state is first entered (a handle, so a restart does not extend it), and the
 /// rollback target is recorded before the registry is asked: a restart after the move finds the champion already
 /// there and does not roll back twice.
-struct ObserveAction: Action {
+package struct ObserveAction: ActionDeclaration {
+    package enum Outcome: String, ActionOutcome {
+        case healthy
+        case rolledBack = "rolled_back"
+    }
+
+    package static let kind = ActionKind.observe
+    package static let isWaiting = true
+    package static let summary = "watches the new champion's declared signals (PromQL) for `observe.window`; rolls back when a rule trips"
+
+    package init() {}
     static let startedHandle = "observe_started_at"
     static let rollbackHandle = "observe_rollback_to"
 
-    func run(_ context: ActionContext) async throws -> ActionResult {
+    package func run(_ context: ActionContext) async throws -> ActionResult {
         guard let policy = context.pipeline.observation else {
             throw ActionFailure("state `\(context.state.name)` runs `observe`, but the pipeline declares no `observe:` section")
         }
@@ -24,14 +34,14 @@ struct ObserveAction: Action {
         if let recorded = context.cycle.handles[Self.startedHandle], let seconds = Double(recorded) {
             startedAt = Date(timeIntervalSince1970: seconds)
         } else {
-            startedAt = Date()
+            startedAt = context.clock.now()
             try await context.recordHandle(Self.startedHandle, String(startedAt.timeIntervalSince1970))
         }
         let token = policy.prometheusTokenEnvironmentVariable.flatMap { ProcessInfo.processInfo.environment[$0] }
         let prometheus = PrometheusQueryClient(baseURL: policy.prometheusURL, token: token, client: context.services.dataLoader.client)
         var streaks = [String: Int]()
         var checks = 0
-        var last: [RuleCheck] = []
+        var last: [ObservationReading] = []
         while true {
             checks += 1
             last = []
@@ -48,17 +58,16 @@ struct ObserveAction: Action {
                     return try await self.rollBack(to: previous.version, verdicts: last, context: &context)
                 }
             }
-            let elapsed = Date().timeIntervalSince(startedAt)
+            let elapsed = context.clock.now().timeIntervalSince(startedAt)
             if elapsed >= policy.window.seconds {
-                return ActionResult(
-                    outcome: "healthy", details: ["checks": .number(Double(checks))],
-                    decisions: ["observation": ["verdict": "healthy", "window": .string(DurationText.format(policy.window)), "checks": .number(Double(checks)), "last": try JSONValue.encoding(last)]])
+                return try ActionResult(
+                    Outcome.healthy, details: ["checks": .number(Double(checks))], decision: ObservationDecision.healthy(window: policy.window, checks: checks, last: last))
             }
-            try await Task.sleep(for: min(policy.interval, .milliseconds(Int64((policy.window.seconds - elapsed) * 1000) + 1)))
+            try await context.clock.sleep(for: min(policy.interval, .milliseconds(Int64((policy.window.seconds - elapsed) * 1000) + 1)))
         }
     }
 
-    private func rollBack(to target: String, verdicts: [RuleCheck], context: inout ActionContext) async throws -> ActionResult {
+    private func rollBack(to target: String, verdicts: [ObservationReading], context: inout ActionContext) async throws -> ActionResult {
         let model = context.pipeline.model
         let champion = try await context.services.registry.champion(model: model)
         var from = champion?.version
@@ -71,34 +80,23 @@ struct ObserveAction: Action {
         let history = try await context.store.championHistory(model: model)
         if !history.contains(where: { $0.cycleId == context.cycle.id && $0.kind == .rollback }) {
             try await context.store.recordChampionChange(
-                ChampionChange(model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: Date(), actor: "observe", reason: reason))
+                ChampionChange(model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: context.clock.now(), actor: "observe", reason: reason))
         }
-        return ActionResult(
-            outcome: "rolled_back", details: ["to_version": .string(target), "from_version": from.map(JSONValue.string) ?? .null, "reason": .string(reason)],
-            decisions: ["observation": ["verdict": "rolled_back", "to_version": .string(target), "reason": .string(reason), "checks": try JSONValue.encoding(verdicts)]])
+        return try ActionResult(
+            Outcome.rolledBack, details: ["to_version": .string(target), "from_version": from.map(JSONValue.string) ?? .null, "reason": .string(reason)],
+            decision: ObservationDecision.rolledBack(to: target, reason: reason, readings: verdicts))
     }
 
-    /// One rule's reading, kept in the cycle record.
-    struct RuleCheck: Codable {
-        var rule: String
-        var query: String
-        var value: Double?
-        var threshold: Double
-        var comparison: ObservationPolicy.Rule.Comparison
-        var tripped: Bool
-        var explanation: String
-    }
-
-    private static func check(_ rule: ObservationPolicy.Rule, prometheus: PrometheusQueryClient) async throws -> RuleCheck {
+    private static func check(_ rule: ObservationPolicy.Rule, prometheus: PrometheusQueryClient) async throws -> ObservationReading {
         let values = try await prometheus.values(rule.query).filter { !$0.isNaN }
         // No series: nothing is known to be wrong (the service may have no traffic yet), so the rule holds.
         guard let value = rule.comparison == .above ? values.max() : values.min() else {
-            return RuleCheck(
+            return ObservationReading(
                 rule: rule.name, query: rule.query, value: nil, threshold: rule.threshold, comparison: rule.comparison, tripped: false,
                 explanation: "\(rule.name): no data")
         }
         let tripped = rule.comparison == .above ? value > rule.threshold : value < rule.threshold
-        return RuleCheck(
+        return ObservationReading(
             rule: rule.name, query: rule.query, value: value, threshold: rule.threshold, comparison: rule.comparison, tripped: tripped,
             explanation: "\(rule.name) = \(value) is \(tripped ? "" : "not ")\(rule.comparison.rawValue) \(rule.threshold)")
     }

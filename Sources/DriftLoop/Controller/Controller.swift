@@ -15,13 +15,13 @@ public actor Controller {
     private let leases: LeaseKeeper?
 
     /// Called with every drift report a scheduled check computes (the server publishes it to `/metrics`).
-    public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: JSONValue) async -> Void
+    public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: DriftReport) async -> Void
 
     public init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
         driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), leases: LeaseKeeper? = nil,
-        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        makeAction: @escaping @Sendable (ActionKind) -> any Action = { $0.make() }
     ) {
         self.store = store
         self.leases = leases
@@ -215,23 +215,22 @@ public actor Controller {
     public enum ApprovalError: Error, Sendable {
         case unknownCycle
         case notWaiting(state: String, status: String)
-        case alreadyDecided(JSONValue)
+        case alreadyDecided(ApprovalDecision)
     }
 
     /// Records a person's decision for a cycle waiting in an `approve` state. The state picks it up on its next poll.
-    public func decide(cycleId: String, approved: Bool, approver: String, comment: String?) async throws -> JSONValue {
+    public func decide(cycleId: String, approved: Bool, approver: String, comment: String?) async throws -> ApprovalDecision {
         guard let cycle = try await self.store.cycle(id: cycleId), let pipeline = self.controllers[cycle.pipeline]?.pipeline else {
             throw ApprovalError.unknownCycle
         }
-        guard cycle.status == .running, pipeline.states[cycle.state]?.action == "approve" else {
+        guard cycle.status == .running, pipeline.states[cycle.state]?.action == .approve else {
             throw ApprovalError.notWaiting(state: cycle.state, status: cycle.status.rawValue)
         }
-        if let existing = cycle.handles[ApproveAction.decisionHandle].flatMap(JSONValue.parse) { throw ApprovalError.alreadyDecided(existing) }
-        let decision: JSONValue = [
-            "verdict": .string(approved ? "approved" : "rejected"), "approver": .string(approver), "comment": comment.map(JSONValue.string) ?? .null,
-            "at": .string(ISO8601DateFormatter().string(from: Date())),
-        ]
-        try await self.store.recordHandle(cycleId: cycleId, key: ApproveAction.decisionHandle, value: decision.jsonText)
+        if let existing = cycle.handles[ApproveAction.decisionHandle].flatMap({ try? JSONValue.parse($0)?.decoded(as: ApprovalDecision.self) }) {
+            throw ApprovalError.alreadyDecided(existing)
+        }
+        let decision = ApprovalDecision(verdict: approved ? .approved : .rejected, approver: approver, comment: comment, at: Date())
+        try await self.store.recordHandle(cycleId: cycleId, key: ApproveAction.decisionHandle, value: try JSONValue.encoding(decision).jsonText)
         self.logger.notice("approval recorded", metadata: ["cycle": "\(cycleId)", "approved": "\(approved)", "approver": "\(approver)"])
         return decision
     }
@@ -257,11 +256,9 @@ public actor Controller {
         let change = ChampionChange(
             model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: Date(), actor: actor,
             reason: reason)
-        let decision: JSONValue = [
-            "from_version": .string(from.version), "to_version": .string(to.version), "actor": .string(actor), "reason": reason.map(JSONValue.string) ?? .null,
-            "any_version": .bool(allowingAnyVersion && version != nil),
-        ]
-        let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: ["rollback": decision])
+        let decision = RollbackDecision(
+            fromVersion: from.version, toVersion: to.version, actor: actor, reason: reason, anyVersion: allowingAnyVersion && version != nil)
+        let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: try .recording(decision))
         self.logger.notice("champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])
         return cycle
     }
@@ -301,8 +298,7 @@ public actor Controller {
     public func runScheduledCheck(pipeline name: String, at time: Date = Date()) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
         let report = try await DriftCheck.run(pipeline, loader: services.dataLoader, at: time)
-        let encoded = try JSONValue.encoding(report)
-        await self.driftObserver?(name, encoded)
+        await self.driftObserver?(name, report)
         self.logger.info(
             "scheduled drift check", metadata: ["pipeline": "\(name)", "dataset_drift": "\(report.datasetDrift)", "share": "\(report.share)"])
         guard report.datasetDrift, pipeline.schedule?.onDrift != .publish else { return (report, nil) }

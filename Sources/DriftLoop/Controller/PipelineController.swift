@@ -15,9 +15,10 @@ public actor PipelineController {
     private let triggerObserver: TriggerObserver?
     private let slots: CycleSlots
     private let gate: PipelineGate
+    private let clock: any ControllerClock
     /// When a queued cycle got its slot: its first state's timeout runs from then, not from the trigger.
     private var slotGrantedAt: [String: Date] = [:]
-    private let makeAction: @Sendable (String) -> (any Action)?
+    private let makeAction: @Sendable (ActionKind) -> any Action
     private var cycleTasks: [String: Task<Void, Never>] = [:]
     private var actionTasks: [String: Task<ActionResult, any Error>] = [:]
     private var isStopping = false
@@ -34,9 +35,10 @@ public actor PipelineController {
     public init(
         pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
         triggerObserver: TriggerObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), gate: PipelineGate = PipelineGate(),
-        makeAction: @escaping @Sendable (String) -> (any Action)? = ActionFactory.make
+        clock: any ControllerClock = SystemClock(), makeAction: @escaping @Sendable (ActionKind) -> any Action = { $0.make() }
     ) {
         self.gate = gate
+        self.clock = clock
         self.triggerObserver = triggerObserver
         self.slots = slots
         self.makeAction = makeAction
@@ -53,7 +55,7 @@ public actor PipelineController {
     /// whose lease another replica holds, waits in its first state (that replica picks it up).
     public func submit(_ trigger: Trigger) async throws -> TriggerAcceptance {
         let acceptance = try await self.store.acceptTrigger(
-            pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: Date())
+            pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: self.clock.now())
         await self.accepted(trigger, acceptance)
         return acceptance
     }
@@ -61,7 +63,7 @@ public actor PipelineController {
     /// Several triggers stored in one transaction (all or none), then each handled as `submit` would.
     public func submit(_ triggers: [Trigger]) async throws -> [TriggerAcceptance] {
         let acceptances = try await self.store.acceptTriggers(
-            pipeline: self.pipeline.name, triggers: triggers, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: Date())
+            pipeline: self.pipeline.name, triggers: triggers, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: self.clock.now())
         for (trigger, acceptance) in zip(triggers, acceptances) { await self.accepted(trigger, acceptance) }
         return acceptances
     }
@@ -128,9 +130,10 @@ public actor PipelineController {
         var logger = self.logger
         logger[metadataKey: "cycle"] = "\(cycleId)"
         defer { self.cycleTasks[cycleId] = nil }
-        let asked = Date()
+        let asked = self.clock.now()
         await self.slots.acquire(cycleId)
-        if Date().timeIntervalSince(asked) > 0.001 { self.slotGrantedAt[cycleId] = Date() }
+        let granted = self.clock.now()
+        if granted.timeIntervalSince(asked) > 0.001 { self.slotGrantedAt[cycleId] = granted }
         defer {
             self.slotGrantedAt[cycleId] = nil
             let slots = self.slots
@@ -148,7 +151,7 @@ public actor PipelineController {
                 // The store could not commit (disk full, locked): keep the cycle where it is and try again,
                 // so nothing half-written is left and the step runs again once the store recovers.
                 logger.error("cannot record the cycle's progress; retrying in 5s", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(5))
+                try? await self.clock.sleep(for: .seconds(5))
             }
         }
     }
@@ -164,64 +167,45 @@ public actor PipelineController {
             logger.info("cycle waits: the pipeline is paused or leased by another replica")
             return false
         }
+        let rules = CycleStep(pipeline: self.pipeline)
         if cancelling {
-            try await self.finish(cycle, outcome: .cancelled, via: "cancelled", failure: nil, logger: logger)
-            return false
+            return try await self.commit(rules.transition(cycleId: cycleId, from: cycle.state, after: .cancelRequested), logger: logger)
         }
-        guard let state = self.pipeline.states[cycle.state], let actionName = state.action, let action = self.makeAction(actionName) else {
-            let message = "state `\(cycle.state)` is not an action state of pipeline \(self.pipeline.name) (was the pipeline file changed?)"
-            try await self.finish(cycle, outcome: .failed, via: "error", failure: message, logger: logger)
-            return false
+        guard let state = self.pipeline.states[cycle.state], let kind = state.action else {
+            return try await self.commit(rules.transition(cycleId: cycleId, from: cycle.state, after: .unknownState), logger: logger)
         }
+        let action = self.makeAction(kind)
         let lastTransition = try await self.store.transitions(cycleId: cycleId).last?.at ?? cycle.updatedAt
         let enteredAt = max(lastTransition, self.slotGrantedAt[cycleId] ?? .distantPast)
-        let context = ActionContext(cycle: cycle, pipeline: self.pipeline, state: state, services: self.services, store: self.store, logger: logger)
-        let execution = await self.execute(action, context: context, enteredAt: enteredAt, logger: logger)
-
-        let result: ActionResult
-        var failure: String? = nil
-        switch execution {
+        let context = ActionContext(
+            cycle: cycle, pipeline: self.pipeline, state: state, services: self.services, store: self.store, logger: logger, clock: self.clock)
+        switch await self.execute(action, context: context, enteredAt: enteredAt, logger: logger) {
         case .interrupted:
             // Stopping, or a cancel request: the loop checks which and either pauses or ends the cycle.
             return !self.isStopping
-        case .completed(let completed):
-            result = completed
-            if ActionCatalog.universalOutcomes.contains(completed.outcome) {
-                // An action that ended its own state early (a wait stopped its job before the timeout) still failed.
-                failure = "\(state.name): \(completed.details["error"]?.stringValue ?? completed.outcome)"
-            }
+        case .completed(let result):
+            return try await self.commit(rules.transition(cycleId: cycleId, from: state.name, after: .completed(result)), logger: logger)
         case .failed(let outcome, let message):
-            result = ActionResult(outcome: outcome, details: ["error": .string(message)])
-            failure = "\(state.name): \(message)"
+            return try await self.commit(rules.transition(cycleId: cycleId, from: state.name, after: .failed(outcome, message: message)), logger: logger)
         }
-        let target = state.transitions[result.outcome]?.target ?? self.pipeline.terminalState(for: .failed) ?? "failed"
-        let finishing = self.pipeline.states[target]?.terminal
-        if finishing == .failed, failure == nil {
-            // A declared path to failure (a training job that failed) still says why on the cycle itself.
-            failure = "\(state.name): \(result.details["error"]?.stringValue ?? result.outcome)"
-        }
-        try await self.store.commit(
-            TransitionCommit(
-                cycleId: cycleId, from: state.name, to: target, outcome: result.outcome, details: result.details, decisions: result.decisions,
-                finishing: finishing, failure: failure),
-            at: Date())
-        logger.info("transition", metadata: ["to": "\(target)", "outcome": "\(result.outcome)"])
-        await self.observer?(cycleId, state.name, target, result.outcome)
-        return finishing == nil
     }
 
-    private func finish(_ cycle: CycleRecord, outcome: CycleOutcome, via: String, failure: String?, logger: Logger) async throws {
-        let target = self.pipeline.terminalState(for: outcome) ?? outcome.rawValue
-        try await self.store.commit(
-            TransitionCommit(cycleId: cycle.id, from: cycle.state, to: target, outcome: via, finishing: outcome, failure: failure), at: Date())
-        logger.info("cycle ended", metadata: ["outcome": "\(outcome.rawValue)"])
-        await self.observer?(cycle.id, cycle.state, target, via)
+    /// Commits the transition `CycleStep` decided, then tells the observer. Returns whether the cycle goes on.
+    private func commit(_ transition: TransitionCommit, logger: Logger) async throws -> Bool {
+        try await self.store.commit(transition, at: self.clock.now())
+        if let finishing = transition.finishing {
+            logger.info("cycle ended", metadata: ["to": "\(transition.to)", "outcome": "\(transition.outcome)", "cycle_outcome": "\(finishing.rawValue)"])
+        } else {
+            logger.info("transition", metadata: ["to": "\(transition.to)", "outcome": "\(transition.outcome)"])
+        }
+        await self.observer?(transition.cycleId, transition.from, transition.to, transition.outcome)
+        return transition.finishing == nil
     }
 
     enum Execution {
         case completed(ActionResult)
         /// A universal outcome (`error` or `timeout`) with the reason.
-        case failed(outcome: String, message: String)
+        case failed(outcome: UniversalOutcome, message: String)
         case interrupted
     }
 
@@ -229,12 +213,12 @@ public actor PipelineController {
     /// the cycle entered the state (a restart does not extend it).
     private func execute(_ action: any Action, context: ActionContext, enteredAt: Date, logger: Logger) async -> Execution {
         let state = context.state
-        let timeout = state.timeout ?? .seconds(600)
-        let deadline = enteredAt.addingTimeInterval(timeout.seconds)
+        let timeout = state.timeout ?? CycleStep.defaultTimeout
+        let deadline = CycleStep.deadline(enteredAt: enteredAt, timeout: state.timeout)
         var attempt = 1
         var context = context
         while true {
-            let remaining = deadline.timeIntervalSinceNow
+            let remaining = deadline.timeIntervalSince(self.clock.now())
             if remaining <= 0 {
                 return await self.timedOut(action, context: context, after: timeout)
             }
@@ -255,16 +239,19 @@ public actor PipelineController {
             case .failure(is DeadlineExceeded):
                 return await self.timedOut(action, context: context, after: timeout)
             case .failure(let error):
-                guard Self.isTransient(error), attempt < state.retry.attempts else {
+                let remainingNow = Duration.milliseconds(Int64(max(0, deadline.timeIntervalSince(self.clock.now())) * 1000))
+                let jitter = Double.random(in: 0.8...1.0)
+                switch CycleStep.afterFailure(transient: Self.isTransient(error), attempt: attempt, retry: state.retry, remaining: remainingNow, jitter: jitter) {
+                case .giveUp:
                     logger.warning("action failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                    return .failed(outcome: "error", message: "\(error)")
+                    return .failed(outcome: .error, message: "\(error)")
+                case .retry(let wait):
+                    logger.notice("action failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "backoff_ms": "\(wait.milliseconds)"])
+                    attempt += 1
+                    if self.isStopping { return .interrupted }
+                    try? await self.clock.sleep(for: wait)
+                    if self.isStopping { return .interrupted }
                 }
-                let wait = state.retry.backoff(beforeRetry: attempt)
-                logger.notice("action failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "backoff_ms": "\(wait.milliseconds)"])
-                attempt += 1
-                if self.isStopping { return .interrupted }
-                try? await Task.sleep(for: min(wait, .milliseconds(Int64(max(0, deadline.timeIntervalSinceNow) * 1000))))
-                if self.isStopping { return .interrupted }
             }
         }
     }
@@ -274,7 +261,7 @@ public actor PipelineController {
         // The handles the interrupted attempts recorded (a Jenkins build URL) name what to stop.
         if let stored = try? await self.store.cycle(id: context.cycle.id) { context.cycle.handles = stored.handles }
         if let result = await action.cleanUpAfterTimeout(context) { return .completed(result) }
-        return .failed(outcome: "timeout", message: "state timed out after \(DurationText.format(timeout))")
+        return .failed(outcome: .timeout, message: "state timed out after \(DurationText.format(timeout))")
     }
 
     static func isTransient(_ error: any Error) -> Bool {

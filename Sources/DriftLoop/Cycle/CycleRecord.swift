@@ -65,7 +65,7 @@ public struct ChampionChange: Sendable, Codable {
 }
 
 /// One step of a cycle to commit: the move, and what it decided.
-public struct TransitionCommit: Sendable {
+public struct TransitionCommit: Sendable, Equatable {
     public var cycleId: String
     public var from: String
     public var to: String

@@ -3,7 +3,7 @@ import Foundation
 
 /// A pipeline's drift result: the features' verdicts (Evidently's DataDriftPreset) and, reported apart, the
 /// prediction columns' verdicts (prediction drift), in the JSON shape of `driftloop drift --json`.
-public struct DriftReport: Sendable, Encodable {
+public struct DriftReport: Sendable, Codable {
     public var features: DataDriftReport
     public var prediction: DataDriftReport?
 
@@ -12,6 +12,16 @@ public struct DriftReport: Sendable, Encodable {
     public var share: Double { self.features.share }
 
     enum CodingKeys: String, CodingKey { case prediction }
+
+    public init(features: DataDriftReport, prediction: DataDriftReport?) {
+        self.features = features
+        self.prediction = prediction
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.features = try DataDriftReport(from: decoder)
+        self.prediction = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(DataDriftReport.self, forKey: .prediction)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         try self.features.encode(to: encoder)

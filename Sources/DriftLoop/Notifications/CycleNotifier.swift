@@ -84,9 +84,9 @@ public actor CycleNotifier {
             return nil
         }
         let url = self.publicURL.map { "\($0)/v1/cycles/\(cycleId)" }
-        let reason = cycle.decisions["trigger"]?["reason"]?.stringValue ?? cycle.reason
-        let version = cycle.decisions["promotion"]?["version"]?.stringValue ?? cycle.decisions["rejection"]?["version"]?.stringValue
-        let summary = cycle.decisions["evaluation"]?["summary"]?.stringValue ?? cycle.failure
+        let reason = cycle.decision(TriggerDecision.self)?.reason ?? cycle.reason
+        let version = cycle.decision(PromotionResult.self)?.version ?? cycle.decision(RejectionDecision.self)?.version
+        let summary = cycle.decision(EvaluationVerdict.self)?.summary ?? cycle.failure
         var generic: [String: JSONValue] = [
             "event": .string(event.rawValue), "pipeline": .string(cycle.pipeline), "cycle_id": .string(cycleId), "trigger": .string(cycle.kind.rawValue),
             "at": .string(ISO8601DateFormatter().string(from: Date())),

@@ -9,7 +9,7 @@ public enum MermaidGraph {
                 continue
             }
             if let action = state.action {
-                var note = "action \(action)"
+                var note = "action \(action.rawValue)"
                 if let timeout = state.timeout { note += ", timeout \(DurationText.format(timeout))" }
                 lines.append("    \(name): \(name) (\(note))")
             }

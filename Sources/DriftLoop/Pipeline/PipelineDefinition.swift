@@ -156,8 +156,10 @@ public enum MetricDirection: String, Sendable, Codable {
 public struct StateDefinition: Sendable {
     public var name: String
     public var location: SourceLocation
-    /// The action this state runs; `nil` for terminal states.
-    public var action: String?
+    /// The action this state runs as the file names it; `nil` for terminal states.
+    public var actionName: String?
+    /// The action this state runs; `nil` for terminal states (and for a name that is no action, which the validator reports).
+    public var action: ActionKind? { self.actionName.flatMap(ActionKind.init(rawValue:)) }
     /// The outcome a terminal state gives its cycle.
     public var terminal: CycleOutcome?
     /// Where each action outcome leads.
@@ -191,11 +193,11 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
         self.maxBackoff = maxBackoff
     }
 
-    /// The wait before retry number `retry` (1-based), doubled each time, with up to 20% jitter.
-    public func backoff(beforeRetry retry: Int) -> Duration {
+    /// The wait before retry number `retry` (1-based), doubled each time, scaled by `jitter` (0.8 to 1: up to 20%
+    /// less, so retries of many cycles do not march in step).
+    public func backoff(beforeRetry retry: Int, jitter: Double = Double.random(in: 0.8...1.0)) -> Duration {
         let base = self.initialBackoff.seconds * pow(2, Double(max(0, retry - 1)))
         let capped = min(base, self.maxBackoff.seconds)
-        let jittered = capped * Double.random(in: 0.8...1.0)
-        return .milliseconds(Int64(jittered * 1000))
+        return .milliseconds(Int64(capped * min(1, max(0.8, jitter)) * 1000))
     }
 }

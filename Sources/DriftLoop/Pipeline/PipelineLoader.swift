@@ -169,9 +169,9 @@ public enum PipelineLoader {
             guard reader.requireMapping(stateNode, example: "\(entry.key): {action: detect_drift, on: {drift: train}}") else { continue }
             reader.rejectUnknownKeys(stateNode, allowed: Self.stateKeys)
             var state = StateDefinition(
-                name: entry.key, location: entry.keyLocation, action: nil, terminal: nil, transitions: [:], timeout: nil,
+                name: entry.key, location: entry.keyLocation, actionName: nil, terminal: nil, transitions: [:], timeout: nil,
                 retry: RetryPolicy(), pollInterval: nil)
-            state.action = reader.string(stateNode.child("action"))
+            state.actionName = reader.string(stateNode.child("action"))
             let terminalNode = stateNode.child("terminal")
             if let terminal = reader.string(terminalNode) {
                 if let outcome = CycleOutcome(rawValue: terminal) {

@@ -17,7 +17,7 @@ enum PipelineValidator {
 
         for name in pipeline.stateOrder {
             guard let state = states[name] else { continue }
-            switch (state.action, state.terminal) {
+            switch (state.actionName, state.terminal) {
             case (.some, .some):
                 diagnostics.append(Diagnostic(state.location, "state `\(name)` has both `action` and `terminal`; a state either runs an action or ends the cycle"))
             case (.none, .none):
@@ -69,11 +69,11 @@ enum PipelineValidator {
 
     private static func checkActionState(_ state: StateDefinition, action: String, pipeline: PipelineDefinition) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        guard let descriptor = ActionCatalog.descriptors[action] else {
+        guard let kind = ActionKind(rawValue: action), let descriptor = ActionCatalog.descriptors[kind] else {
             return [
                 Diagnostic(
                     state.location,
-                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionCatalog.descriptors.keys.sorted().joined(separator: ", "))")
+                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
             ]
         }
         for outcome in descriptor.outcomes where state.transitions[outcome] == nil {
@@ -98,7 +98,7 @@ enum PipelineValidator {
         if descriptor.isWaiting, state.timeout == nil {
             diagnostics.append(Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
         }
-        if action == "observe" {
+        if kind == .observe {
             if let observation = pipeline.observation {
                 if let timeout = state.timeout, timeout <= observation.window {
                     diagnostics.append(

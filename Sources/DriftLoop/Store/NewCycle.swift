@@ -2,13 +2,17 @@ import Foundation
 
 /// What every store writes for a cycle a trigger starts.
 enum NewCycle {
+    /// The outcome of a cycle's first transition, into its initial state.
+    static let startedOutcome = "started"
+
+    /// The first transition's details: what kind of trigger started the cycle.
+    static func startedDetails(_ trigger: Trigger) -> JSONValue {
+        .object(["trigger": .string(trigger.kind.rawValue)])
+    }
+
     /// The cycle's record starts with why it started: the trigger and, for detector or decay triggers, their evidence.
     static func initialDecisions(_ trigger: Trigger) -> JSONValue {
-        var record: [String: JSONValue] = ["kind": .string(trigger.kind.rawValue)]
-        if let source = trigger.source { record["source"] = .string(source) }
-        if let reason = trigger.reason { record["reason"] = .string(reason) }
-        if trigger.payload != .null { record["evidence"] = trigger.payload }
-        return .object(["trigger": .object(record)])
+        .object((try? .recording(TriggerDecision(trigger))) ?? [:])
     }
 
     /// Time-ordered, collision-resistant cycle ids: `c` + milliseconds in base 36 + 6 random characters.

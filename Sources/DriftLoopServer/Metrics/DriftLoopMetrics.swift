@@ -1,3 +1,4 @@
+import DriftStats
 import DriftLoop
 import Foundation
 import Prometheus
@@ -103,7 +104,7 @@ final class DriftLoopMetrics: Sendable {
             self.registry.makeDurationHistogram(descriptor: Self.stateDuration, labels: [("pipeline", pipeline.name), ("state", from)], buckets: Self.durationBuckets)
                 .record(.milliseconds(Int64(max(0, last.at.timeIntervalSince(previous.at)) * 1000)))
         }
-        if pipeline.states[from]?.action == "detect_drift", let drift = cycle.decisions["drift"] {
+        if pipeline.states[from]?.action == .detectDrift, let drift = cycle.decision(DriftReport.self) {
             self.recordDrift(pipeline: pipeline.name, drift)
         }
         if let terminal = pipeline.states[to]?.terminal {
@@ -116,29 +117,22 @@ final class DriftLoopMetrics: Sendable {
     }
 
     /// The usual drift-exporter gauges (`ml_dataset_drift`, `ml_drifted_columns`, `ml_share_drifted`) and a score per feature.
-    func recordDrift(pipeline: String, _ drift: JSONValue) {
-        if let flag = drift["dataset_drift"]?.boolValue {
-            self.registry.makeGauge(descriptor: Self.name("dataset_drift", help: "1 when the last drift check found dataset drift."), labels: [("pipeline", pipeline)]).set(to: flag ? 1 : 0)
-        }
-        if let count = drift["drifted_columns"]?.numberValue {
-            self.registry.makeGauge(descriptor: Self.name("drifted_columns", help: "Columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]).set(to: count)
-        }
-        if let share = drift["share"]?.numberValue {
-            self.registry.makeGauge(descriptor: Self.name("share_drifted", help: "Share of columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]).set(to: share)
-        }
-        for column in drift["columns"]?.arrayValue ?? [] {
-            guard let name = column["column"]?.stringValue else { continue }
-            let test = column["stattest"]?.stringValue ?? "unknown"
-            if let score = column["score"]?.numberValue, score.isFinite {
+    func recordDrift(pipeline: String, _ drift: DriftReport) {
+        self.registry.makeGauge(descriptor: Self.name("dataset_drift", help: "1 when the last drift check found dataset drift."), labels: [("pipeline", pipeline)])
+            .set(to: drift.datasetDrift ? 1 : 0)
+        self.registry.makeGauge(descriptor: Self.name("drifted_columns", help: "Columns that drifted in the last drift check."), labels: [("pipeline", pipeline)])
+            .set(to: Double(drift.driftedColumns))
+        self.registry.makeGauge(descriptor: Self.name("share_drifted", help: "Share of columns that drifted in the last drift check."), labels: [("pipeline", pipeline)])
+            .set(to: drift.share)
+        for column in drift.features.columns {
+            if let score = column.score, score.isFinite {
                 self.registry.makeGauge(
                     descriptor: Self.name("feature_drift_score", help: "Each feature's drift score (p-value or distance, see stattest) in the last check."),
-                    labels: [("pipeline", pipeline), ("feature", name), ("stattest", test)]
+                    labels: [("pipeline", pipeline), ("feature", column.column), ("stattest", column.stattest)]
                 ).set(to: score)
             }
-            if let drifted = column["drifted"]?.boolValue {
-                self.registry.makeGauge(descriptor: Self.name("feature_drifted", help: "1 when the feature drifted in the last check."), labels: [("pipeline", pipeline), ("feature", name)])
-                    .set(to: drifted ? 1 : 0)
-            }
+            self.registry.makeGauge(descriptor: Self.name("feature_drifted", help: "1 when the feature drifted in the last check."), labels: [("pipeline", pipeline), ("feature", column.column)])
+                .set(to: column.drifted ? 1 : 0)
         }
     }
 

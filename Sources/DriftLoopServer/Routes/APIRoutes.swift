@@ -99,7 +99,7 @@ struct APIRoutes: Sendable {
             pipeline: try await self.summary(pipeline), initialState: pipeline.initialState,
             states: pipeline.stateOrder.compactMap { pipeline.states[$0] }.map { state in
                 StateView(
-                    name: state.name, action: state.action, terminal: state.terminal, transitions: state.transitions.mapValues(\.target),
+                    name: state.name, action: state.actionName, terminal: state.terminal, transitions: state.transitions.mapValues(\.target),
                     timeoutSeconds: state.timeout?.seconds)
             },
             previousChampion: (try? await registry?.previousChampion(model: pipeline.model)) ?? nil,
@@ -265,7 +265,7 @@ struct APIRoutes: Sendable {
         do {
             let decision = try await self.controller.decide(
                 cycleId: id, approved: approved, approver: Self.actor(claimed: body.approver, token: principal), comment: body.comment)
-            return try JSONResponse.make(["cycle_id": .string(id), "approval": decision] as JSONValue, status: .accepted)
+            return try JSONResponse.make(["cycle_id": .string(id), "approval": try JSONValue.encoding(decision)] as JSONValue, status: .accepted)
         } catch Controller.ApprovalError.unknownCycle {
             throw APIError.notFound("no cycle with id `\(id)`", field: "id")
         } catch Controller.ApprovalError.notWaiting(let state, let status) {
@@ -273,7 +273,7 @@ struct APIRoutes: Sendable {
         } catch Controller.ApprovalError.alreadyDecided(let decision) {
             throw APIError(
                 .conflict, code: "already_decided",
-                message: "cycle \(id) was already \(decision["verdict"]?.stringValue ?? "decided") by \(decision["approver"]?.stringValue ?? "someone")", field: "id")
+                message: "cycle \(id) was already \(decision.verdict.rawValue) by \(decision.approver)", field: "id")
         }
     }
 }

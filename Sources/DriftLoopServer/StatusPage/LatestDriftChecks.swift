@@ -6,14 +6,13 @@ import Synchronization
 /// (a cycle's own check is, in its decisions), so this is kept in memory and empty after a restart.
 final class LatestDriftChecks: Sendable {
     struct Check: Sendable {
-        /// The report in the JSON shape of a cycle's `decisions.drift`.
-        var report: JSONValue
+        var report: DriftReport
         var at: Date
     }
 
     private let checks = Mutex<[String: Check]>([:])
 
-    func record(pipeline: String, report: JSONValue, at: Date = Date()) {
+    func record(pipeline: String, report: DriftReport, at: Date = Date()) {
         self.checks.withLock { $0[pipeline] = Check(report: report, at: at) }
     }
 

@@ -45,12 +45,12 @@ struct StatusPageRoutes: Sendable {
         let cycles = try await store.cycles(pipeline: pipeline.name, limit: 20)
         var drift: DriftSummary?
         var driftAt = Date.distantPast
-        if let checked = cycles.first(where: { $0.decisions["drift"] != nil }), let report = checked.decisions["drift"] {
+        if let checked = cycles.first(where: { $0.decision(DriftReport.self) != nil }), let report = checked.decision(DriftReport.self) {
             driftAt = try await self.driftCheckTime(of: checked, pipeline: pipeline)
             drift = DriftSummary(report: report, cycleId: checked.id, at: driftAt, now: now)
         }
         if let scheduled = self.driftChecks.latest(pipeline: pipeline.name), scheduled.at > driftAt {
-            drift = DriftSummary(report: scheduled.report, cycleId: nil, at: scheduled.at, now: now) ?? drift
+            drift = DriftSummary(report: scheduled.report, cycleId: nil, at: scheduled.at, now: now)
         }
         return PipelineRow(
             pipelineName: pipeline.name, model: pipeline.model, trainerKind: pipeline.trainer.kind.rawValue, registryKind: pipeline.registry.kind.rawValue,
@@ -61,7 +61,7 @@ struct StatusPageRoutes: Sendable {
     /// When a cycle's drift check ended: its move out of the `detect_drift` state, else the cycle's start.
     private func driftCheckTime(of cycle: CycleRecord, pipeline: PipelineDefinition) async throws -> Date {
         let transitions = try await self.controller.store.transitions(cycleId: cycle.id)
-        let detect = transitions.first { transition in transition.from.flatMap { pipeline.states[$0]?.action } == "detect_drift" }
+        let detect = transitions.first { transition in transition.from.flatMap { pipeline.states[$0]?.action } == .detectDrift }
         return detect?.at ?? cycle.createdAt
     }
 
@@ -76,16 +76,16 @@ struct StatusPageRoutes: Sendable {
         let transitions = try await store.transitions(cycleId: id)
         let total = try await store.triggerCount(cycleId: id)
         var drift: DriftTable?
-        if let report = cycle.decisions["drift"] {
-            let detect = transitions.first { transition in transition.from.flatMap { pipeline?.states[$0]?.action } == "detect_drift" }
+        if let report = cycle.decision(DriftReport.self) {
+            let detect = transitions.first { transition in transition.from.flatMap { pipeline?.states[$0]?.action } == .detectDrift }
             drift = DriftTable(report: report, cycleId: cycle.id, at: detect?.at ?? cycle.createdAt, now: now)
         }
         let page = CyclePage(
             pageTitle: "cycle \(cycle.id) · \(cycle.pipeline)", refreshSeconds: cycle.status == .running ? self.refreshSeconds : nil,
             renderedAt: StatusFormat.time(now), cycle: CycleRow(cycle, now: now), model: pipeline?.model ?? "–",
-            resultText: CyclePage.result(cycle.decisions), approvalText: CyclePage.approval(cycle.decisions),
+            resultText: CyclePage.result(cycle), approvalText: CyclePage.approval(cycle),
             transitions: transitions.map { TransitionRow($0, start: cycle.createdAt) }, drift: drift,
-            comparison: cycle.decisions["evaluation"].flatMap(ComparisonTable.init(evaluation:)),
+            comparison: cycle.decision(EvaluationVerdict.self).map(ComparisonTable.init(evaluation:)),
             triggers: try await store.triggers(cycleId: id, after: Int64.min, limit: APIRoutes.triggersShown).map(TriggerRow.init),
             triggersTotal: total,
             moreTriggersText: total > APIRoutes.triggersShown
@@ -100,28 +100,20 @@ struct StatusPageRoutes: Sendable {
 }
 
 extension CyclePage {
-    /// What the cycle did to the registry, from its `promotion`, `rejection` or `rollback` decision.
-    static func result(_ decisions: [String: JSONValue]) -> String? {
-        if let promotion = decisions["promotion"], let version = promotion["version"]?.stringValue {
-            if promotion["was_already_champion"]?.boolValue == true { return "version \(version) was already the champion" }
-            return "version \(version) promoted to champion" + (promotion["previous_version"]?.stringValue.map { " (was version \($0))" } ?? " (the first champion)")
+    /// What the cycle did to the registry: its promotion, rejection or rollback.
+    static func result(_ cycle: CycleRecord) -> String? {
+        if let promotion = cycle.decision(PromotionResult.self) {
+            if promotion.wasAlreadyChampion { return "version \(promotion.version) was already the champion" }
+            return "version \(promotion.version) promoted to champion" + (promotion.previousVersion.map { " (was version \($0))" } ?? " (the first champion)")
         }
-        if let rejection = decisions["rejection"], let version = rejection["version"]?.stringValue {
-            return "version \(version) registered and rejected" + (rejection["reason"]?.stringValue.map { ": \($0)" } ?? "")
+        if let rejection = cycle.decision(RejectionDecision.self) {
+            return "version \(rejection.version) registered and rejected: \(rejection.reason)"
         }
-        if let rollback = decisions["rollback"], let to = rollback["to_version"]?.stringValue {
-            var text = "champion rolled back to version \(to)"
-            if let from = rollback["from_version"]?.stringValue { text += " from version \(from)" }
-            if let actor = rollback["actor"]?.stringValue { text += " by \(actor)" }
-            if let reason = rollback["reason"]?.stringValue { text += ": \(reason)" }
-            return text
-        }
-        return nil
+        return cycle.decision(RollbackDecision.self)?.text
     }
 
     /// Who approved or rejected the cycle at an `approve` state, and why.
-    static func approval(_ decisions: [String: JSONValue]) -> String? {
-        guard let approval = decisions["approval"], let verdict = approval["verdict"]?.stringValue else { return nil }
-        return "\(verdict) by \(approval["approver"]?.stringValue ?? "someone")" + (approval["comment"]?.stringValue.map { ": \($0)" } ?? "")
+    static func approval(_ cycle: CycleRecord) -> String? {
+        cycle.decision(ApprovalDecision.self)?.text
     }
 }

@@ -1,3 +1,4 @@
+import DriftStats
 import DriftLoop
 import Foundation
 
@@ -116,17 +117,16 @@ struct DriftSummary {
     var driftAt: String
     var driftAgo: String
 
-    /// Reads a report in the shape of `decisions.drift` (`driftloop drift --json`); nil when it is not one.
-    init?(report: JSONValue, cycleId: String?, at: Date, now: Date) {
-        guard let flag = report["dataset_drift"]?.boolValue else { return nil }
-        let columns = report["columns"]?.arrayValue ?? []
-        let drifted = columns.filter { $0["drifted"]?.boolValue == true }.compactMap { $0["column"]?.stringValue }
+    init(report: DriftReport, cycleId: String?, at: Date, now: Date) {
+        let flag = report.datasetDrift
+        let columns = report.features.columns
+        let drifted = columns.filter(\.drifted).map(\.column)
         self.driftBadge = flag ? "drift" : "no drift"
         self.driftClass = flag ? "bad" : "good"
-        self.driftedCount = report["drifted_columns"]?.numberValue.map { String(Int($0)) } ?? String(drifted.count)
+        self.driftedCount = String(report.driftedColumns)
         self.columnCount = String(columns.count)
-        self.shareText = StatusFormat.number(report["share"]?.numberValue)
-        self.shareThresholdText = StatusFormat.number(report["share_threshold"]?.numberValue)
+        self.shareText = StatusFormat.number(report.share)
+        self.shareThresholdText = StatusFormat.number(report.features.shareThreshold)
         let shown = drifted.prefix(4).joined(separator: ", ")
         self.driftedNames = drifted.isEmpty ? nil : (drifted.count > 4 ? "\(shown) +\(drifted.count - 4) more" : shown)
         self.driftSource = cycleId == nil ? "scheduled check" : "cycle"
@@ -182,13 +182,12 @@ struct DriftTable {
     var currentRows: String
     var driftRows: [DriftRow]
 
-    init?(report: JSONValue, cycleId: String, at: Date, now: Date) {
-        guard let summary = DriftSummary(report: report, cycleId: cycleId, at: at, now: now) else { return nil }
-        self.summary = summary
-        self.referenceRows = report["n_reference"]?.numberValue.map { String(Int($0)) } ?? "–"
-        self.currentRows = report["n_current"]?.numberValue.map { String(Int($0)) } ?? "–"
-        let features = (report["columns"]?.arrayValue ?? []).map { DriftRow($0, prediction: false) }
-        let prediction = (report["prediction"]?["columns"]?.arrayValue ?? []).map { DriftRow($0, prediction: true) }
+    init(report: DriftReport, cycleId: String, at: Date, now: Date) {
+        self.summary = DriftSummary(report: report, cycleId: cycleId, at: at, now: now)
+        self.referenceRows = String(report.features.referenceRows)
+        self.currentRows = String(report.features.currentRows)
+        let features = report.features.columns.map { DriftRow($0, prediction: false) }
+        let prediction = (report.prediction?.columns ?? []).map { DriftRow($0, prediction: true) }
         self.driftRows = features + prediction
     }
 }
@@ -203,15 +202,15 @@ struct DriftRow {
     var drifted: Bool
     var columnNote: String?
 
-    init(_ column: JSONValue, prediction: Bool) {
-        self.columnName = column["column"]?.stringValue ?? "?"
-        self.columnType = column["column_type"]?.stringValue ?? ""
+    init(_ column: DataDriftReport.Column, prediction: Bool) {
+        self.columnName = column.column
+        self.columnType = column.columnType.rawValue
         self.isPrediction = prediction
-        self.method = column["stattest"]?.stringValue ?? ""
-        self.scoreText = StatusFormat.number(column["score"]?.numberValue)
-        self.thresholdText = StatusFormat.number(column["threshold"]?.numberValue)
-        self.drifted = column["drifted"]?.boolValue == true
-        self.columnNote = column["error"]?.stringValue
+        self.method = column.stattest
+        self.scoreText = StatusFormat.number(column.score)
+        self.thresholdText = StatusFormat.number(column.threshold)
+        self.drifted = column.drifted
+        self.columnNote = column.error
     }
 }
 
@@ -221,12 +220,10 @@ struct ComparisonTable {
     var verdictClass: String
     var comparisonRows: [ComparisonRow]
 
-    init?(evaluation: JSONValue) {
-        guard let rules = evaluation["rules"]?.arrayValue else { return nil }
-        let better = evaluation["is_better"]?.boolValue == true
-        self.verdictText = better ? "challenger is better" : "challenger is not better"
-        self.verdictClass = better ? "good" : "warn"
-        self.comparisonRows = rules.map(ComparisonRow.init)
+    init(evaluation: EvaluationVerdict) {
+        self.verdictText = evaluation.isBetter ? "challenger is better" : "challenger is not better"
+        self.verdictClass = evaluation.isBetter ? "good" : "warn"
+        self.comparisonRows = evaluation.rules.map(ComparisonRow.init)
     }
 }
 
@@ -240,15 +237,15 @@ struct ComparisonRow {
     var passed: Bool
     var explanation: String
 
-    init(_ rule: JSONValue) {
-        self.metricName = rule["metric"]?.stringValue ?? "?"
-        self.ruleKind = rule["kind"]?.stringValue ?? ""
-        self.directionText = rule["direction"]?.stringValue.map { "\($0) is better" } ?? ""
-        self.championValue = StatusFormat.number(rule["champion"]?.numberValue)
-        self.challengerValue = StatusFormat.number(rule["challenger"]?.numberValue)
-        self.requirement = rule["requirement"]?.stringValue ?? ""
-        self.passed = rule["passed"]?.boolValue == true
-        self.explanation = rule["explanation"]?.stringValue ?? ""
+    init(_ rule: RuleVerdict) {
+        self.metricName = rule.metric
+        self.ruleKind = rule.kind
+        self.directionText = "\(rule.direction.rawValue) is better"
+        self.championValue = StatusFormat.number(rule.champion)
+        self.challengerValue = StatusFormat.number(rule.challenger)
+        self.requirement = rule.requirement
+        self.passed = rule.passed
+        self.explanation = rule.explanation
     }
 }
 

@@ -240,15 +240,13 @@ public actor MLflowRegistry: ModelRegistry {
         guard let runId = registered.runId, !runId.isEmpty else { return }
         let run = try await self.call { try await self.api.get("runs/get", [("run_id", runId)], as: MLflowPayloads.RunEnvelope.self) }.run
         var metrics: [(String, Double)] = []
-        for rule in decisions["evaluation"]?["rules"]?.arrayValue ?? [] {
-            guard let metric = rule["metric"]?.stringValue else { continue }
-            if let value = rule["champion"]?.numberValue { metrics.append(("driftloop.champion.\(metric)", value)) }
-            if let value = rule["challenger"]?.numberValue { metrics.append(("driftloop.challenger.\(metric)", value)) }
+        for rule in decisions.decision(EvaluationVerdict.self)?.rules ?? [] {
+            if let value = rule.champion { metrics.append(("driftloop.champion.\(rule.metric)", value)) }
+            if let value = rule.challenger { metrics.append(("driftloop.challenger.\(rule.metric)", value)) }
         }
-        // The drift decision is `driftloop drift --json`'s shape: the features' figures at the top.
-        if let drift = decisions["drift"] {
-            if let share = drift["share"]?.numberValue { metrics.append(("driftloop.drift.share_drifted", share)) }
-            if let count = drift["drifted_columns"]?.numberValue { metrics.append(("driftloop.drift.drifted_columns", count)) }
+        if let drift = decisions.decision(DriftReport.self) {
+            metrics.append(("driftloop.drift.share_drifted", drift.share))
+            metrics.append(("driftloop.drift.drifted_columns", Double(drift.driftedColumns)))
         }
         try await self.logMetrics(runId: runId, metrics)
         try await self.call { try await self.api.post("runs/set-tag", ["run_id": runId, "key": "driftloop.verdict", "value": verdict]) }

@@ -136,59 +136,67 @@ public final class PostgresCycleStore: CycleStore {
         }
     }
 
-    /// Decides one trigger inside the caller's transaction, which holds the pipeline's lock.
+    /// Records one trigger as `TriggerPolicy` decides, inside the caller's transaction, which holds the pipeline's lock.
     private func accept(
         _ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, connection: PostgresConnection
     ) async throws -> TriggerAcceptance {
+        let facts = try await self.triggerFacts(trigger, pipeline: pipeline, connection: connection)
+        let decision = TriggerPolicy(cooldown: cooldown).decide(trigger, facts: facts, now: now)
+        let cycleId: String
+        if let joined = decision.joinedCycle {
+            cycleId = joined
+        } else {
+            cycleId = try await self.startCycle(trigger, pipeline: pipeline, initialState: initialState, now: now, connection: connection)
+        }
         let payload = try JSONValue.encoding(trigger).jsonText
-        let at = now.timeIntervalSince1970
-        func insertTrigger(cycleId: String, disposition: TriggerDisposition) async throws -> TriggerAcceptance {
-            let rows = try await connection.query(
-                """
-                INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
-                VALUES (\(pipeline), \(trigger.kind.rawValue), \(trigger.dedupKey), \(payload), \(at), \(cycleId), \(disposition.rawValue)) RETURNING id
-                """, logger: self.logger)
-            var triggerId: Int64 = 0
-            for try await id in rows.decode(Int64.self) { triggerId = id }
-            return TriggerAcceptance(triggerId: triggerId, cycleId: cycleId, disposition: disposition)
-        }
-        if let key = trigger.dedupKey,
-            let cycleId = try await Self.firstString(
+        let rows = try await connection.query(
+            """
+            INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
+            VALUES (\(pipeline), \(trigger.kind.rawValue), \(trigger.dedupKey), \(payload), \(now.timeIntervalSince1970), \(cycleId),
+                    \(decision.disposition.rawValue)) RETURNING id
+            """, logger: self.logger)
+        var triggerId: Int64 = 0
+        for try await id in rows.decode(Int64.self) { triggerId = id }
+        return TriggerAcceptance(triggerId: triggerId, cycleId: cycleId, disposition: decision.disposition)
+    }
+
+    /// What `TriggerPolicy` decides from: the dedup key's first cycle, the running cycle, the last finished one.
+    private func triggerFacts(_ trigger: Trigger, pipeline: String, connection: PostgresConnection) async throws -> TriggerPolicy.Facts {
+        var facts = TriggerPolicy.Facts()
+        if let key = trigger.dedupKey {
+            facts.duplicateOf = try await Self.firstString(
                 connection.query("SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(key) ORDER BY id LIMIT 1", logger: self.logger))
-        {
-            return try await insertTrigger(cycleId: cycleId, disposition: .duplicate)
         }
-        if let running = try await Self.firstString(
+        facts.runningCycle = try await Self.firstString(
             connection.query(
                 "SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'running' AND kind <> 'rollback' ORDER BY created_at LIMIT 1",
                 logger: self.logger))
-        {
-            return try await insertTrigger(cycleId: running, disposition: .joinedRunning)
-        }
-        if !trigger.force,
-            let recent = try await Self.firstString(
-                connection.query(
-                    """
-                    SELECT id FROM cycles WHERE pipeline = \(pipeline) AND status = 'finished' AND kind <> 'rollback' AND finished_at > \(at - cooldown.seconds)
-                    ORDER BY finished_at DESC LIMIT 1
-                    """, logger: self.logger))
-        {
-            return try await insertTrigger(cycleId: recent, disposition: .joinedCooldown)
-        }
+        let finished = try await connection.query(
+            """
+            SELECT id, finished_at FROM cycles WHERE pipeline = \(pipeline) AND status = 'finished' AND kind <> 'rollback'
+            ORDER BY finished_at DESC LIMIT 1
+            """, logger: self.logger)
+        for try await (id, at) in finished.decode((String, Double).self) { facts.lastFinished = (id, Date(timeIntervalSince1970: at)) }
+        return facts
+    }
+
+    /// A new running cycle in its initial state, with its first transition.
+    private func startCycle(_ trigger: Trigger, pipeline: String, initialState: String, now: Date, connection: PostgresConnection) async throws -> String {
         let cycleId = NewCycle.id(now: now)
+        let at = now.timeIntervalSince1970
         let decisions = NewCycle.initialDecisions(trigger).jsonText
         try await connection.query(
             """
             INSERT INTO cycles (id, pipeline, kind, reason, state, status, created_at, updated_at, decisions, handles, cancel_requested)
             VALUES (\(cycleId), \(pipeline), \(trigger.kind.rawValue), \(trigger.reason), \(initialState), 'running', \(at), \(at), \(decisions), '{}', FALSE)
             """, logger: self.logger)
-        let details = JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText
+        let details = NewCycle.startedDetails(trigger).jsonText
         try await connection.query(
             """
             INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details)
-            VALUES (\(cycleId), NULL, \(initialState), 'started', \(at), \(details))
+            VALUES (\(cycleId), NULL, \(initialState), \(NewCycle.startedOutcome), \(at), \(details))
             """, logger: self.logger)
-        return try await insertTrigger(cycleId: cycleId, disposition: .started)
+        return cycleId
     }
 
     public func cycle(id: String) async throws -> CycleRecord? {

@@ -39,38 +39,43 @@ public final class SQLiteCycleStore: CycleStore {
         }
     }
 
+    /// Records one trigger as `TriggerPolicy` decides, inside the caller's write transaction (SQLite has one writer).
     private static func accept(_ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, db: Database) throws -> TriggerAcceptance {
-        let payload = try JSONValue.encoding(trigger).jsonText
-        func insertTrigger(cycleId: String, disposition: TriggerDisposition) throws -> TriggerAcceptance {
-            try db.execute(
-                sql: """
-                    INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [pipeline, trigger.kind.rawValue, trigger.dedupKey, payload, now.timeIntervalSince1970, cycleId, disposition.rawValue])
-            return TriggerAcceptance(triggerId: db.lastInsertedRowID, cycleId: cycleId, disposition: disposition)
+        let decision = TriggerPolicy(cooldown: cooldown).decide(trigger, facts: try Self.triggerFacts(trigger, pipeline: pipeline, db: db), now: now)
+        let cycleId = try decision.joinedCycle ?? Self.startCycle(trigger, pipeline: pipeline, initialState: initialState, now: now, db: db)
+        try db.execute(
+            sql: """
+                INSERT INTO triggers (pipeline, kind, dedup_key, payload, received_at, cycle_id, disposition)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                pipeline, trigger.kind.rawValue, trigger.dedupKey, try JSONValue.encoding(trigger).jsonText, now.timeIntervalSince1970, cycleId,
+                decision.disposition.rawValue,
+            ])
+        return TriggerAcceptance(triggerId: db.lastInsertedRowID, cycleId: cycleId, disposition: decision.disposition)
+    }
+
+    /// What `TriggerPolicy` decides from: the dedup key's first cycle, the running cycle, the last finished one.
+    private static func triggerFacts(_ trigger: Trigger, pipeline: String, db: Database) throws -> TriggerPolicy.Facts {
+        var facts = TriggerPolicy.Facts()
+        if let key = trigger.dedupKey {
+            facts.duplicateOf = try String.fetchOne(
+                db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, key])
         }
-        if let key = trigger.dedupKey,
-            let cycleId = try String.fetchOne(db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, key])
-        {
-            return try insertTrigger(cycleId: cycleId, disposition: .duplicate)
-        }
-        if let running = try String.fetchOne(
+        facts.runningCycle = try String.fetchOne(
             db, sql: "SELECT id FROM cycles WHERE pipeline = ? AND status = 'running' AND kind != 'rollback' ORDER BY created_at LIMIT 1", arguments: [pipeline])
+        if let row = try Row.fetchOne(
+            db,
+            sql: "SELECT id, finished_at FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' ORDER BY finished_at DESC LIMIT 1",
+            arguments: [pipeline])
         {
-            return try insertTrigger(cycleId: running, disposition: .joinedRunning)
+            facts.lastFinished = (row["id"], Date(timeIntervalSince1970: row["finished_at"]))
         }
-        if !trigger.force,
-            let recent = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT id FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' AND finished_at > ?
-                    ORDER BY finished_at DESC LIMIT 1
-                    """,
-                arguments: [pipeline, now.timeIntervalSince1970 - cooldown.seconds])
-        {
-            return try insertTrigger(cycleId: recent, disposition: .joinedCooldown)
-        }
+        return facts
+    }
+
+    /// A new running cycle in its initial state, with its first transition.
+    private static func startCycle(_ trigger: Trigger, pipeline: String, initialState: String, now: Date, db: Database) throws -> String {
         let cycleId = NewCycle.id(now: now)
         try db.execute(
             sql: """
@@ -82,9 +87,9 @@ public final class SQLiteCycleStore: CycleStore {
                 NewCycle.initialDecisions(trigger).jsonText,
             ])
         try db.execute(
-            sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, 'started', ?, ?)",
-            arguments: [cycleId, initialState, now.timeIntervalSince1970, JSONValue.object(["trigger": .string(trigger.kind.rawValue)]).jsonText])
-        return try insertTrigger(cycleId: cycleId, disposition: .started)
+            sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, ?, ?, ?, ?)",
+            arguments: [cycleId, initialState, NewCycle.startedOutcome, now.timeIntervalSince1970, NewCycle.startedDetails(trigger).jsonText])
+        return cycleId
     }
 
     public func cycle(id: String) async throws -> CycleRecord? {
