@@ -25,7 +25,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$SCRIPT_DIR/.." && pwd)"
 MLFLOW_VERSION="3.17.2"
-REQUIREMENTS="$SCRIPT_DIR/requirements-mlflow.txt"
+REQUIREMENTS="$SCRIPT_DIR/lib/requirements-mlflow.txt"
 VENV="${MLFLOW_VENV:-$REPO/.venv/mlflow}"
 START_TIMEOUT="${MLFLOW_START_TIMEOUT:-120}"
 STOP_TIMEOUT=20

@@ -15,14 +15,14 @@
 #   S3_START_TIMEOUT   seconds to wait for the server to answer (default 60)
 #
 # Authentication: moto checks SigV4 signatures (and IAM policies) once INITIAL_NO_AUTH_ACTION_COUNT requests
-# have gone through. It is 5 here: scripts/s3_bootstrap.py spends exactly those on creating an IAM user with an
+# have gone through. It is 5 here: scripts/lib/s3_bootstrap.py spends exactly those on creating an IAM user with an
 # access key and a role to assume, then checks that a wrong secret gets SignatureDoesNotMatch and an unknown key
 # InvalidAccessKeyId before declaring the server ready. The credentials go to s3.env:
 #   DRIFTLOOP_S3_ENDPOINT, DRIFTLOOP_S3_REGION, DRIFTLOOP_S3_ACCESS_KEY_ID, DRIFTLOOP_S3_SECRET_ACCESS_KEY,
 #   DRIFTLOOP_S3_SESSION_ACCESS_KEY_ID, DRIFTLOOP_S3_SESSION_SECRET_ACCESS_KEY, DRIFTLOOP_S3_SESSION_TOKEN
 # moto keeps everything in memory: after a stop the credentials are gone, and so is s3.env.
 #
-# moto is started through scripts/s3_moto_server.py, which fixes moto's signature check for keys with
+# moto is started through scripts/lib/s3_moto_server.py, which fixes moto's signature check for keys with
 # characters such as = + , : é (see that file); S3_MOTO_RAW_URI_SIGNING=0 runs moto unpatched.
 set -euo pipefail
 
@@ -34,7 +34,7 @@ START_TIMEOUT="${S3_START_TIMEOUT:-60}"
 STOP_TIMEOUT=10
 VENV="${S3_VENV:-$REPO/.venv/s3}"
 MOTO_VERSION="5.2.1"
-# Exactly the number of unsigned IAM calls scripts/s3_bootstrap.py makes.
+# Exactly the number of unsigned IAM calls scripts/lib/s3_bootstrap.py makes.
 NO_AUTH_REQUESTS=5
 
 usage() {
@@ -153,7 +153,7 @@ cmd_start() {
   # setsid: own session and process group, so `stop` can signal it whole; the pid is written from inside it.
   INITIAL_NO_AUTH_ACTION_COUNT="$NO_AUTH_REQUESTS" PYTHONUNBUFFERED=1 \
     setsid bash -c 'echo $$ > "$1" && shift && exec "$@"' s3-start "$PIDFILE" \
-      "$python" "$SCRIPT_DIR/s3_moto_server.py" -H "$HOST" -p "$PORT" \
+      "$python" "$SCRIPT_DIR/lib/s3_moto_server.py" -H "$HOST" -p "$PORT" \
       </dev/null >>"$LOG" 2>&1 8>&- &
   local i
   for i in $(seq 1 50); do [ -s "$PIDFILE" ] && break; sleep 0.1; done
@@ -161,7 +161,7 @@ cmd_start() {
   if [ -z "$pid" ]; then log "moto did not start; last log lines ($LOG):"; tail -n 30 "$LOG" >&2 || true; exit 1; fi
   wait_ready "$pid" "$t0"
   # Written under umask 077: the file holds secrets.
-  if ! (umask 077 && "$python" "$SCRIPT_DIR/s3_bootstrap.py" "$URL" "$REGION" > "$ENVFILE.tmp"); then
+  if ! (umask 077 && "$python" "$SCRIPT_DIR/lib/s3_bootstrap.py" "$URL" "$REGION" > "$ENVFILE.tmp"); then
     log "setting up credentials failed; stopping moto (log: $LOG)"
     rm -f "$ENVFILE.tmp"
     cmd_stop >&2 || true

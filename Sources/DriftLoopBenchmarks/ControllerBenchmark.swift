@@ -21,7 +21,7 @@ enum ControllerBenchmark {
     /// `promoted` (drift, started, succeeded, better, promoted).
     static func instantOutcome(_ kind: ActionKind) -> String { kind.declaration.descriptor.outcomes.first ?? "" }
 
-    /// With `DRIFTLOOP_BENCH_POSTGRES_URL` (an empty database; `scripts/bench_stores.sh` makes one) the same runs
+    /// With `DRIFTLOOP_BENCH_POSTGRES_URL` (an empty database; `Benchmarks/scripts/bench_scale.sh` makes one) the same runs
     /// are repeated on PostgreSQL.
     static func run(cyclesPerPipeline: Int, pipelineCount: Int, directory: String) async throws {
         try await self.run(cyclesPerPipeline: cyclesPerPipeline, pipelineCount: pipelineCount, directory: directory, label: "sqlite") { name in

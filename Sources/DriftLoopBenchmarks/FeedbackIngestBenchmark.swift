@@ -58,7 +58,7 @@ enum FeedbackIngestBenchmark {
             let elapsed = (clock.now - start).seconds
             try await endpoints.controller.processFeedback(pipeline: "example")
             let processed = (clock.now - start).seconds
-            let stored = try await endpoints.controller.store.labelledFeedback(pipeline: "example", after: 0, limit: records + 1).count
+            let stored = try await endpoints.controller.history.labelledFeedback(pipeline: "example", after: 0, limit: records + 1).count
             print(
                 String(
                     format: "feedback over HTTP: %d records in batches of %d from %d senders: %.3f s, %.0f records/s acknowledged; monitors done at %.3f s; stored %d of %d",

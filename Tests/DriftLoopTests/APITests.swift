@@ -92,7 +92,7 @@ import Testing
             let noCycle = try await client.post("/v1/cycles/c-missing/cancel", [:])
             #expect(noCycle.status == 404)
 
-            #expect(try await endpoints.controller.store.cycles(pipeline: nil, limit: 10).isEmpty)
+            #expect(try await endpoints.controller.history.cycles(pipeline: nil, limit: 10).isEmpty)
             #expect(try await client.get("/healthz").status == 200)
             #expect(try await client.get("/readyz").status == 200)
         }

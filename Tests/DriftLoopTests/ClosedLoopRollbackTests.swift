@@ -79,7 +79,7 @@ struct PrometheusHarness {
 @Suite(
     .enabled(if: MLflowTestServer.url != nil, "needs a real MLflow server: DRIFTLOOP_MLFLOW_URL (see scripts/mlflow_server.sh; .ci/run starts one)"),
     .enabled(if: SklearnTrainer.python != nil, "needs the scikit-learn venv: bash scripts/setup_python.sh"),
-    .enabled(if: PrometheusHarness.binary != nil, "needs Prometheus: apt-get install prometheus (scripts/check_deploy.sh does)"))
+    .enabled(if: PrometheusHarness.binary != nil, "needs Prometheus: apt-get install prometheus (deploy/check_deploy.sh does)"))
 struct ClosedLoopRollbackTests {
     @Test func webhookRetrainPromoteInMLflowObserveAndRollBackWhenTheSignalTrips() async throws {
         let directory = TemporaryDirectory()

@@ -52,6 +52,26 @@ import Testing
             logger: TestData.quietLogger)
     }
 
+    /// The server's feedback monitor service: stored batches reach the monitor without anyone asking for them, and it
+    /// stops when cancelled.
+    @Test func theMonitorServiceReadsEachStoredBatch() async throws {
+        let harness = try ControllerHarness(yaml: Self.yaml(detectors: "[{detector: ddm, input: error}]", decay: "[]"))
+        let controller = self.makeController(harness)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await controller.runFeedbackMonitors() }
+            _ = try await controller.ingestFeedback(pipeline: "churn", records: Self.records(0..<1000, isError: Self.calm(_:)))
+            _ = try await controller.ingestFeedback(pipeline: "churn", records: Self.records(1000..<1600, isError: Self.degraded(_:)))
+            for _ in 0..<3000 where try await harness.store.monitorSnapshot(pipeline: "churn")?.throughSeq != 1600 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(try await harness.store.monitorSnapshot(pipeline: "churn")?.throughSeq == 1600)
+            #expect(try await harness.store.cycles(pipeline: "churn", limit: 10).map(\.kind) == [.conceptDrift])
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        await controller.stop()
+    }
+
     @Test func errorRateJumpStartsAConceptDriftCycleNamingTheDetector() async throws {
         let harness = try ControllerHarness(yaml: Self.yaml(detectors: "[{detector: ddm, input: error}]", decay: "[]"))
         let controller = self.makeController(harness)

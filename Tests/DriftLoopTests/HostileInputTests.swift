@@ -5,7 +5,7 @@ import Testing
 
 @testable import DriftLoopServer
 
-/// Inputs found by the hostile-input review (scripts/schemathesis.sh replays the HTTP ones against a live server):
+/// Inputs found by the hostile-input review (tests-e2e/schemathesis.sh replays the HTTP ones against a live server):
 /// each one once crashed the server, answered 500, or left it unable to restart.
 @Suite struct HostileInputTests {
     @Test func timestampsWithNonASCIIDigitsAreRefusedNotTrapped() {

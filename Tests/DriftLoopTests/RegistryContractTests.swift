@@ -153,10 +153,16 @@ struct MLflowRegistryContractTests {
     @Test func decisionsAreLoggedToTheChallengersRun() async throws {
         let contract = self.contract()
         let version = try await contract.register(cycle: "c1")
+        // The decisions as EvaluateAction and DetectDriftAction store them (`driftloop drift --json`'s shape).
         let decisions: [String: JSONValue] = [
-            "evaluation": ["rules": [["metric": "f1", "champion": 0.7, "challenger": 0.8]], "summary": "f1 improved"],
-            // The drift decision as DetectDriftAction stores it (`driftloop drift --json`'s shape).
-            "drift": ["share": 0.6, "drifted_columns": 3, "dataset_drift": true],
+            "evaluation": try #require(
+                JSONValue.parse(
+                    #"{"is_better":true,"summary":"f1 improved","rules":[{"kind":"primary","metric":"f1","direction":"higher","champion":0.7,"challenger":0.8,"requirement":"improve by >= 0.01","passed":true,"explanation":"f1 0.8 vs 0.7"}]}"#
+                )),
+            "drift": try #require(
+                JSONValue.parse(
+                    #"{"columns":[],"drifted_columns":3,"share":0.6,"share_threshold":0.5,"dataset_drift":true,"n_reference":10,"n_current":12}"#
+                )),
         ]
         try await contract.registry.recordDecisions(model: contract.model, version: version.version, cycleId: "c1", verdict: "promoted", decisions: decisions)
         let stored = try await MLflowTestServer.get("model-versions/get?name=\(contract.model)&version=\(version.version)")

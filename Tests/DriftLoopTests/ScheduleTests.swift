@@ -36,11 +36,11 @@ import Testing
         func add(_ pipeline: String, _ report: DriftReport) { self.reports.append((pipeline, report)) }
     }
 
-    func controller(_ harness: ControllerHarness, published: Published) -> Controller {
+    func controller(_ harness: ControllerHarness, published: Published, clock: any ControllerClock = SystemClock()) -> Controller {
         Controller(
             pipelines: [harness.pipeline], store: harness.store,
             services: { _ in PipelineServices(trainer: harness.trainer, registry: harness.registry, dataLoader: DataLoader(client: .init())) },
-            logger: TestData.quietLogger, driftObserver: { pipeline, report in await published.add(pipeline, report) })
+            logger: TestData.quietLogger, driftObserver: { pipeline, report in await published.add(pipeline, report) }, clock: clock)
     }
 
     func yaml(current: String = TestData.current, schedule: String) -> String {
@@ -80,15 +80,29 @@ import Testing
         #expect(try await quiet.store.cycles(pipeline: nil, limit: 5).isEmpty)
     }
 
-    @Test func theScheduleRunsUntilCancelled() async throws {
-        let harness = try ControllerHarness(yaml: self.yaml(schedule: "{every: 150ms, on_drift: publish}"))
+    /// An hourly schedule on the manual clock: a check per hour the clock moves, none before, none after cancelling.
+    @Test func theScheduleRunsEachPeriodUntilCancelled() async throws {
+        let harness = try ControllerHarness(yaml: self.yaml(schedule: "{every: 1h, on_drift: publish}"))
         let published = Published()
-        let controller = self.controller(harness, published: published)
-        let running = Task { await controller.runSchedules() }
-        for _ in 0..<100 where await published.reports.count < 3 { try await Task.sleep(for: .milliseconds(50)) }
-        running.cancel()
-        await running.value
-        #expect(await published.reports.count >= 3)
+        let clock = ManualClock()
+        let controller = self.controller(harness, published: published, clock: clock)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await controller.runSchedules() }
+            for hour in 1...3 {
+                try await clock.waitForSleepers(1)
+                clock.advance(by: .seconds(3599))
+                try await clock.waitForSleepers(1)
+                #expect(await published.reports.count == hour - 1, "nothing before the hour is up")
+                clock.advance(by: .seconds(1))
+                for _ in 0..<2000 where await published.reports.count < hour { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(await published.reports.count == hour)
+            }
+            try await clock.waitForSleepers(1)
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        clock.advance(by: .seconds(7200))
+        #expect(await published.reports.count == 3)
     }
 
     @Test func badSchedulesNameLineAndColumn() throws {

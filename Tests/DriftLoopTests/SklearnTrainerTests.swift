@@ -4,17 +4,17 @@ import Testing
 
 @testable import DriftLoop
 
-/// Where `scripts/sklearn_trainer.py` and its Python are.
+/// Where `examples/sklearn-trainer/sklearn_trainer.py` and its Python are.
 enum SklearnTrainer {
     /// `DRIFTLOOP_SKLEARN_PYTHON`, or the venv that scripts/setup_python.sh makes.
     static let python: String? = {
         let candidates = [ProcessInfo.processInfo.environment["DRIFTLOOP_SKLEARN_PYTHON"], ChildServer.repositoryRoot + "/.venv/sklearn/bin/python"]
         return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
-    static let script = ChildServer.repositoryRoot + "/scripts/sklearn_trainer.py"
+    static let script = ChildServer.repositoryRoot + "/examples/sklearn-trainer/sklearn_trainer.py"
 }
 
-/// Cycles through `HTTPTrainer` against `scripts/sklearn_trainer.py`, a real scikit-learn trainer, on the
+/// Cycles through `HTTPTrainer` against `examples/sklearn-trainer/sklearn_trainer.py`, a real scikit-learn trainer, on the
 /// pipeline's own data: the verdicts come from the models' real holdout metrics.
 @Suite(.enabled(if: SklearnTrainer.python != nil, "needs the scikit-learn venv: run `bash scripts/setup_python.sh` (scripts/test.sh and .ci/run do)"))
 struct SklearnTrainerTests {

@@ -72,7 +72,7 @@ import Testing
                 #expect(Self.dispositions(try await self.alert(client, Data(text.utf8))) == ["duplicate"])
             }
 
-            let store = endpoints.controller.store
+            let store = endpoints.controller.history
             #expect(try await store.cycles(pipeline: "churn", limit: 10).count == 1)
             #expect(try await store.cycles(pipeline: "fraud", limit: 10).count == 1)
             let churnTriggers = try await store.triggers(cycleId: churnCycle)
@@ -107,7 +107,7 @@ import Testing
             let oversized = try await self.alert(client, Data(repeating: UInt8(ascii: " "), count: 70 * 1024) + (try Self.payload(1)))
             #expect(oversized.status == 413)
 
-            #expect(try await endpoints.controller.store.cycles(pipeline: nil, limit: 10).isEmpty)
+            #expect(try await endpoints.controller.history.cycles(pipeline: nil, limit: 10).isEmpty)
         }
     }
 
@@ -152,7 +152,7 @@ import Testing
             #expect(unsigned.status == 401)
             #expect(unsigned.json["error"]?["code"]?.stringValue == "signature_required")
 
-            let triggers = try await endpoints.controller.store.triggers(cycleId: cycleId)
+            let triggers = try await endpoints.controller.history.triggers(cycleId: cycleId)
             #expect(triggers.map(\.disposition) == [.started, .duplicate])
             #expect(triggers.first?.trigger.source == "evidently")
         }

@@ -13,6 +13,8 @@ public actor BuiltinTrainingService {
     private let directory: String
     private let logger: Logger
     private var jobs: [String: StoredJob] = [:]
+    /// Jobs training now, each waiting for its result on the work queue.
+    private var trainingTasks: [String: Task<Void, Never>] = [:]
     /// Training is CPU-bound; it runs here, off Swift's cooperative pool.
     private let workQueue = DispatchQueue(label: "driftloop.builtin-trainer")
 
@@ -121,7 +123,9 @@ public actor BuiltinTrainingService {
         let request = job.request
         let modelPath = (self.directory as NSString).appendingPathComponent("models/\(id).json")
         let queue = self.workQueue
-        Task {
+        // Training is CPU work on the service's own queue, off the cooperative pool; this task only waits for it and
+        // records the result. The service keeps it until then (a job that outlives the process resumes from disk).
+        self.trainingTasks[id] = Task {
             let result: Result<TrainingJobStatus, any Error> = await withCheckedContinuation { continuation in
                 queue.async {
                     continuation.resume(returning: Result { try BuiltinTraining.run(request, jobId: id, modelPath: modelPath) })
@@ -132,6 +136,7 @@ public actor BuiltinTrainingService {
     }
 
     private func finish(_ id: String, result: Result<TrainingJobStatus, any Error>) {
+        self.trainingTasks[id] = nil
         guard var job = self.jobs[id] else { return }
         switch result {
         case .success(let status):

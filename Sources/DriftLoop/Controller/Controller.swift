@@ -5,7 +5,12 @@ import Logging
 /// All pipelines' controllers over one store: routes triggers, cancels, rollbacks, and resumes
 /// unfinished cycles at start.
 public actor Controller {
-    public nonisolated let store: any CycleStore
+    /// Only the controller writes the store; everything else reads through `history`.
+    nonisolated let store: any CycleStore
+    /// What the controller has recorded, for reading: cycles, transitions, triggers, champion changes.
+    public nonisolated let history: CycleHistory
+    /// The controller's time: cooldowns, timeouts, schedules, leases, retention.
+    public nonisolated let clock: any ControllerClock
     private let controllers: [String: PipelineController]
     private let servicesByPipeline: [String: PipelineServices]
     private let monitors: [String: FeedbackMonitor]
@@ -13,6 +18,10 @@ public actor Controller {
     private let driftObserver: DriftObserver?
     private let gate: PipelineGate
     private let leases: LeaseKeeper?
+    /// Pipelines with stored feedback their monitor has not read yet, for `runFeedbackMonitors`; each is queued once.
+    private let feedbackArrivals: (stream: AsyncStream<String>, continuation: AsyncStream<String>.Continuation)
+    private var feedbackPending: Set<String> = []
+    private nonisolated let declaredPipelines: [PipelineDefinition]
 
     /// Called with every drift report a scheduled check computes (the server publishes it to `/metrics`).
     public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: DriftReport) async -> Void
@@ -21,9 +30,13 @@ public actor Controller {
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
         driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), leases: LeaseKeeper? = nil,
-        makeAction: @escaping @Sendable (ActionKind) -> any Action = { $0.make() }
+        clock: any ControllerClock = SystemClock(), makeAction: @escaping @Sendable (ActionKind) -> any Action = { $0.make() }
     ) {
         self.store = store
+        self.history = CycleHistory(store: store)
+        self.clock = clock
+        self.feedbackArrivals = AsyncStream.makeStream(of: String.self)
+        self.declaredPipelines = pipelines
         self.leases = leases
         let gate = PipelineGate(leases: leases)
         self.gate = gate
@@ -36,7 +49,7 @@ public actor Controller {
             servicesByPipeline[pipeline.name] = pipelineServices
             controllers[pipeline.name] = PipelineController(
                 pipeline: pipeline, services: pipelineServices, store: store, logger: logger, observer: observer, triggerObserver: triggerObserver,
-                slots: slots, gate: gate, makeAction: makeAction)
+                slots: slots, gate: gate, clock: clock, makeAction: makeAction)
         }
         self.controllers = controllers
         self.servicesByPipeline = servicesByPipeline
@@ -62,20 +75,26 @@ public actor Controller {
     public func ingestFeedback(pipeline name: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult {
         guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
         let result = try await self.store.ingestFeedback(pipeline: name, records: records)
-        if let monitor = self.monitors[name] {
-            let logger = self.logger
-            let gate = self.gate
-            Task {
-                // With replicas, the lease holder consumes feedback (it also does so on every lease poll).
-                guard await gate.mayRun(name, cancelling: true) else { return }
-                do {
-                    try await monitor.process()
-                } catch {
-                    logger.error("feedback monitor failed; it resumes from its stored position on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
-                }
-            }
+        if self.monitors[name] != nil, self.feedbackPending.insert(name).inserted {
+            self.feedbackArrivals.continuation.yield(name)
         }
         return result
+    }
+
+    /// Runs each pipeline's monitor over the feedback that arrives, as batches are stored, until cancelled. A failing
+    /// monitor resumes from its stored position on the next batch.
+    public func runFeedbackMonitors() async {
+        for await name in self.feedbackArrivals.stream {
+            self.feedbackPending.remove(name)
+            // With replicas, the lease holder consumes feedback (it also does so on every lease poll).
+            guard let monitor = self.monitors[name], await self.gate.mayRun(name, cancelling: true) else { continue }
+            do {
+                try await monitor.process()
+            } catch {
+                self.logger.error(
+                    "feedback monitor failed; it resumes from its stored position on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Runs the pipeline's monitor over every stored labelled record it has not seen yet, and waits for it.
@@ -87,7 +106,8 @@ public actor Controller {
     /// Deletes production feedback past each pipeline's `feedback_retention`, never a labelled record its monitor has
     /// yet to read. Returns how many records went.
     @discardableResult
-    public func pruneFeedback(now: Date = Date()) async throws -> Int {
+    public func pruneFeedback(now: Date? = nil) async throws -> Int {
+        let now = now ?? self.clock.now()
         var removed = 0
         for pipeline in self.controllers.values.map(\.pipeline) {
             guard let retention = pipeline.feedbackRetention else { continue }
@@ -98,6 +118,36 @@ public actor Controller {
                 consumedThrough: consumedThrough)
         }
         return removed
+    }
+
+    /// Applies the store's retention: finished cycles past `retention` (when set) and feedback past each pipeline's
+    /// `feedback_retention`. Returns how many cycles and feedback records went.
+    public func applyRetention(_ retention: RetentionSettings?) async throws -> (cycles: Int, feedback: Int) {
+        var cycles = 0
+        if let retention {
+            cycles = try await self.store.deleteFinishedCycles(
+                finishedBefore: self.clock.now().addingTimeInterval(-retention.maxAge.seconds), keepingLatest: retention.keepLatest)
+        }
+        return (cycles, try await self.pruneFeedback())
+    }
+
+    /// Whether there is anything for `applyRetention` to do.
+    public nonisolated func hasRetention(_ retention: RetentionSettings?) -> Bool {
+        retention != nil || self.pipelinesWithFeedbackRetention
+    }
+
+    private nonisolated var pipelinesWithFeedbackRetention: Bool {
+        self.declaredPipelines.contains { $0.feedbackRetention != nil }
+    }
+
+    /// Resolves a firing Alertmanager alert: records the resolution against the cycle its firing started or joined.
+    /// Returns that cycle, and whether this resolution was already recorded.
+    public func resolveAlert(pipeline: String, fingerprint: String, startsAt: String, endsAt: String?, payload: JSONValue) async throws -> (
+        cycleId: String?, duplicate: Bool
+    ) {
+        try await self.store.recordAlertResolution(
+            pipeline: pipeline, fingerprint: fingerprint, startsAt: startsAt, endsAt: endsAt,
+            firingDedupKey: AlertIdentity.firingKey(fingerprint: fingerprint, startsAt: startsAt), payload: payload, now: self.clock.now())
     }
 
     public func pipelines() -> [PipelineDefinition] {
@@ -145,10 +195,11 @@ public actor Controller {
     public func runReplication(poll: Duration) async {
         guard let leases else { return }
         // Renewal has a loop of its own, so a slow scan of running cycles never delays it past the lease's margin.
+        let clock = self.clock
         async let renewals: Void = {
             while !Task.isCancelled {
                 await leases.renew()
-                try? await Task.sleep(for: poll)
+                try? await clock.sleep(for: poll)
             }
         }()
         while !Task.isCancelled {
@@ -163,7 +214,7 @@ public actor Controller {
             } catch {
                 self.logger.error("cannot read running cycles from the store; trying again", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: poll)
+            try? await self.clock.sleep(for: poll)
         }
         await renewals
     }
@@ -172,7 +223,7 @@ public actor Controller {
     /// wait. Returns the pause in force (an earlier one when it was paused already) and whether this call made it.
     public func pause(pipeline name: String, actor: String, reason: String?) async throws -> (pause: PipelinePause, changed: Bool) {
         guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
-        let changed = try await self.store.pausePipeline(PipelinePause(pipeline: name, pausedAt: Date(), actor: actor, reason: reason))
+        let changed = try await self.store.pausePipeline(PipelinePause(pipeline: name, pausedAt: self.clock.now(), actor: actor, reason: reason))
         await self.gate.pause(name)
         guard let pause = try await self.store.pausedPipelines().first(where: { $0.pipeline == name }) else { throw ControllerError.unknownPipeline(name) }
         if changed { self.logger.notice("pipeline paused", metadata: ["pipeline": "\(name)", "actor": "\(actor)"]) }
@@ -229,7 +280,7 @@ public actor Controller {
         if let existing = cycle.handles[ApproveAction.decisionHandle].flatMap({ try? JSONValue.parse($0)?.decoded(as: ApprovalDecision.self) }) {
             throw ApprovalError.alreadyDecided(existing)
         }
-        let decision = ApprovalDecision(verdict: approved ? .approved : .rejected, approver: approver, comment: comment, at: Date())
+        let decision = ApprovalDecision(verdict: approved ? .approved : .rejected, approver: approver, comment: comment, at: self.clock.now())
         try await self.store.recordHandle(cycleId: cycleId, key: ApproveAction.decisionHandle, value: try JSONValue.encoding(decision).jsonText)
         self.logger.notice("approval recorded", metadata: ["cycle": "\(cycleId)", "approved": "\(approved)", "approver": "\(approver)"])
         return decision
@@ -254,7 +305,7 @@ public actor Controller {
         }
         let (from, to) = try await services.registry.rollback(model: pipeline.model, to: version)
         let change = ChampionChange(
-            model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: Date(), actor: actor,
+            model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: self.clock.now(), actor: actor,
             reason: reason)
         let decision = RollbackDecision(
             fromVersion: from.version, toVersion: to.version, actor: actor, reason: reason, anyVersion: allowingAnyVersion && version != nil)
@@ -273,12 +324,13 @@ public actor Controller {
                 group.addTask {
                     var logger = self.logger
                     logger[metadataKey: "pipeline"] = "\(pipeline.name)"
-                    var last = Date()
+                    let clock = self.clock
+                    var last = clock.now()
                     while !Task.isCancelled, let next = schedule.next(after: last) {
-                        let wait = next.timeIntervalSinceNow
-                        if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+                        let wait = next.timeIntervalSince(clock.now())
+                        if wait > 0 { try? await clock.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up)))) }
                         if Task.isCancelled { return }
-                        last = max(next, Date())
+                        last = max(next, clock.now())
                         // With replicas, the pipeline's lease holder runs its schedule, so a check runs once.
                         guard await self.gate.mayRun(pipeline.name, cancelling: true) else { continue }
                         do {
@@ -295,7 +347,8 @@ public actor Controller {
     /// One scheduled drift check: computes drift on the current data, publishes it, and starts a cycle when the
     /// pipeline's policy finds dataset drift and its schedule says `on_drift: cycle`.
     @discardableResult
-    public func runScheduledCheck(pipeline name: String, at time: Date = Date()) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
+    public func runScheduledCheck(pipeline name: String, at time: Date? = nil) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
+        let time = time ?? self.clock.now()
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
         let report = try await DriftCheck.run(pipeline, loader: services.dataLoader, at: time)
         await self.driftObserver?(name, report)

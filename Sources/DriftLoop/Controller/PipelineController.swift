@@ -74,7 +74,7 @@ public actor PipelineController {
             metadata: ["cycle": "\(acceptance.cycleId)", "trigger": "\(trigger.kind.rawValue)", "disposition": "\(acceptance.disposition.rawValue)"])
         await self.triggerObserver?(self.pipeline.name, trigger, acceptance)
         if acceptance.disposition == .started {
-            await self.observer?(acceptance.cycleId, "", self.pipeline.initialState, "started")
+            await self.observer?(acceptance.cycleId, "", self.pipeline.initialState, NewCycle.startedOutcome)
             if await self.gate.mayRun(self.pipeline.name) {
                 await self.slots.enqueue(acceptance.cycleId)
                 self.launch(acceptance.cycleId)
@@ -100,17 +100,16 @@ public actor PipelineController {
 
     /// Stops taking steps without waiting: the current action is interrupted and its state will run again
     /// on the next start. Safe to call from a transition observer.
-    public func requestStop() {
+    public func requestStop() async {
         self.isStopping = true
         for task in self.actionTasks.values { task.cancel() }
         // Cycles still queued for a slot stop waiting (and stay in their state for the next start).
-        let slots = self.slots
-        for cycleId in self.cycleTasks.keys { Task { await slots.stopWaiting(cycleId) } }
+        for cycleId in self.cycleTasks.keys { await self.slots.stopWaiting(cycleId) }
     }
 
     /// Stops and waits until every cycle task has returned.
     public func stop() async {
-        self.requestStop()
+        await self.requestStop()
         for task in self.cycleTasks.values { await task.value }
     }
 
@@ -119,26 +118,28 @@ public actor PipelineController {
         await self.cycleTasks[cycleId]?.value
     }
 
-    public var activeCycleIds: [String] { Array(self.cycleTasks.keys) }
-
+    /// Starts the cycle's task. The actor owns it: `stop` and `waitForCycle` await it, and it removes itself when done.
     private func launch(_ cycleId: String) {
         guard self.cycleTasks[cycleId] == nil, !self.isStopping else { return }
         self.cycleTasks[cycleId] = Task { await self.drive(cycleId) }
     }
 
+    /// Runs the cycle in its slot (with `max_concurrent_cycles`, after it waited for one), then gives the slot back.
     private func drive(_ cycleId: String) async {
         var logger = self.logger
         logger[metadataKey: "cycle"] = "\(cycleId)"
-        defer { self.cycleTasks[cycleId] = nil }
         let asked = self.clock.now()
         await self.slots.acquire(cycleId)
         let granted = self.clock.now()
         if granted.timeIntervalSince(asked) > 0.001 { self.slotGrantedAt[cycleId] = granted }
-        defer {
-            self.slotGrantedAt[cycleId] = nil
-            let slots = self.slots
-            Task { await slots.release(cycleId) }
-        }
+        await self.steps(cycleId, logger: logger)
+        self.slotGrantedAt[cycleId] = nil
+        await self.slots.release(cycleId)
+        self.cycleTasks[cycleId] = nil
+    }
+
+    /// Takes the cycle's steps until it finishes, must wait, or the controller stops.
+    private func steps(_ cycleId: String, logger: Logger) async {
         while !self.isStopping {
             do {
                 guard try await self.step(cycleId, logger: logger) else { return }

@@ -16,8 +16,6 @@ public actor PipelineGate {
         return await leases.owns(pipeline)
     }
 
-    public func isPaused(_ pipeline: String) -> Bool { self.paused.contains(pipeline) }
-
     /// Returns the pipelines that were paused and no longer are.
     @discardableResult
     public func setPaused(_ pipelines: Set<String>) -> Set<String> {

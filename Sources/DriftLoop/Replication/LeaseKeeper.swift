@@ -12,11 +12,14 @@ public actor LeaseKeeper {
     private let pipelines: [String]
     private let ttl: Duration
     private let logger: Logger
+    private let clock: any ControllerClock
     private var held: Set<String> = []
-    private var validUntil = ContinuousClock.now
+    private var validUntil: ContinuousClock.Instant
 
-    public init(owner: String, store: any LeaseStore, pipelines: [String], ttl: Duration, logger: Logger) {
+    public init(owner: String, store: any LeaseStore, pipelines: [String], ttl: Duration, logger: Logger, clock: any ControllerClock = SystemClock()) {
         self.owner = owner
+        self.clock = clock
+        self.validUntil = clock.monotonicNow()
         self.store = store
         self.pipelines = pipelines
         self.ttl = ttl
@@ -26,17 +29,17 @@ public actor LeaseKeeper {
     }
 
     public func owns(_ pipeline: String) -> Bool {
-        ContinuousClock.now < self.validUntil && self.held.contains(pipeline)
+        self.clock.monotonicNow() < self.validUntil && self.held.contains(pipeline)
     }
 
     public var ownedPipelines: Set<String> {
-        ContinuousClock.now < self.validUntil ? self.held : []
+        self.clock.monotonicNow() < self.validUntil ? self.held : []
     }
 
     /// Renews and claims. Returns the pipelines gained since the last renewal.
     @discardableResult
     public func renew() async -> Set<String> {
-        let sent = ContinuousClock.now
+        let sent = self.clock.monotonicNow()
         do {
             let now = try await self.store.claimLeases(owner: self.owner, pipelines: self.pipelines, ttl: self.ttl)
             let before = self.ownedPipelines
@@ -58,7 +61,7 @@ public actor LeaseKeeper {
     public func release() async {
         let held = Array(self.held)
         self.held = []
-        self.validUntil = .now
+        self.validUntil = self.clock.monotonicNow()
         do {
             try await self.store.releaseLeases(owner: self.owner, pipelines: held)
         } catch {

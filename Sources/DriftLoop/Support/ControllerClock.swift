@@ -1,19 +1,25 @@
 import Foundation
 
 /// Where the controller reads the time and waits: cooldowns, state timeouts and deadlines, retries' backoff,
-/// schedules, lease renewal, the observe window, retention and polling all go through it. Production uses the system
-/// clock; tests drive a clock by hand instead of sleeping.
+/// schedules, lease validity and renewal, the observe window, retention and polling all go through it. Production uses
+/// the system clock; tests drive a clock by hand instead of sleeping.
 public protocol ControllerClock: Sendable {
+    /// Wall time: what records carry and what schedules and cooldowns compare.
     func now() -> Date
+    /// Time that never jumps (NTP steps, a changed system clock): what lease validity is measured in, so a clock set
+    /// back can never make an expired lease look held.
+    func monotonicNow() -> ContinuousClock.Instant
     /// Returns after `duration` of this clock's time; throws `CancellationError` when the task is cancelled.
     func sleep(for duration: Duration) async throws
 }
 
-/// The system's wall clock and `Task.sleep`.
+/// The system's wall clock, its monotonic clock and `Task.sleep`.
 public struct SystemClock: ControllerClock {
     public init() {}
 
     public func now() -> Date { Date() }
+
+    public func monotonicNow() -> ContinuousClock.Instant { .now }
 
     public func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)

@@ -8,15 +8,15 @@ import Prometheus
 /// when Prometheus scrapes, so they are right after a restart too.
 final class DriftLoopMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let store: any CycleStore
+    private let history: CycleHistory
     /// Pipeline name -> (model, initial state, detect states), fixed at start.
     private let pipelines: [String: PipelineDefinition]
 
     static let durationBuckets: [Duration] = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600].map { .milliseconds(Int64($0 * 1000)) }
     static let requestBuckets: [Duration] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10].map { .milliseconds(Int64($0 * 1000)) }
 
-    init(store: any CycleStore, pipelines: [PipelineDefinition]) {
-        self.store = store
+    init(history: CycleHistory, pipelines: [PipelineDefinition]) {
+        self.history = history
         self.pipelines = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
         self.registry.makeGauge(descriptor: Self.name("build_info", help: "driftloop's version; always 1."), labels: [("version", DriftLoopVersion.current)]).set(to: 1)
         // swift-prometheus copies a family's series on every addition, so declaring all of them costs the square of
@@ -97,8 +97,8 @@ final class DriftLoopMetrics: Sendable {
 
     /// A committed transition: state durations, finished cycles and the drift figures of a detect state.
     func transition(cycleId: String, from: String, to: String, outcome: String) async {
-        guard !from.isEmpty, let cycle = try? await self.store.cycle(id: cycleId), let pipeline = self.pipelines[cycle.pipeline] else { return }
-        let transitions = (try? await self.store.transitions(cycleId: cycleId)) ?? []
+        guard !from.isEmpty, let cycle = try? await self.history.cycle(id: cycleId), let pipeline = self.pipelines[cycle.pipeline] else { return }
+        let transitions = (try? await self.history.transitions(cycleId: cycleId)) ?? []
         if transitions.count >= 2 {
             let last = transitions[transitions.count - 1], previous = transitions[transitions.count - 2]
             self.registry.makeDurationHistogram(descriptor: Self.stateDuration, labels: [("pipeline", pipeline.name), ("state", from)], buckets: Self.durationBuckets)
@@ -156,7 +156,7 @@ final class DriftLoopMetrics: Sendable {
 
     /// The exposition text, after refreshing what is read from the store.
     func exposition() async -> String {
-        let running = (try? await self.store.runningCycles()) ?? []
+        let running = (try? await self.history.runningCycles()) ?? []
         let now = Date()
         for pipeline in self.pipelines.values {
             let active = running.filter { $0.pipeline == pipeline.name && $0.kind != .rollback }
@@ -164,7 +164,7 @@ final class DriftLoopMetrics: Sendable {
             self.registry.makeGauge(descriptor: Self.name("active_cycle_age", unit: "seconds", help: "Age of the running cycle; 0 when none runs."), labels: [("pipeline", pipeline.name)])
                 .set(to: active.map { now.timeIntervalSince($0.createdAt) }.max() ?? 0)
             // 0 until the first champion, so the first promotion is a change too.
-            let last = try? await self.store.championHistory(model: pipeline.model).last
+            let last = try? await self.history.championHistory(model: pipeline.model).last
             self.registry.makeGauge(descriptor: Self.name("champion_version", help: "The champion's version number (0 before the first), by pipeline and model."), labels: [("pipeline", pipeline.name), ("model", pipeline.model)])
                 .set(to: last.flatMap { Double($0.version) } ?? 0)
         }

@@ -62,7 +62,7 @@ struct APIRoutes: Sendable {
 
     private func ready() async throws -> Response {
         do {
-            _ = try await self.controller.store.cycles(pipeline: nil, limit: 1)
+            _ = try await self.controller.history.cycles(pipeline: nil, limit: 1)
             return try JSONResponse.make(["status": "ready"])
         } catch {
             return try JSONResponse.make(["status": "store unavailable: \(error)"], status: .serviceUnavailable)
@@ -79,7 +79,7 @@ struct APIRoutes: Sendable {
 
     private func summary(_ pipeline: PipelineDefinition) async throws -> PipelineSummary {
         let champion = try? await self.controller.services(for: pipeline.name)?.registry.champion(model: pipeline.model)
-        let last = try await self.controller.store.cycles(pipeline: pipeline.name, limit: 1).first
+        let last = try await self.controller.history.cycles(pipeline: pipeline.name, limit: 1).first
         return PipelineSummary(
             name: pipeline.name, model: pipeline.model, trainer: pipeline.trainer.kind.rawValue, registry: pipeline.registry.kind.rawValue,
             cooldownSeconds: pipeline.cooldown.seconds, champion: champion ?? nil, lastCycle: last.map(CycleSummary.init),
@@ -104,8 +104,8 @@ struct APIRoutes: Sendable {
             },
             previousChampion: (try? await registry?.previousChampion(model: pipeline.model)) ?? nil,
             versions: (try? await registry?.versions(model: pipeline.model)) ?? [],
-            championHistory: try await self.controller.store.championHistory(model: pipeline.model),
-            recentCycles: try await self.controller.store.cycles(pipeline: name, limit: 20).map(CycleSummary.init),
+            championHistory: try await self.controller.history.championHistory(model: pipeline.model),
+            recentCycles: try await self.controller.history.cycles(pipeline: name, limit: 20).map(CycleSummary.init),
             mermaid: MermaidGraph.render(pipeline),
             monitoring: try await self.monitoringView(pipeline))
         return try JSONResponse.make(detail)
@@ -113,7 +113,7 @@ struct APIRoutes: Sendable {
 
     private func monitoringView(_ pipeline: PipelineDefinition) async throws -> MonitoringView? {
         guard let policy = pipeline.monitoring else { return nil }
-        let snapshot = try await self.controller.store.monitorSnapshot(pipeline: pipeline.name)
+        let snapshot = try await self.controller.history.monitorSnapshot(pipeline: pipeline.name)
         return MonitoringView(policy: policy, labelledThrough: snapshot?.throughSeq ?? 0)
     }
 
@@ -185,7 +185,7 @@ struct APIRoutes: Sendable {
             }
             limit = value
         }
-        let cycles = try await self.controller.store.cycles(pipeline: pipeline, limit: limit)
+        let cycles = try await self.controller.history.cycles(pipeline: pipeline, limit: limit)
         return try JSONResponse.make(["cycles": cycles.map(CycleSummary.init)])
     }
 
@@ -197,13 +197,13 @@ struct APIRoutes: Sendable {
     static let triggersShown = 100
 
     private func cycleResponse(_ id: String) async throws -> Response {
-        let store = self.controller.store
-        guard let cycle = try await store.cycle(id: id) else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
-        let triggers = try await store.triggers(cycleId: id, after: Int64.min, limit: Self.triggersShown)
-        let total = try await store.triggerCount(cycleId: id)
+        let history = self.controller.history
+        guard let cycle = try await history.cycle(id: id) else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
+        let triggers = try await history.triggers(cycleId: id, after: Int64.min, limit: Self.triggersShown)
+        let total = try await history.triggerCount(cycleId: id)
         let detail = CycleDetail(
             cycle: CycleSummary(cycle), decisions: cycle.decisions, handles: cycle.handles, cancelRequested: cycle.cancelRequested,
-            transitions: try await store.transitions(cycleId: id).map(TransitionView.init),
+            transitions: try await history.transitions(cycleId: id).map(TransitionView.init),
             triggers: triggers.map(TriggerView.init), triggersTotal: total,
             moreTriggers: total > triggers.count ? "/v1/cycles/\(id)/triggers?after=\(triggers.last?.id ?? 0)&limit=\(Self.triggersShown)" : nil)
         return try JSONResponse.make(detail)
@@ -211,8 +211,8 @@ struct APIRoutes: Sendable {
 
     /// `GET /v1/cycles/{id}/triggers?after=ID&limit=N`: the cycle's triggers after trigger ID, oldest first.
     private func triggerPage(_ request: Request, id: String) async throws -> Response {
-        let store = self.controller.store
-        guard try await store.cycle(id: id) != nil else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
+        let history = self.controller.history
+        guard try await history.cycle(id: id) != nil else { throw APIError.notFound("no cycle with id `\(id)`", field: "id") }
         let query = request.uri.queryParameters
         var limit = Self.triggersShown
         if let text = query.get("limit") {
@@ -224,7 +224,7 @@ struct APIRoutes: Sendable {
             guard let value = Int64(text) else { throw APIError.badRequest("`after` must be a trigger id (a whole number)", field: "after") }
             after = value
         }
-        let triggers = try await store.triggers(cycleId: id, after: after, limit: limit)
+        let triggers = try await history.triggers(cycleId: id, after: after, limit: limit)
         let next = triggers.count == limit ? triggers.last.map { "/v1/cycles/\(id)/triggers?after=\($0.id)&limit=\(limit)" } : nil
         return try JSONResponse.make(TriggerPage(cycleId: id, triggers: triggers.map(TriggerView.init), next: next))
     }

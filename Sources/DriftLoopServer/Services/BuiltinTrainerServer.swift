@@ -11,14 +11,7 @@ public enum BuiltinTrainerServer {
         directory: String, port: Int, maxBodyBytes: Int, token: String, pipelines: [PipelineDefinition], logger: Logger
     ) throws -> ServiceGroup {
         let service = try BuiltinTrainingService(directory: directory, policy: TrainingRequestPolicy(pipelines), logger: logger)
-        let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(SecurityHeaders())
-        router.middlewares.add(JSONErrorMiddleware())
-        router.middlewares.add(HostGuard(allowedNames: []))
-        BuiltinTrainerRoutes(
-            service: service, authorizer: BearerTokenAuthorizer(tokens: [("controller", .approve, token)], readsNeedToken: true),
-            bodies: RequestBodyDecoder(maxBytes: maxBodyBytes)
-        ).register(on: router)
+        let router = buildTrainerRouter(service: service, token: token, bodies: RequestBodyDecoder(maxBytes: maxBodyBytes))
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "driftloop-trainer"),
             onServerRunning: { _ in

@@ -56,12 +56,7 @@ public enum DriftLoopServerApp {
         // loopback, which every local user and sidecar can reach.
         let trainerToken = TrainerCredential.random()
 
-        let trainerRouter = Router(context: BasicRequestContext.self)
-        trainerRouter.middlewares.add(JSONErrorMiddleware())
-        trainerRouter.middlewares.add(HostGuard(allowedNames: []))
-        BuiltinTrainerRoutes(
-            service: trainingService, authorizer: BearerTokenAuthorizer(tokens: [("controller", .approve, trainerToken)], readsNeedToken: true), bodies: bodies
-        ).register(on: trainerRouter)
+        let trainerRouter = buildTrainerRouter(service: trainingService, token: trainerToken, bodies: bodies)
         let (trainerPorts, trainerPortContinuation) = AsyncStream.makeStream(of: Int.self)
         let trainerApp = Application(
             router: trainerRouter,
@@ -111,7 +106,8 @@ struct ControllerHost: Service, CustomStringConvertible {
         let builtinTrainer = BuiltinTrainerAccess(url: builtinURL, token: self.trainerToken)
         let environment = ProcessInfo.processInfo.environment
         let publicURL = self.config.effectivePublicURL
-        let metrics = DriftLoopMetrics(store: self.store, pipelines: self.pipelines)
+        let history = CycleHistory(store: self.store)
+        let metrics = DriftLoopMetrics(history: history, pipelines: self.pipelines)
         let notifier: CycleNotifier
         do {
             notifier = try CycleNotifier(
@@ -134,6 +130,7 @@ struct ControllerHost: Service, CustomStringConvertible {
         } catch {
             throw ServerStartError("the status page templates do not parse: \(error)")
         }
+        let webhooks = try WebhookCredentials(self.config.webhooks, environment: environment)
         let controller = Controller(
             pipelines: self.pipelines, store: self.store,
             services: { pipeline in
@@ -163,35 +160,10 @@ struct ControllerHost: Service, CustomStringConvertible {
         let resumed = try await controller.resumeRunningCycles()
         if resumed > 0 { self.logger.notice("resumed unfinished cycles", metadata: ["count": "\(resumed)"]) }
 
-        let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(SecurityHeaders())
-        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
-        router.middlewares.add(JSONErrorMiddleware())
-        router.middlewares.add(HostGuard(allowedNames: self.config.allowedHostNames))
-        router.middlewares.add(CrossOriginGuard(enabled: self.authorizer.isOpen))
-        MetricsRoutes(metrics: metrics).register(on: router)
-        let authorizer = self.authorizer
-        APIRoutes(controller: controller, authorizer: authorizer, bodies: self.bodies).register(on: router)
-        StatusPageRoutes(controller: controller, driftChecks: driftChecks, authorizer: authorizer, library: statusTemplates).register(on: router)
-        let webhooks = self.config.webhooks
-        var secrets: [String: String] = [:]
-        for (source, secret) in webhooks.signingSecrets {
-            guard let value = secret.resolve(environment: environment) else {
-                throw ServerStartError("the signing secret of webhook source `\(source)` is not set (\(secret)); set it or remove the source from webhooks.signed.sources")
-            }
-            secrets[source] = value
-        }
-        var alertmanagerAuthorizer: BearerTokenAuthorizer?
-        if let secret = webhooks.alertmanagerToken {
-            guard let token = secret.resolve(environment: environment) else {
-                throw ServerStartError("the Alertmanager token (\(secret)) is not set; set it or remove webhooks.alertmanager.token_env/token_file")
-            }
-            alertmanagerAuthorizer = BearerTokenAuthorizer(token: token)
-        }
-        WebhookRoutes(
-            controller: controller, authorizer: authorizer, alertmanagerAuthorizer: alertmanagerAuthorizer, pipelineLabel: webhooks.alertmanagerPipelineLabel,
-            signingSecrets: secrets, maxSkew: webhooks.signatureMaxSkew, bodies: self.bodies, metrics: metrics
-        ).register(on: router)
+        let router = buildRouter(
+            ServerDependencies(
+                controller: controller, metrics: metrics, driftChecks: driftChecks, statusTemplates: statusTemplates, authorizer: self.authorizer,
+                bodies: self.bodies, allowedHostNames: self.config.allowedHostNames, webhooks: webhooks))
         let onReady = self.onReady
         let trainerToken = self.trainerToken
         let api = Application(
@@ -203,36 +175,19 @@ struct ControllerHost: Service, CustomStringConvertible {
                 await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller, trainerToken: trainerToken))
             },
             logger: self.logger)
-        let schedules = Task { await controller.runSchedules() }
-        let replication = Task { [poll = self.config.replica.poll] in await controller.runReplication(poll: poll) }
-        let notifications = Task { await notifier.run() }
-        let prunesFeedback = self.pipelines.contains { $0.feedbackRetention != nil }
-        let pruning = Task { [store = self.store, retention = self.config.retention, logger = self.logger] in
-            guard retention != nil || prunesFeedback else { return }
-            while !Task.isCancelled {
-                do {
-                    if let retention {
-                        let removed = try await store.deleteFinishedCycles(
-                            finishedBefore: Date().addingTimeInterval(-retention.maxAge.seconds), keepingLatest: retention.keepLatest)
-                        if removed > 0 { logger.notice("retention removed finished cycles", metadata: ["count": "\(removed)"]) }
-                    }
-                    let feedback = try await controller.pruneFeedback()
-                    if feedback > 0 { logger.notice("retention removed feedback records", metadata: ["count": "\(feedback)"]) }
-                } catch {
-                    logger.error("retention could not prune the store; it tries again later", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: retention?.interval ?? .seconds(3600))
-            }
-        }
-        try await api.run()
-        schedules.cancel()
-        await schedules.value
-        replication.cancel()
-        await replication.value
-        notifier.finish()
-        notifications.cancel()
-        pruning.cancel()
-        await controller.stop()
+        // Graceful shutdown goes in reverse order: the API drains first, then the background loops stop, then the
+        // controller waits for its running actions to commit, and the notifier sends what they committed last.
+        let background: [any Service] = [
+            NotificationService(notifier: notifier), ControllerService(controller: controller), FeedbackMonitorService(controller: controller),
+            RetentionService(controller: controller, retention: self.config.retention, logger: self.logger),
+            ReplicationService(controller: controller, poll: self.config.replica.poll), ScheduleService(controller: controller),
+        ]
+        let group = ServiceGroup(
+            configuration: .init(
+                services: background.map { .init(service: $0, successTerminationBehavior: .ignore) }
+                    + [.init(service: api, successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: self.logger))
+        try await group.run()
     }
 }
 

@@ -26,10 +26,10 @@ struct StatusPageRoutes: Sendable {
     }
 
     private func overview() async throws -> Response {
-        let now = Date()
+        let now = self.controller.clock.now()
         var rows: [PipelineRow] = []
         for pipeline in await self.controller.pipelines() { rows.append(try await self.row(pipeline, now: now)) }
-        let recent = try await self.controller.store.cycles(pipeline: nil, limit: self.recentCycleCount)
+        let recent = try await self.controller.history.cycles(pipeline: nil, limit: self.recentCycleCount)
         let page = OverviewPage(
             refreshSeconds: self.refreshSeconds, renderedAt: StatusFormat.time(now), pipelineCount: rows.count, pipelines: rows,
             recentCycles: recent.map { CycleRow($0, now: now) })
@@ -39,10 +39,10 @@ struct StatusPageRoutes: Sendable {
     /// One pipeline's row: the champion as the registry has it (as `/v1/pipelines` reads it), the latest cycle,
     /// and the newer of the latest cycle's drift check and the latest scheduled check.
     private func row(_ pipeline: PipelineDefinition, now: Date) async throws -> PipelineRow {
-        let store = self.controller.store
+        let history = self.controller.history
         let champion = (try? await self.controller.services(for: pipeline.name)?.registry.champion(model: pipeline.model)) ?? nil
-        let change = try await store.championHistory(model: pipeline.model).last
-        let cycles = try await store.cycles(pipeline: pipeline.name, limit: 20)
+        let change = try await history.championHistory(model: pipeline.model).last
+        let cycles = try await history.cycles(pipeline: pipeline.name, limit: 20)
         var drift: DriftSummary?
         var driftAt = Date.distantPast
         if let checked = cycles.first(where: { $0.decision(DriftReport.self) != nil }), let report = checked.decision(DriftReport.self) {
@@ -60,21 +60,21 @@ struct StatusPageRoutes: Sendable {
 
     /// When a cycle's drift check ended: its move out of the `detect_drift` state, else the cycle's start.
     private func driftCheckTime(of cycle: CycleRecord, pipeline: PipelineDefinition) async throws -> Date {
-        let transitions = try await self.controller.store.transitions(cycleId: cycle.id)
+        let transitions = try await self.controller.history.transitions(cycleId: cycle.id)
         let detect = transitions.first { transition in transition.from.flatMap { pipeline.states[$0]?.action } == .detectDrift }
         return detect?.at ?? cycle.createdAt
     }
 
     private func cycle(_ id: String) async throws -> Response {
-        let now = Date()
-        let store = self.controller.store
-        guard let cycle = try await store.cycle(id: id) else {
+        let now = self.controller.clock.now()
+        let history = self.controller.history
+        guard let cycle = try await history.cycle(id: id) else {
             let page = NotFoundPage(renderedAt: StatusFormat.time(now), missingWhat: "There is no cycle with id `\(id)`; it may never have existed, or retention removed it.")
             return self.html(page, template: "not_found", status: .notFound)
         }
         let pipeline = await self.controller.pipeline(named: cycle.pipeline)
-        let transitions = try await store.transitions(cycleId: id)
-        let total = try await store.triggerCount(cycleId: id)
+        let transitions = try await history.transitions(cycleId: id)
+        let total = try await history.triggerCount(cycleId: id)
         var drift: DriftTable?
         if let report = cycle.decision(DriftReport.self) {
             let detect = transitions.first { transition in transition.from.flatMap { pipeline?.states[$0]?.action } == .detectDrift }
@@ -86,7 +86,7 @@ struct StatusPageRoutes: Sendable {
             resultText: CyclePage.result(cycle), approvalText: CyclePage.approval(cycle),
             transitions: transitions.map { TransitionRow($0, start: cycle.createdAt) }, drift: drift,
             comparison: cycle.decision(EvaluationVerdict.self).map(ComparisonTable.init(evaluation:)),
-            triggers: try await store.triggers(cycleId: id, after: Int64.min, limit: APIRoutes.triggersShown).map(TriggerRow.init),
+            triggers: try await history.triggers(cycleId: id, after: Int64.min, limit: APIRoutes.triggersShown).map(TriggerRow.init),
             triggersTotal: total,
             moreTriggersText: total > APIRoutes.triggersShown
                 ? "… and \(total - APIRoutes.triggersShown) more, listed by GET /v1/cycles/\(id)/triggers" : nil)

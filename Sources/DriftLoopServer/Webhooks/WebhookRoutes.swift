@@ -97,13 +97,11 @@ struct WebhookRoutes: Sendable {
             result.error = "no pipeline named `\(pipeline)`"
             return .answered(result)
         }
-        // Alertmanager re-sends a firing alert every group_interval; its identity is fingerprint + start.
-        let firingKey = "alertmanager:\(alert.fingerprint):\(startsAt)"
         let record = Self.alertJSON(alert, payload: payload)
         if alert.status == "resolved" {
-            let (cycleId, duplicate) = try await self.controller.store.recordAlertResolution(
+            let (cycleId, duplicate) = try await self.controller.resolveAlert(
                 pipeline: pipeline, fingerprint: alert.fingerprint, startsAt: startsAt, endsAt: alert.endsAt.flatMap(RFC3339Timestamp.init)?.canonical,
-                firingDedupKey: firingKey, payload: record, now: Date())
+                payload: record)
             result.disposition = duplicate ? "duplicate" : "resolved"
             result.cycleId = cycleId
             return .answered(result)
@@ -111,7 +109,8 @@ struct WebhookRoutes: Sendable {
         let name = alert.labels["alertname"] ?? "alert"
         let trigger = Trigger(
             kind: .alertmanager, source: payload.receiver.map { "alertmanager/\($0)" } ?? "alertmanager",
-            reason: alert.annotations?["summary"] ?? "\(name) firing", dedupKey: firingKey, payload: record)
+            reason: alert.annotations?["summary"] ?? "\(name) firing", dedupKey: AlertIdentity.firingKey(fingerprint: alert.fingerprint, startsAt: startsAt),
+            payload: record)
         return .firing(pipeline: pipeline, trigger: trigger)
     }
 

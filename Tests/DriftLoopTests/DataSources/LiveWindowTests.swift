@@ -52,7 +52,7 @@ import Testing
             #expect(shifted.report.prediction?.columns.map(\.column) == ["prediction"], "prediction drift is checked on the posted predictions")
             let acceptance = try #require(shifted.acceptance)
             #expect(acceptance.disposition == .started)
-            let cycle = try #require(try await endpoints.controller.store.cycle(id: acceptance.cycleId))
+            let cycle = try #require(try await endpoints.controller.history.cycle(id: acceptance.cycleId))
             #expect(cycle.kind == .schedule)
         }
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct CycleDecisionTests {
     /// Each decision as the untyped code wrote it, before the decisions became types.
     static let storedShapes: [(any CycleDecision.Type, String)] = [
-        (TriggerDecision.self, #"{"kind":"webhook","source":"evidently","reason":"share 0.5","evidence":{"share":0.5}}"#),
+        (TriggerDecision.self, #"{"kind":"drift_webhook","source":"evidently","reason":"share 0.5","evidence":{"share":0.5}}"#),
         (TriggerDecision.self, #"{"kind":"manual"}"#),
         (
             DriftReport.self,
@@ -64,8 +64,8 @@ import Testing
     }
 
     @Test func theTriggerDecisionIsWhatTheStoresWriteWithTheCycle() throws {
-        let trigger = Trigger(kind: .webhook, source: "evidently", reason: "share 0.5", dedupKey: "k", payload: ["share": 0.5])
-        #expect(NewCycle.initialDecisions(trigger) == ["trigger": ["kind": "webhook", "source": "evidently", "reason": "share 0.5", "evidence": ["share": 0.5]]])
+        let trigger = Trigger(kind: .driftWebhook, source: "evidently", reason: "share 0.5", dedupKey: "k", payload: ["share": 0.5])
+        #expect(NewCycle.initialDecisions(trigger) == ["trigger": ["kind": "drift_webhook", "source": "evidently", "reason": "share 0.5", "evidence": ["share": 0.5]]])
         let manual = Trigger(kind: .manual, source: nil, reason: nil, dedupKey: nil, payload: .null)
         #expect(NewCycle.initialDecisions(manual) == ["trigger": ["kind": "manual"]])
         #expect(TriggerDecision(manual).trainingReason == "manual")

@@ -104,7 +104,7 @@ import Testing
             let replay = try await post(signature)
             #expect(replay.json["disposition"]?.stringValue == "duplicate", "the same MAC is the same event")
             #expect(replay.json["cycle_id"]?.stringValue == cycle)
-            #expect(try await endpoints.controller.store.cycles(pipeline: "churn", limit: 10).count == 1)
+            #expect(try await endpoints.controller.history.cycles(pipeline: "churn", limit: 10).count == 1)
             _ = client
         }
     }
@@ -145,7 +145,7 @@ import Testing
             let answer = await connection.response(timeout: .seconds(30))
             trickle.cancel()
             #expect(RawHTTPConnection.status(of: answer) == 408, "\(answer ?? "no answer")")
-            #expect(try await endpoints.controller.store.cycles(pipeline: "churn", limit: 10).isEmpty)
+            #expect(try await endpoints.controller.history.cycles(pipeline: "churn", limit: 10).isEmpty)
         }
     }
 
@@ -193,7 +193,7 @@ import Testing
             #expect(huge.json["error"]?["field"]?.stringValue == "alerts[0].annotations.summary")
             #expect(try await client.post("/v1/webhooks/alertmanager", notification(fingerprint: String(repeating: "f", count: 5000))).status == 400)
             #expect(try await client.post("/v1/webhooks/alertmanager", notification(label: String(repeating: "l", count: 5000))).status == 400)
-            #expect(try await endpoints.controller.store.cycles(pipeline: nil, limit: 10).isEmpty, "nothing was stored")
+            #expect(try await endpoints.controller.history.cycles(pipeline: nil, limit: 10).isEmpty, "nothing was stored")
             #expect(try await client.post("/v1/webhooks/alertmanager", notification()).status == 200)
         }
     }
@@ -246,7 +246,7 @@ import Testing
             }
             let control = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "mon\u{1B}[2J"], token: nil)
             #expect(control.status == 400)
-            #expect(try await endpoints.controller.store.cycles(pipeline: nil, limit: 10).isEmpty)
+            #expect(try await endpoints.controller.history.cycles(pipeline: nil, limit: 10).isEmpty)
             #expect(try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "grafana"], token: nil).status == 202)
         }
     }

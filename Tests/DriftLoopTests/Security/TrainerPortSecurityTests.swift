@@ -182,7 +182,7 @@ import Testing
         #expect(
             TrainingRequestDigest.canonicalJSON(of: request)
                 == #"{"champion":{"model_uri":"file:///m/3.json","version":"3"},"cycle_id":"c-1","data":{"current":"https://x/cur?a=1&b=\"2\"","reference":"/data/ref é.csv"},"features":["a","b\n"],"model_name":"m","params":{"seed":"42","α":"\u0001"},"pipeline":"churn","target":"y"}"#)
-        // The same value scripts/test_sklearn_trainer.py checks Python's json.dumps against.
+        // The same value examples/sklearn-trainer/test_sklearn_trainer.py checks Python's json.dumps against.
         #expect(TrainingRequestDigest.digest(of: request) == Self.crossLanguageDigest)
     }
 

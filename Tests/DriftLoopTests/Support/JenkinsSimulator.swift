@@ -2,10 +2,10 @@ import CurlHTTP
 import Foundation
 import Testing
 
-/// `scripts/jenkins_simulator.py` in a child process on 127.0.0.1, with its control API (`/__sim/...`).
+/// `tools/jenkins-simulator/jenkins_simulator.py` in a child process on 127.0.0.1, with its control API (`/__sim/...`).
 /// No real Jenkins can run here (PROTOCOLS.md section 2), so the tests drive this faithful simulator.
 final class JenkinsSimulator: Sendable {
-    static let script = ChildServer.repositoryRoot + "/scripts/jenkins_simulator.py"
+    static let script = ChildServer.repositoryRoot + "/tools/jenkins-simulator/jenkins_simulator.py"
     static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static var isAvailable: Bool { Self.python != nil && FileManager.default.fileExists(atPath: Self.script) }
 

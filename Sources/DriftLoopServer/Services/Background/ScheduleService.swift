@@ -1,0 +1,11 @@
+import DriftLoop
+import ServiceLifecycle
+
+/// Runs every pipeline's `schedule:` of drift checks until graceful shutdown.
+struct ScheduleService: Service {
+    let controller: Controller
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await self.controller.runSchedules() }
+    }
+}

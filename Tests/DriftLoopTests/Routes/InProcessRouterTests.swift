@@ -1,0 +1,97 @@
+import DriftLoop
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import DriftLoopServer
+
+/// The API's router, built by `buildRouter` around a controller of the test's own and called in process: no socket,
+/// no port, no built-in trainer.
+@Suite struct InProcessRouterTests {
+    static let token = "in-process-token"
+
+    struct Server {
+        let harness: ControllerHarness
+        let controller: Controller
+        let app: Application<RouterResponder<BasicRequestContext>>
+    }
+
+    static func server() throws -> Server {
+        let harness = try ControllerHarness()
+        let controller = Controller(
+            pipelines: [harness.pipeline], store: harness.store,
+            services: { _ in PipelineServices(trainer: harness.trainer, registry: harness.registry, dataLoader: DataLoader(client: .init())) },
+            logger: TestData.quietLogger)
+        let router = buildRouter(
+            ServerDependencies(
+                controller: controller, metrics: DriftLoopMetrics(history: controller.history, pipelines: [harness.pipeline]),
+                driftChecks: LatestDriftChecks(), statusTemplates: try StatusPageTemplates.library(),
+                authorizer: BearerTokenAuthorizer(token: Self.token), bodies: RequestBodyDecoder(maxBytes: 64 * 1024), allowedHostNames: [],
+                webhooks: try WebhookCredentials(WebhookSettings(), environment: [:])))
+        return Server(harness: harness, controller: controller, app: Application(router: router))
+    }
+
+    static func json(_ buffer: ByteBuffer) -> JSONValue {
+        JSONValue.parse(String(buffer: buffer)) ?? .null
+    }
+
+    static var authorized: HTTPFields { [.authorization: "Bearer \(Self.token)", .contentType: "application/json"] }
+
+    @Test func pipelinesAreListedAndAPauseIsRecordedThroughTheController() async throws {
+        let server = try Self.server()
+        try await server.app.test(.router) { client in
+            try await client.execute(uri: "/v1/pipelines", method: .get, headers: Self.authorized) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body)["pipelines"]?.arrayValue?.first?["name"]?.stringValue == "churn")
+            }
+            try await client.execute(
+                uri: "/v1/pipelines/churn/pause", method: .post, headers: Self.authorized, body: ByteBuffer(string: #"{"actor":"ops","reason":"freeze"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(Self.json(response.body)["changed"] == true)
+            }
+        }
+        #expect(try await server.controller.history.pausedPipelines().map(\.pipeline) == ["churn"])
+    }
+
+    @Test func aBadFieldIsA400NamingItAndNothingIsStored() async throws {
+        let server = try Self.server()
+        try await server.app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: Self.authorized, body: ByteBuffer(string: #"{"force":"yes"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(Self.json(response.body)["error"]?["field"]?.stringValue == "force")
+            }
+            try await client.execute(uri: "/v1/pipelines/nope/retrain", method: .post, headers: Self.authorized, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/pipelines/churn/retrain", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) {
+                response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+        #expect(try await server.controller.history.cycles(pipeline: nil, limit: 10).isEmpty)
+    }
+
+    @Test func aRetrainRunsTheCycleAndTheMetricsCountIt() async throws {
+        let server = try Self.server()
+        try await server.app.test(.router) { client in
+            let cycleId = try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: Self.authorized, body: ByteBuffer(string: #"{"reason":"in process"}"#)
+            ) { response in
+                #expect(response.status == .accepted)
+                return try #require(Self.json(response.body)["cycle_id"]?.stringValue)
+            }
+            await server.controller.waitForCycle(cycleId)
+            try await client.execute(uri: "/v1/cycles/\(cycleId)", method: .get, headers: Self.authorized) { response in
+                #expect(Self.json(response.body)["cycle"]?["status"]?.stringValue == "finished")
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.authorized) { response in
+                #expect(String(buffer: response.body).contains("driftloop_build_info"))
+            }
+        }
+        await server.controller.stop()
+    }
+}
