@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func formsCrossSitePostsAndBrokenBodiesGet4xxWithJSON() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "10m"), maxBodyBytes: 1 << 20) { endpoints, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "10m"), maxBodyBytes: 1 << 20, transport: .live) { endpoints, client in
             let http = CurlHTTPClient()
             func post(_ path: String, _ body: String, headers: [(name: String, value: String)]) async throws -> (Int, JSONValue) {
                 let response = try await http.send(
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func withAuthenticationOffAPostFromAnotherWebPageIsRefused() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "10m"), maxBodyBytes: 1 << 20, apiToken: nil) { endpoints, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "10m"), maxBodyBytes: 1 << 20, apiToken: nil, transport: .live) { endpoints, client in
             let http = CurlHTTPClient()
             func post(origin: String?) async throws -> (Int, JSONValue) {
                 let headers = [("Content-Type", "application/json")] + (origin.map { [("Origin", $0)] } ?? [])

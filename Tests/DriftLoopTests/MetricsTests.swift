@@ -13,7 +13,7 @@ import Testing
             let accepted = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "evidently", "event_id": "m-1"])
             _ = try await client.waitForEnd(try #require(accepted.json["cycle_id"]?.stringValue))
             _ = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "evidently", "event_id": "m-1"])
-            let response = try await CurlHTTPClient().send(HTTPRequest(url: client.base + "/metrics"))
+            let response = try await client.send("GET", "/metrics")
             #expect(response.status == 200)
             #expect(response.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.text

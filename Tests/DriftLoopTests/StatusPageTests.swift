@@ -17,7 +17,7 @@ import Testing
     }
 
     func page(_ client: APITestClient, _ path: String) async throws -> Page {
-        let response = try await CurlHTTPClient().send(HTTPRequest(url: client.base + path))
+        let response = try await client.send("GET", path)
         return Page(status: response.status, contentType: response.header("Content-Type") ?? "", html: response.text)
     }
 

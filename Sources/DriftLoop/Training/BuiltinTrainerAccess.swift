@@ -1,11 +1,16 @@
 /// Where the built-in trainer listens and the bearer token it requires.
 public struct BuiltinTrainerAccess: Sendable {
-    public var url: String
+    public var endpoint: BuiltinTrainerEndpoint
     public var token: String
 
-    public init(url: String, token: String) {
-        self.url = url
+    public init(endpoint: BuiltinTrainerEndpoint, token: String) {
+        self.endpoint = endpoint
         self.token = token
+    }
+
+    /// A built-in trainer at a known address.
+    public init(url: String, token: String) {
+        self.init(endpoint: BuiltinTrainerEndpoint(url: url), token: token)
     }
 }
 

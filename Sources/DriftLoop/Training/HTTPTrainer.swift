@@ -4,7 +4,13 @@ import Foundation
 /// A trainer behind driftloop's HTTP trainer protocol: `POST {url}/train` → `202 {"job": ...}`,
 /// `GET {url}/jobs/{id}` → status, metrics and model URI. The built-in trainer speaks it too.
 public struct HTTPTrainer: Trainer {
-    public var baseURL: String
+    /// Where the trainer is: a fixed URL, or the built-in trainer, whose port is known once it is bound.
+    enum Location: Sendable {
+        case fixed(String)
+        case builtin(BuiltinTrainerEndpoint)
+    }
+
+    let location: Location
     public var token: String?
     /// Whether the trainer must confirm every job with the digest of the request that made it. The built-in trainer
     /// always does; for another HTTP trainer a digest it sends is checked, and its absence is tolerated.
@@ -12,10 +18,33 @@ public struct HTTPTrainer: Trainer {
     private let client: CurlHTTPClient
 
     public init(baseURL: String, token: String? = nil, client: CurlHTTPClient, requiresDigest: Bool = false) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.location = .fixed(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
         self.token = token
         self.client = client
         self.requiresDigest = requiresDigest
+    }
+
+    /// The built-in trainer, which always proves its jobs' requests (it keeps their digests).
+    public init(builtin endpoint: BuiltinTrainerEndpoint, token: String, client: CurlHTTPClient) {
+        self.location = .builtin(endpoint)
+        self.token = token
+        self.client = client
+        self.requiresDigest = true
+    }
+
+    /// The trainer's address for messages: the built-in trainer's is known once any call could have been made.
+    public var baseURL: String {
+        switch self.location {
+        case .fixed(let url): url
+        case .builtin(let endpoint): endpoint.knownURL ?? "the built-in trainer"
+        }
+    }
+
+    private func resolvedBaseURL() async throws -> String {
+        switch self.location {
+        case .fixed(let url): url
+        case .builtin(let endpoint): try await endpoint.url()
+        }
     }
 
     private struct StartResponse: Decodable {
@@ -32,8 +61,9 @@ public struct HTTPTrainer: Trainer {
     /// the existing job; that job is adopted only when the trainer confirms it was made from this very request (its
     /// `TrainingRequestDigest`), so nobody can plant a job under a cycle's key and have its model promoted.
     public func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
+        let base = try await self.resolvedBaseURL()
         let httpRequest = try HTTPRequest.json(
-            url: "\(self.baseURL)/train", body: request, headers: [("Idempotency-Key", idempotencyKey)],
+            url: "\(base)/train", body: request, headers: [("Idempotency-Key", idempotencyKey)],
             authentication: self.token.map { .bearer(token: $0) } ?? .none)
         let digest = TrainingRequestDigest.digest(of: request)
         let response = try await self.send(httpRequest)
@@ -68,8 +98,9 @@ public struct HTTPTrainer: Trainer {
 
     public func status(jobId: String) async throws -> TrainingJobStatus {
         let escaped = jobId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? jobId
+        let base = try await self.resolvedBaseURL()
         let response = try await self.send(
-            HTTPRequest(url: "\(self.baseURL)/jobs/\(escaped)", authentication: self.token.map { .bearer(token: $0) } ?? .none))
+            HTTPRequest(url: "\(base)/jobs/\(escaped)", authentication: self.token.map { .bearer(token: $0) } ?? .none))
         guard response.status == 200 else { throw Self.error(for: response, doing: "read job \(jobId)") }
         do {
             return try response.decode(TrainingJobStatus.self)

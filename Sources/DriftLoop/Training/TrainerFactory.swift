@@ -10,9 +10,9 @@ public enum TrainerFactory {
         switch settings.kind {
         case .builtin:
             // The built-in trainer always proves its jobs' requests (it keeps their digests).
-            return HTTPTrainer(baseURL: builtin.url, token: builtin.token, client: client, requiresDigest: true)
+            return HTTPTrainer(builtin: builtin.endpoint, token: builtin.token, client: client)
         case .http:
-            return HTTPTrainer(baseURL: settings.url ?? builtin.url, token: token, client: client)
+            return settings.url.map { HTTPTrainer(baseURL: $0, token: token, client: client) } ?? HTTPTrainer(builtin: builtin.endpoint, token: builtin.token, client: client)
         case .jenkins:
             let jenkins = settings.jenkins!
             let apiToken = token ?? jenkins.tokenFile.flatMap { SecretReference.file($0).resolve(environment: environment) }

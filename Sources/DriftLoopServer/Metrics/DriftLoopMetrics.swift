@@ -78,7 +78,6 @@ final class DriftLoopMetrics: Sendable {
     static var stateDuration: MetricNameDescriptor { name("state_duration", unit: "seconds", help: "Time spent in each state, retries included.") }
     static var triggers: MetricNameDescriptor { name("triggers", unit: "total", help: "Triggers accepted, by pipeline, kind and what the store decided.") }
     static var detectorFirings: MetricNameDescriptor { name("detector_firings", unit: "total", help: "Stream detectors and decay rules that fired on production feedback.") }
-    static var outsideRequests: MetricNameDescriptor { name("outside_requests", unit: "total", help: "Calls to trainers and registries, by result.") }
     static var webhooks: MetricNameDescriptor { name("webhooks", unit: "total", help: "Webhook events received, by source and result.") }
     static var httpDuration: MetricNameDescriptor { name("http_request_duration", unit: "seconds", help: "API request latency, by method, route and status.") }
 

@@ -3,9 +3,6 @@ import Foundation
 /// Numerical special functions, each following the SciPy routine Evidently calls so that scores agree to well
 /// below the fixtures' tolerance.
 enum Special {
-    static let machineEpsilon = 1.11022302462515654042e-16
-    static let minLog = -7.08396418532264078749e2
-
     /// ln|Γ(x)|. (The bare C `lgamma` is ambiguous next to Foundation's overloads on Linux.)
     static func logGamma(_ x: Double) -> Double {
         let value: Double = lgamma(x)

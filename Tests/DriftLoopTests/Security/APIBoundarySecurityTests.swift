@@ -21,7 +21,7 @@ import Testing
                 sources: {evidently: {secret_file: \(secretFile)}}
             \(configYAML)
             """
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: config, apiToken: nil, body)
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: config, apiToken: nil, transport: .live, body)
     }
 
     static func send(
@@ -56,7 +56,7 @@ import Testing
             _ = client
         }
         // With auth on, the same: the name is checked whatever the credentials.
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "allowed_hosts: [driftloop.example.com]") { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "allowed_hosts: [driftloop.example.com]", transport: .live) { endpoints, _ in
             let rebound = try await Self.send(
                 "POST", endpoints.apiURL + "/v1/pipelines/churn/pause", headers: [("Host", "rebind.evil.example"), ("Content-Type", "application/json")],
                 body: "{}", token: APITests.token)
@@ -112,7 +112,7 @@ import Testing
     // MARK: Finding 5: bodies before credentials
 
     @Test func credentialsAreCheckedBeforeTheBodyIsRead() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20) { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, transport: .live) { endpoints, _ in
             // Headers that promise 1,040,000 bytes, and none sent: the 401 comes at once, not after a body.
             let connection = try RawHTTPConnection(port: endpoints.apiPort)
             connection.send(
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func aBodyTrickledToKeepTheConnectionOpenIsCutOffAtTheDeadline() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "body_read_timeout: 1s") { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "body_read_timeout: 1s", transport: .live) { endpoints, _ in
             let connection = try RawHTTPConnection(port: endpoints.apiPort)
             connection.send(
                 "POST /v1/pipelines/churn/retrain HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(APITests.token)\r\n"
@@ -201,7 +201,7 @@ import Testing
     // MARK: Finding 14: the minor ones
 
     @Test func theBearerSchemeIsCaseInsensitive() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20) { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, transport: .live) { endpoints, _ in
             for scheme in ["bearer", "BEARER", "Bearer"] {
                 let reply = try await Self.send(
                     "POST", endpoints.apiURL + "/v1/pipelines/churn/pause",
@@ -216,7 +216,7 @@ import Testing
     }
 
     @Test func pagesAndAnswersCarryHeadersThatStopFramingAndSniffing() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20) { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, transport: .live) { endpoints, _ in
             for path in ["/", "/v1/pipelines", "/cycles/none", "/no-such-route"] {
                 let reply = try await Self.send("GET", endpoints.apiURL + path, headers: [])
                 func header(_ name: String) -> String? { reply.headers.first { $0.name.lowercased() == name.lowercased() }?.value }

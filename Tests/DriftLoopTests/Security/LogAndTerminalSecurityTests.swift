@@ -68,7 +68,7 @@ import Testing
 
     /// Finding 9: `driftloop cycles` and `show` print a reason's ESC, BEL and CR escaped, never raw.
     @Test func theCLIPrintsControlCharactersEscaped() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20) { endpoints, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, transport: .live) { endpoints, client in
             let reason = "drift\u{1B}[2J\u{07}\rFORGED ROW"
             let accepted = try await client.post("/v1/pipelines/churn/retrain", ["reason": .string(reason), "force": true])
             let cycle = try #require(accepted.json["cycle_id"]?.stringValue)
@@ -87,7 +87,7 @@ import Testing
         let secrets = TemporaryDirectory()
         let tokenFile = secrets.write("reader", "reader-token-42\n")
         try await LiveServer.run(
-            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]"
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]", transport: .live
         ) { endpoints, client in
             let accepted = try await client.post("/v1/pipelines/churn/retrain", ["force": true])
             let cycle = try #require(accepted.json["cycle_id"]?.stringValue)

@@ -8,7 +8,7 @@ import Testing
 /// Finding 7: one caller could grow the store and every answer that quotes it without bound.
 @Suite struct StoreGrowthSecurityTests {
     @Test func aCycleShowsAPageOfItsTriggersAndPagesTheRest() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(awaitPoll: "20ms"), maxBodyBytes: 1 << 20) { endpoints, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(awaitPoll: "20ms"), maxBodyBytes: 1 << 20, transport: .live) { endpoints, client in
             let controller = endpoints.controller
             // 250 triggers that all join one cycle (duplicates of one event id), stored as the webhook stores them.
             let triggers = (0..<250).map { index in
@@ -43,7 +43,7 @@ import Testing
 
     @Test func aTokenOverItsRateLimitIsToldToWait() async throws {
         try await LiveServer.run(
-            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "rate_limit: {per_second: 0.05, burst: 3}"
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "rate_limit: {per_second: 0.05, burst: 3}", transport: .live
         ) { endpoints, client in
             var statuses: [Int] = []
             for _ in 0..<5 { statuses.append(try await client.post("/v1/pipelines/churn/pause", ["actor": "x"]).status) }

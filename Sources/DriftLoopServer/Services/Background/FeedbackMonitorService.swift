@@ -7,5 +7,7 @@ struct FeedbackMonitorService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await self.controller.runFeedbackMonitors() }
+        // A service that ends stops the whole application, so one with nothing to do waits for shutdown.
+        try? await gracefulShutdown()
     }
 }

@@ -10,7 +10,11 @@ struct RetentionService: Service {
     let logger: Logger
 
     func run() async throws {
-        guard self.controller.hasRetention(self.retention) else { return }
+        guard self.controller.hasRetention(self.retention) else {
+            // A service that ends stops the whole application, so with nothing to prune it waits for shutdown.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
