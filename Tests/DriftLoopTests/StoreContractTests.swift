@@ -3,7 +3,7 @@ import Testing
 
 @testable import DriftLoop
 
-/// What every cycle store must do, run against SQLite and against a real PostgreSQL.
+/// What every cycle store must do, run against SQLite, against a real PostgreSQL and against the in-memory store.
 enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case triggerDispositions, staleTransitionsAreRefused, handlesAndCancels, rollbacksAndChampionHistory, retentionAndExport
     case alertResolutionsOnce, feedbackLabelOrder, pauses, concurrentTriggersStartOneCycle, batchOfTriggers
@@ -182,6 +182,13 @@ enum StoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible 
     @Test(arguments: StoreContract.allCases)
     func contract(_ contract: StoreContract) async throws {
         try await contract.run { try SQLiteCycleStore(path: TemporaryDirectory().file("driftloop.sqlite")) }
+    }
+}
+
+@Suite struct InMemoryStoreContractTests {
+    @Test(arguments: StoreContract.allCases)
+    func contract(_ contract: StoreContract) async throws {
+        try await contract.run { InMemoryCycleStore() }
     }
 }
 

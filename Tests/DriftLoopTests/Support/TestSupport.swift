@@ -163,7 +163,8 @@ actor FakeTrainer: Trainer {
     }
 }
 
-/// A store, a registry and a controller on a temporary directory.
+/// A store, a registry and a controller on a temporary directory. The store is in memory unless a test asks for
+/// SQLite or PostgreSQL (`init(storeKind:)`), which the restart, durability and contract tests do.
 struct ControllerHarness {
     let directory: TemporaryDirectory
     let store: any CycleStore
@@ -174,7 +175,7 @@ struct ControllerHarness {
     init(yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil),
          transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory = TemporaryDirectory()) throws {
         try self.init(
-            store: try SQLiteCycleStore(path: directory.file("driftloop.sqlite")), yaml: yaml, behaviour: behaviour, transientStartFailures: transientStartFailures,
+            store: InMemoryCycleStore(), yaml: yaml, behaviour: behaviour, transientStartFailures: transientStartFailures,
             permanentStartFailure: permanentStartFailure, directory: directory)
     }
 
