@@ -11,6 +11,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "driftloop", targets: ["driftloop"]),
+        // For the benchmarks, a package of their own (Benchmarks/Package.swift), so a plain build does not compile them.
+        .library(name: "DriftLoop", targets: ["DriftLoop"]),
+        .library(name: "DriftLoopServer", targets: ["DriftLoopServer"]),
+        .library(name: "DriftStats", targets: ["DriftStats"]),
+        .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -116,14 +121,6 @@ let package = Package(
             // The Swift toolchain exports every symbol of an executable (48,000 here), which nothing looks up; the
             // runtime's start-up dladdr then scans them all, and the loader pages them in: 0.9 ms of every command.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
-        ),
-        .executableTarget(
-            name: "DriftLoopBenchmarks",
-            dependencies: [
-                "DriftLoop", "DriftLoopServer", "DriftStats", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: upcoming
         ),
         .testTarget(
             name: "CurlHTTPTests",

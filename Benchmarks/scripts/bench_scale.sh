@@ -2,7 +2,7 @@
 # Scale figures for BENCHMARKS.md ("Stores and scale"): controller throughput on SQLite and PostgreSQL, and the
 # controller's memory with 1,000 pipelines loaded. Builds nothing:
 #
-#   swift build -c release --product driftloop --product DriftLoopBenchmarks
+#   swift build -c release --product driftloop && swift build --package-path Benchmarks -c release
 #   bash Benchmarks/scripts/bench_scale.sh            # DRIFTLOOP_BIN / BENCH_BIN override the binaries
 #
 # 1. `DriftLoopBenchmarks controller` (instant actions: the controller and the store only) on SQLite and on a fresh
@@ -13,10 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BIN=${DRIFTLOOP_BIN:-.build/release/driftloop}
-BENCH=${BENCH_BIN:-.build/release/DriftLoopBenchmarks}
+BENCH=${BENCH_BIN:-Benchmarks/.build/release/DriftLoopBenchmarks}
 PIPELINES=${PIPELINES:-1000}
 for binary in "$BIN" "$BENCH"; do
-  [ -x "$binary" ] || { echo "bench_scale: no binary at $binary; build: swift build -c release --product driftloop --product DriftLoopBenchmarks" >&2; exit 2; }
+  [ -x "$binary" ] || { echo "bench_scale: no binary at $binary; build: swift build -c release --product driftloop && swift build --package-path Benchmarks -c release" >&2; exit 2; }
 done
 WORK=$(mktemp -d /tmp/driftloop-bench-scale.XXXXXX)
 SERVER_PID=""

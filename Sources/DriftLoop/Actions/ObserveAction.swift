@@ -80,7 +80,7 @@ package struct ObserveAction: ActionDeclaration {
         let history = try await context.store.championHistory(model: model)
         if !history.contains(where: { $0.cycleId == context.cycle.id && $0.kind == .rollback }) {
             try await context.store.recordChampionChange(
-                ChampionChange(model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: context.clock.now(), actor: "observe", reason: reason))
+                ChampionChange(model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: context.clock.now(), actor: ActionKind.observe.rawValue, reason: reason))
         }
         return try ActionResult(
             Outcome.rolledBack, details: ["to_version": .string(target), "from_version": from.map(JSONValue.string) ?? .null, "reason": .string(reason)],

@@ -37,7 +37,7 @@ enum ControllerBenchmark {
     static func run(
         cyclesPerPipeline: Int, pipelineCount: Int, directory: String, label: String, store makeStore: (String) async throws -> any CycleStore
     ) async throws {
-        let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../pipelines/example.yaml").standardized.path
+        let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../pipelines/example.yaml").standardized.path
         let exampleText = try String(contentsOfFile: examplePath, encoding: .utf8).replacingOccurrences(of: "cooldown: 10m", with: "cooldown: 0s")
         func makePipeline(_ name: String) throws -> PipelineDefinition {
             try PipelineLoader.parse(exampleText.replacingOccurrences(of: "name: example", with: "name: \(name)"), file: "\(name).yaml", defaultName: name, baseDirectory: directory)

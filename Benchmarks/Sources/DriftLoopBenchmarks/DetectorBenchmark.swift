@@ -29,19 +29,8 @@ enum DetectorBenchmark {
     }
 }
 
-/// A small deterministic generator so every run measures the same stream.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Uniform and normal draws from the product's seeded generator, so every run measures the same stream.
+extension SplitMix64 {
     mutating func nextUniform() -> Double { Double(self.next() >> 11) / Double(1 << 53) }
 
     mutating func nextGaussian() -> Double {

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// several concurrent senders, then a count from the store to show nothing was lost.
 enum FeedbackIngestBenchmark {
     static func run(records: Int, batchSize: Int, senders: Int, directory: String) async throws {
-        let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../pipelines/example.yaml").standardized.path
+        let examplePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../pipelines/example.yaml").standardized.path
         let pipelineText = try String(contentsOfFile: examplePath, encoding: .utf8).replacingOccurrences(of: "data/churn/", with: "\(examplePath.dropLast(12))data/churn/") + """
 
             monitoring:
