@@ -96,6 +96,30 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(60))
     }
 
+    /// The same on the controller's clock: a two-hour timeout passes when the clock is moved, not in two hours.
+    @Test func aStatesTimeoutIsKeptOnTheControllersClock() async throws {
+        let harness = try ControllerHarness(yaml: TestData.pipelineYAML(awaitTimeout: "2h"), behaviour: .runForever)
+        let clock = ManualClock()
+        let controller = harness.makeController(clock: clock)
+        let acceptance = try await controller.submit(Trigger(kind: .driftWebhook, reason: "test"))
+        for _ in 0..<2000 where try await harness.store.cycle(id: acceptance.cycleId)?.state != "await_training" {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // The state's deadline and the trainer poll both wait on the manual clock.
+        try await clock.waitForSleepers(2)
+        clock.advance(by: .seconds(3600))
+        try await clock.waitForSleepers(2)
+        #expect(try await harness.store.cycle(id: acceptance.cycleId)?.status == .running, "an hour in, the state is still waiting")
+        clock.advance(by: .seconds(3601))
+        // Bounded, so a deadline that ignores the clock fails here instead of hanging the suite.
+        for _ in 0..<3000 where try await harness.store.cycle(id: acceptance.cycleId)?.status != .finished {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let cycle = try #require(try await harness.store.cycle(id: acceptance.cycleId))
+        #expect(cycle.outcome == .failed)
+        #expect(cycle.failure?.contains("timed out after 2h") == true)
+    }
+
     @Test func cancelEndsARunningCycle() async throws {
         let harness = try ControllerHarness(behaviour: .runForever)
         let controller = harness.makeController()

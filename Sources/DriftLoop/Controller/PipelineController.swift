@@ -227,7 +227,10 @@ public actor PipelineController {
                 // A failed attempt may have recorded handles (a Jenkins trigger marker) that the retry must see.
                 context.cycle.handles = stored.handles
             }
-            let task = Task { [context] in try await Deadline.run(within: .milliseconds(Int64(remaining * 1000))) { try await action.run(context) } }
+            let clock = self.clock
+            let task = Task { [context] in
+                try await Deadline.run(within: .milliseconds(Int64((remaining * 1000).rounded(.up))), clock: clock) { try await action.run(context) }
+            }
             self.actionTasks[context.cycle.id] = task
             if self.cancelledCycleIds.contains(context.cycle.id) || self.isStopping { task.cancel() }
             let result = await task.result

@@ -194,11 +194,11 @@ struct ControllerHarness {
         self.pipeline = try TestData.pipeline(yaml, directory: directory)
     }
 
-    func makeController(observer: PipelineController.TransitionObserver? = nil) -> PipelineController {
+    func makeController(observer: PipelineController.TransitionObserver? = nil, clock: any ControllerClock = SystemClock()) -> PipelineController {
         PipelineController(
             pipeline: self.pipeline,
             services: PipelineServices(trainer: self.trainer, registry: self.registry, dataLoader: DataLoader(client: .init())),
-            store: self.store, logger: TestData.quietLogger, observer: observer)
+            store: self.store, logger: TestData.quietLogger, observer: observer, clock: clock)
     }
 
     /// Runs one trigger's cycle to its end and returns the stored cycle.
