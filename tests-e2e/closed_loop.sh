@@ -31,8 +31,7 @@ PIDS=()
 NAMES=()
 
 cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
+    local pid
     # All are asked to stop first, so they wind down together; then each gets up to 5 s before SIGKILL.
     for pid in ${PIDS[@]+"${PIDS[@]}"}; do
         kill -TERM "$pid" 2>/dev/null || true
@@ -45,11 +44,8 @@ cleanup() {
     else
         rm -rf "$STATE"
     fi
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 # fail MESSAGE: prints it with the tail of every service's log, and exits 1.
 fail() {

@@ -89,8 +89,6 @@ PG_BASE=""
 PASSED=0
 
 cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
     stop_pid "$SENDER_PID"
     stop_pid "$DL_PID"
     stop_pid "$SIM_PID"
@@ -103,11 +101,8 @@ cleanup() {
     else
         echo "fault_kill: state kept in $STATE (seed $SEED${PG_DB:+, database $PG_DB})" >&2
     fi
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 fail() {
     echo "fault_kill: FAILED: $*" >&2

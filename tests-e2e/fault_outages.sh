@@ -10,6 +10,8 @@
 # (started when not running, stopped again afterwards) with a fresh database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=support/harness.sh
+source tests-e2e/support/harness.sh
 BIN=${DRIFTLOOP_BIN:-.build/debug/driftloop}
 if [ "${1:-}" = "--binary" ]; then BIN=$2; shift 2; fi
 SCENARIOS=("$@")
@@ -26,7 +28,7 @@ cleanup() {
   [ "$STARTED_PG" = 1 ] && bash scripts/postgres_server.sh stop >/dev/null 2>&1 || true
   if [ "${FAULT_OUTAGES_KEEP:-0}" = 1 ]; then echo "fault_outages: kept $WORK"; else rm -rf "$WORK"; fi
 }
-trap cleanup EXIT
+on_exit cleanup
 status=0
 for scenario in "${SCENARIOS[@]}"; do
   dir="$WORK/$scenario"

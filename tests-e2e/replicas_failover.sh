@@ -98,8 +98,7 @@ PG_URL=""
 PASSED=0
 
 cleanup() {
-  local rc=$? k
-  trap - EXIT INT TERM
+  local k
   for k in "${!WRK[@]}"; do stop_pid "${WRK[$k]}" INT 15; done
   for k in a b trainer; do [ -n "${PID[$k]:-}" ] && stop_pid "${PID[$k]}" TERM 15; done
   if [ -n "$PG_DB" ] && [ "$PASSED" = 1 ] && [ "${KEEP:-0}" != 1 ]; then
@@ -111,11 +110,8 @@ cleanup() {
   else
     echo "replicas_failover: kept $WORK${PG_DB:+ and database $PG_DB (psql \"$PG_URL\")}" >&2
   fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 fail() {
   echo "replicas_failover: FAILED: $*" >&2

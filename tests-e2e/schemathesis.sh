@@ -53,19 +53,14 @@ stop_server() {
 }
 
 cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
     stop_server
     if [ "${SCHEMATHESIS_KEEP:-0}" = 1 ]; then
         echo "schemathesis: state kept in $STATE"
     else
         rm -rf "$STATE"
     fi
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 # fail MESSAGE: prints it with the tail of the current server log, and exits 1.
 fail() {

@@ -18,15 +18,10 @@ STATE="$(mktemp -d "${TMPDIR:-/tmp}/status_page.XXXXXX")"
 SERVER=""
 
 cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
     stop_pid "$SERVER"
     rm -rf "$STATE"
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 fail() {
     echo "screenshot_status_page: FAILED: $*" >&2

@@ -2,8 +2,9 @@
 // the libcurl calls driftloop makes.
 //
 // libcurl is opened with dlopen on first use rather than linked: loading it and its dependency tree (TLS, SSH,
-// Kerberos, LDAP, IDN, ...) costs about 4 ms at every process start, a tenth of a `driftloop drift` run that
-// never fetches anything. Until it is open, or if it cannot be opened, every call fails as libcurl itself would
+// Kerberos, LDAP, IDN, ...) at every process start costs a `driftloop drift` run that never fetches anything about
+// 8 ms: measured (release, whole process, 60 interleaved pairs, 2026-12-07) on the bundled churn files with libcurl
+// preloaded as a linked one would be, 24 ms against 16 ms (x1.47). BENCHMARKS.md, "Start-up tricks". Until it is open, or if it cannot be opened, every call fails as libcurl itself would
 // (CURLE_FAILED_INIT, a NULL handle).
 #ifndef DRIFTLOOP_CCURL_SHIM_H
 #define DRIFTLOOP_CCURL_SHIM_H

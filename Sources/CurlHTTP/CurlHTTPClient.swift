@@ -11,9 +11,9 @@ import Synchronization
 /// capped at the core count, so slow transfers would queue behind each other.
 public final class CurlHTTPClient: Sendable {
     /// Verify TLS peers and host names. Default: `true`.
-    public let verifiesTLS: Bool
+    package let verifiesTLS: Bool
     /// A CA bundle to trust instead of the system's. Default: the system's.
-    public let caBundlePath: String?
+    package let caBundlePath: String?
     private let cookies = CookieJar()
 
     public init(verifiesTLS: Bool = true, caBundlePath: String? = nil) {

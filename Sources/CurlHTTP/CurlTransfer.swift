@@ -97,7 +97,9 @@ final class CurlTransfer: Sendable {
             ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies, so the Data may go away before perform.
-                _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
+                _ = ccurl_setopt_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
             }
         }
 
@@ -125,7 +127,8 @@ final class CurlTransfer: Sendable {
         }
         // Large POSTs would otherwise wait a second for "100 Continue". Not with SigV4: libcurl 7.88 signs this
         // empty "remove the header" entry as a header it then never sends, and every server rejects the signature.
-        if case .awsSigV4 = self.request.authentication {} else {
+        if case .awsSigV4 = self.request.authentication {
+        } else {
             headerList = ccurl_slist_append(headerList, "Expect:")
         }
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)

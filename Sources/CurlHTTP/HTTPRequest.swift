@@ -13,12 +13,12 @@ public struct HTTPRequest: Sendable {
     /// Limit on the whole exchange, connection included. Default: 30 s.
     public var timeout: Duration
     /// Limit on establishing the connection. Default: 10 s.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// Credentials sent with the request. Default: none.
-    public var authentication: HTTPAuthentication
+    package var authentication: HTTPAuthentication
     /// Follow 3xx responses (at most 10). Default: `false`, because callers such as the Jenkins
     /// trainer need the `Location` of a 201/303 themselves.
-    public var followsRedirects: Bool
+    package var followsRedirects: Bool
 
     public init(
         method: String = "GET",
@@ -41,7 +41,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A JSON request: encodes `value` and sets `Content-Type: application/json`.
-    public static func json(
+    package static func json(
         method: String = "POST", url: String, body: some Encodable, headers: [(name: String, value: String)] = [],
         authentication: HTTPAuthentication = .none, timeout: Duration = .seconds(30)
     ) throws -> HTTPRequest {

@@ -5,18 +5,18 @@ public struct HTTPResponse: Sendable {
     /// Final status code (after redirects, when followed).
     public var status: Int
     /// Headers of the final response, in the order received.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// Response body.
-    public var body: Data
+    package var body: Data
 
-    public init(status: Int, headers: [(name: String, value: String)], body: Data) {
+    package init(status: Int, headers: [(name: String, value: String)], body: Data) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The first header with this name, compared case-insensitively.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         self.headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
@@ -24,10 +24,10 @@ public struct HTTPResponse: Sendable {
     public var text: String { String(decoding: self.body, as: UTF8.self) }
 
     /// Decodes the body as JSON.
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: self.body)
     }
 
     /// True for 2xx statuses.
-    public var isSuccess: Bool { (200..<300).contains(self.status) }
+    package var isSuccess: Bool { (200..<300).contains(self.status) }
 }

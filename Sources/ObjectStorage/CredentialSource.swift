@@ -1,5 +1,5 @@
 /// Where a key pair came from, so an error can say which setting to fix.
-public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
+package enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, when set, `AWS_SESSION_TOKEN`.
     case environment
     /// One profile of an AWS shared credentials file.
@@ -29,7 +29,7 @@ public enum CredentialSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .environment: "the environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
         case .file(let path, let profile): "profile [\(profile)] of the credentials file \(path)"

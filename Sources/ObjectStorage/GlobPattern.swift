@@ -4,13 +4,13 @@
 /// As in a shell, no wildcard matches `/`: `logs/*/part-*.parquet` reaches exactly one level below `logs/`.
 /// A pattern therefore matches a key only when both have the same number of `/`-separated segments, which is
 /// how matching works here: segment by segment.
-public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
+package struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
-    public let text: String
+    package let text: String
     /// The literal text before the first wildcard: the prefix to list.
-    public let literalPrefix: String
+    package let literalPrefix: String
     /// True when the pattern has at least one wildcard.
-    public let hasWildcards: Bool
+    package let hasWildcards: Bool
     private let segments: [[Token]]
 
     enum Token: Hashable {
@@ -107,7 +107,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `key` matches the whole pattern.
-    public func matches(_ key: String) -> Bool {
+    package func matches(_ key: String) -> Bool {
         let keySegments = key.split(separator: "/", omittingEmptySubsequences: false)
         guard keySegments.count == self.segments.count else { return false }
         return zip(self.segments, keySegments).allSatisfy { Self.match(pattern: $0, text: Array($1)) }
@@ -148,7 +148,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { self.text }
+    package var description: String { self.text }
 }
 
 /// Why a glob pattern could not be parsed.

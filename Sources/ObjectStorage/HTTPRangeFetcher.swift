@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Sends `Range` requests; a server that ignores them and answers 200 with the whole file is handled by
 /// keeping that whole body (the first request goes alone, so such a server is asked only once).
-public struct HTTPRangeFetcher: Sendable, RangeSource {
+package struct HTTPRangeFetcher: Sendable, RangeSource {
     /// The file's URL.
-    public let url: String
+    package let url: String
     private let http: CurlHTTPClient
     private let headers: [(name: String, value: String)]
     private let authentication: HTTPAuthentication
@@ -17,7 +17,7 @@ public struct HTTPRangeFetcher: Sendable, RangeSource {
     /// - Parameters:
     ///   - headers: extra request headers (not `Range`, which is set per request).
     ///   - maxAttempts: tries per request when the failure is transient.
-    public init(
+    package init(
         url: String, http: CurlHTTPClient = CurlHTTPClient(), headers: [(name: String, value: String)] = [],
         authentication: HTTPAuthentication = .none, timeout: Duration = .seconds(60), maxAttempts: Int = 3
     ) {
@@ -30,12 +30,12 @@ public struct HTTPRangeFetcher: Sendable, RangeSource {
     }
 
     /// Fetches `ranges` (and the last `tail` bytes) into a `RangeCache`; see `S3Client.prefetch`.
-    public func prefetch(ranges: [Range<Int>], tail: Int? = nil, options: PrefetchOptions = PrefetchOptions()) async throws -> RangeCache {
+    package func prefetch(ranges: [Range<Int>], tail: Int? = nil, options: PrefetchOptions = PrefetchOptions()) async throws -> RangeCache {
         try await RangePrefetcher(source: self, options: options).prefetch(ranges: ranges, tail: tail)
     }
 
     /// The bytes of `range` (fewer when the file ends first).
-    public func get(range: Range<Int>) async throws -> Data {
+    package func get(range: Range<Int>) async throws -> Data {
         let fetched = try await self.fetch(.bounded(range))
         guard fetched.isWholeObject else { return fetched.bytes }
         return fetched.bytes.subdata(in: range.clamped(to: 0..<fetched.bytes.count))

@@ -1,13 +1,13 @@
 /// One object as a listing or a HEAD describes it.
-public struct ObjectInfo: Sendable, Hashable, CustomStringConvertible {
-    public let bucket: String
-    public let key: String
+package struct ObjectInfo: Sendable, Hashable, CustomStringConvertible {
+    package let bucket: String
+    package let key: String
     /// Size in bytes.
-    public let size: Int
+    package let size: Int
     /// The entity tag without its quotes (an MD5 hex digest for single-part uploads); `nil` when not sent.
-    public let etag: String?
+    package let etag: String?
 
-    public init(bucket: String, key: String, size: Int, etag: String?) {
+    package init(bucket: String, key: String, size: Int, etag: String?) {
         self.bucket = bucket
         self.key = key
         self.size = size
@@ -15,9 +15,9 @@ public struct ObjectInfo: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `s3://bucket/key`.
-    public var location: String { "s3://\(self.bucket)/\(self.key)" }
+    package var location: String { "s3://\(self.bucket)/\(self.key)" }
 
-    public var description: String { "\(self.location) (\(self.size) bytes)" }
+    package var description: String { "\(self.location) (\(self.size) bytes)" }
 
     /// S3 sends ETags quoted (`"9b2c..."`); the quotes are HTTP syntax, not part of the tag.
     static func unquotedETag(_ value: String?) -> String? {

@@ -4,7 +4,7 @@ import CurlHTTP
 ///
 /// No case carries a secret key or session token, so `description` cannot leak one; access key ids are
 /// shown, as S3 itself shows them, because they are what one needs to find the right key.
-public enum ObjectStorageError: Error, Sendable, CustomStringConvertible {
+package enum ObjectStorageError: Error, Sendable, CustomStringConvertible {
     /// Text that is not an `s3://` location.
     case invalidLocation(text: String, problem: String)
     /// A key this client cannot address (see `S3Addressing`).
@@ -46,7 +46,7 @@ public enum ObjectStorageError: Error, Sendable, CustomStringConvertible {
     case rangeNotFetched(object: String, offset: Int, count: Int, fetched: [Range<Int>])
 
     /// Worth retrying: the server or the network failed, not the request.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch self {
         case .serverError, .incompleteBody: true
         case .endpointUnreachable(_, let error), .transferFailed(_, let error):
@@ -56,7 +56,7 @@ public enum ObjectStorageError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidLocation(let text, let problem):
             return "'\(text)' is not an S3 location: \(problem). Expected s3://bucket/key, s3://bucket/prefix/ or a glob such as "

@@ -5,7 +5,7 @@ import Foundation
 /// A synchronous reader (the Parquet reader's `read(offset:count:) throws -> [UInt8]`) must never block on
 /// the network: `S3Client.prefetch` or `HTTPRangeFetcher.prefetch` do the I/O asynchronously first, and this
 /// value then serves reads without any. A read outside what was fetched throws `rangeNotFetched`.
-public struct RangeCache: Sendable {
+package struct RangeCache: Sendable {
     struct Segment: Sendable {
         let offset: Int
         let bytes: Data
@@ -13,13 +13,13 @@ public struct RangeCache: Sendable {
     }
 
     /// The object the bytes belong to (`s3://bucket/key` or a URL).
-    public let object: String
+    package let object: String
     /// The object's size, when an answer told it (a tail fetch always does).
-    public let objectSize: Int?
+    package let objectSize: Int?
     /// Bytes downloaded to build this cache, gaps between coalesced ranges included.
-    public let bytesFetched: Int
+    package let bytesFetched: Int
     /// HTTP requests made to build this cache.
-    public let requestCount: Int
+    package let requestCount: Int
     /// Sorted by offset; may overlap (a tail can cover part of a range).
     private let segments: [Segment]
 
@@ -32,17 +32,17 @@ public struct RangeCache: Sendable {
     }
 
     /// The byte ranges held, merged where they touch.
-    public var fetchedRanges: [Range<Int>] {
+    package var fetchedRanges: [Range<Int>] {
         RangeCoalescing.coalesce(self.segments.map(\.range), gap: 0, maxBytes: .max)
     }
 
     /// Whether every byte of `range` is held.
-    public func contains(_ range: Range<Int>) -> Bool {
+    package func contains(_ range: Range<Int>) -> Bool {
         range.isEmpty || self.fetchedRanges.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }
     }
 
     /// `count` bytes from `offset`. Never touches the network.
-    public func read(offset: Int, count: Int) throws -> [UInt8] {
+    package func read(offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0 else { throw self.notFetched(offset: offset, count: count) }
         if count == 0 { return [] }
         var result = [UInt8]()
@@ -62,14 +62,14 @@ public struct RangeCache: Sendable {
     }
 
     /// The last `count` bytes of the object (the Parquet footer); needs the size, which a tail fetch provides.
-    public func tail(count: Int) throws -> [UInt8] {
+    package func tail(count: Int) throws -> [UInt8] {
         guard let objectSize else { throw self.notFetched(offset: -count, count: count) }
         let length = min(count, objectSize)
         return try self.read(offset: objectSize - length, count: length)
     }
 
     /// This cache and `other` together (same object), e.g. the footer fetched first and the column chunks it named.
-    public func merging(_ other: RangeCache) -> RangeCache {
+    package func merging(_ other: RangeCache) -> RangeCache {
         RangeCache(
             object: self.object, segments: self.segments + other.segments, objectSize: self.objectSize ?? other.objectSize,
             requestCount: self.requestCount + other.requestCount)

@@ -1,5 +1,5 @@
 /// Where a bucket goes in a request URL.
-public enum S3Addressing: String, Sendable, Equatable {
+package enum S3Addressing: String, Sendable, Equatable {
     /// `https://endpoint/bucket/key`: what MinIO, Ceph and moto need, and the default with a custom endpoint.
     case pathStyle
     /// `https://bucket.endpoint/key`: AWS's default.

@@ -6,13 +6,13 @@ import Foundation
 /// Every method throws `ObjectStorageError` (or `CancellationError` when the task is cancelled). Transient
 /// failures (5xx, timeouts, resets, partial transfers) are retried up to `settings.maxAttempts` times.
 /// Transfers run on libcurl threads of their own (see `CurlHTTPClient`), never on Swift's cooperative pool.
-public final class S3Client: Sendable {
-    public let settings: S3Settings
+package final class S3Client: Sendable {
+    package let settings: S3Settings
     private let http: CurlHTTPClient
     private let classifier: S3ErrorClassifier
     private let retry: RetryPolicy
 
-    public init(settings: S3Settings, http: CurlHTTPClient = CurlHTTPClient()) {
+    package init(settings: S3Settings, http: CurlHTTPClient = CurlHTTPClient()) {
         self.settings = settings
         self.http = http
         self.classifier = S3ErrorClassifier(settings: settings)
@@ -22,7 +22,7 @@ public final class S3Client: Sendable {
     // MARK: Objects
 
     /// Size and ETag of one object (HeadObject).
-    public func head(bucket: String, key: String) async throws -> ObjectInfo {
+    package func head(bucket: String, key: String) async throws -> ObjectInfo {
         let response = try await self.perform(S3Request(method: "HEAD", bucket: bucket, key: key))
         guard let length = response.header("Content-Length").flatMap({ Int($0.trimmingWhitespace) }) else {
             throw ObjectStorageError.invalidResponse(url: "s3://\(bucket)/\(key)", problem: "HEAD answer without a Content-Length")
@@ -33,7 +33,7 @@ public final class S3Client: Sendable {
     /// The object's bytes, or the inclusive byte range `range` of them (`Range: bytes=a-b`).
     ///
     /// A range running past the end is cut at the end, as S3 does; one starting past it throws `rangeNotSatisfiable`.
-    public func get(bucket: String, key: String, range: ClosedRange<Int>? = nil) async throws -> Data {
+    package func get(bucket: String, key: String, range: ClosedRange<Int>? = nil) async throws -> Data {
         guard let range else {
             return try await self.perform(S3Request(method: "GET", bucket: bucket, key: key)).body
         }
@@ -42,14 +42,15 @@ public final class S3Client: Sendable {
         // The server ignored Range: cut the range out of the whole object ourselves.
         let wanted = (range.lowerBound..<(range.upperBound + 1)).clamped(to: 0..<fetched.bytes.count)
         guard !wanted.isEmpty else {
-            throw ObjectStorageError.rangeNotSatisfiable(url: "s3://\(bucket)/\(key)", range: "bytes=\(range.lowerBound)-\(range.upperBound)", objectSize: fetched.bytes.count)
+            throw ObjectStorageError.rangeNotSatisfiable(
+                url: "s3://\(bucket)/\(key)", range: "bytes=\(range.lowerBound)-\(range.upperBound)", objectSize: fetched.bytes.count)
         }
         return fetched.bytes.subdata(in: wanted)
     }
 
     /// The last `count` bytes (`Range: bytes=-count`) and the object's size from `Content-Range`, in one request:
     /// what a Parquet reader needs to find its footer. An object shorter than `count` comes back whole.
-    public func getTail(bucket: String, key: String, count: Int) async throws -> ObjectTail {
+    package func getTail(bucket: String, key: String, count: Int) async throws -> ObjectTail {
         precondition(count > 0, "getTail needs a positive count")
         let fetched: FetchedRange
         do {
@@ -57,7 +58,9 @@ public final class S3Client: Sendable {
         } catch ObjectStorageError.rangeNotSatisfiable {
             // S3 answers 416 to a suffix range on an empty object; the tail of nothing is empty.
             let info = try await self.head(bucket: bucket, key: key)
-            guard info.size == 0 else { throw ObjectStorageError.rangeNotSatisfiable(url: "s3://\(bucket)/\(key)", range: "bytes=-\(count)", objectSize: info.size) }
+            guard info.size == 0 else {
+                throw ObjectStorageError.rangeNotSatisfiable(url: "s3://\(bucket)/\(key)", range: "bytes=-\(count)", objectSize: info.size)
+            }
             return ObjectTail(bytes: Data(), objectSize: 0)
         }
         if fetched.isWholeObject {
@@ -71,7 +74,7 @@ public final class S3Client: Sendable {
 
     /// Fetches `ranges` of one object (and its last `tail` bytes) concurrently into a `RangeCache` that answers
     /// reads synchronously. Near ranges are coalesced and at most `options.maxConcurrentRequests` run at once.
-    public func prefetch(
+    package func prefetch(
         bucket: String, key: String, ranges: [Range<Int>], tail: Int? = nil, options: PrefetchOptions = PrefetchOptions()
     ) async throws -> RangeCache {
         let source = S3ObjectRangeSource(client: self, bucket: bucket, key: key)
@@ -82,7 +85,7 @@ public final class S3Client: Sendable {
 
     /// Every object whose key starts with `prefix`, in S3's key order, following continuation tokens across
     /// pages (ListObjectsV2). `pageSize` sets `max-keys` (S3 caps it at 1000, its default).
-    public func list(bucket: String, prefix: String = "", pageSize: Int? = nil) async throws -> [ObjectInfo] {
+    package func list(bucket: String, prefix: String = "", pageSize: Int? = nil) async throws -> [ObjectInfo] {
         var objects: [ObjectInfo] = []
         var continuationToken: String?
         var seenTokens: Set<String> = []
@@ -114,7 +117,7 @@ public final class S3Client: Sendable {
 
     /// The objects a location names, sorted by key: the object itself (HEAD), everything under a prefix, or
     /// what a glob matches. Throws `nothingMatched` when a prefix or glob finds nothing.
-    public func resolve(_ location: S3Location, pageSize: Int? = nil) async throws -> [ObjectInfo] {
+    package func resolve(_ location: S3Location, pageSize: Int? = nil) async throws -> [ObjectInfo] {
         switch location.kind {
         case .object(let key):
             return [try await self.head(bucket: location.bucket, key: key)]
@@ -192,9 +195,9 @@ public final class S3Client: Sendable {
 }
 
 /// The end of an object, as `S3Client.getTail` returns it.
-public struct ObjectTail: Sendable {
+package struct ObjectTail: Sendable {
     /// The last bytes (all of them when the object is shorter than asked).
-    public let bytes: Data
+    package let bytes: Data
     /// The object's full size.
-    public let objectSize: Int
+    package let objectSize: Int
 }

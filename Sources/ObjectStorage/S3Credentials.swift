@@ -3,13 +3,13 @@
 /// Made only from the environment or a credentials file (see `S3Settings`), never from configuration values,
 /// so secrets stay out of config files that get committed or logged. The secret and the token are not public
 /// and never appear in `description`.
-public struct S3Credentials: Sendable, CustomStringConvertible {
+package struct S3Credentials: Sendable, CustomStringConvertible {
     /// The access key id. Not a secret: S3 names it in its own error messages.
-    public let accessKeyID: String
+    package let accessKeyID: String
     let secretAccessKey: String
     let sessionToken: String?
     /// Where the key pair came from.
-    public let source: CredentialSource
+    package let source: CredentialSource
 
     init(accessKeyID: String, secretAccessKey: String, sessionToken: String?, source: CredentialSource) {
         self.accessKeyID = accessKeyID
@@ -19,9 +19,9 @@ public struct S3Credentials: Sendable, CustomStringConvertible {
     }
 
     /// Whether a session token (temporary credentials) is sent.
-    public var hasSessionToken: Bool { self.sessionToken != nil }
+    package var hasSessionToken: Bool { self.sessionToken != nil }
 
-    public var description: String {
+    package var description: String {
         "\(self.accessKeyID) (secret ***\(self.hasSessionToken ? ", session token ***" : ""), from \(self.source))"
     }
 

@@ -5,19 +5,19 @@
 ///     s3://bucket/logs/date=2026-12-0*/part-*.parquet   a glob: * ? [...] in the key, never across '/'
 ///
 /// A key containing a literal `*`, `?`, `[` or `\` is written with a `\` before it.
-public struct S3Location: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
+package struct S3Location: Sendable, Hashable, CustomStringConvertible {
+    package enum Kind: Sendable, Hashable {
         case object(key: String)
         case prefix(String)
         case glob(GlobPattern)
     }
 
-    public let bucket: String
-    public let kind: Kind
+    package let bucket: String
+    package let kind: Kind
     /// The text this was parsed from.
-    public let text: String
+    package let text: String
 
-    public init(parsing text: String) throws(ObjectStorageError) {
+    package init(parsing text: String) throws(ObjectStorageError) {
         self.text = text
         guard text.hasPrefix("s3://") else {
             throw .invalidLocation(text: text, problem: "it does not start with s3://")
@@ -44,7 +44,7 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What to list to find the objects: the key, the prefix, or the glob's text before its first wildcard.
-    public var listingPrefix: String {
+    package var listingPrefix: String {
         switch self.kind {
         case .object(let key): key
         case .prefix(let prefix): prefix
@@ -52,7 +52,7 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { self.text }
+    package var description: String { self.text }
 
     /// S3's naming rules, checked here so a typo fails with the text in hand rather than as a 400 later.
     private static func validateBucket(_ bucket: String, text: String) throws(ObjectStorageError) {
@@ -67,7 +67,8 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
         let edgesAlphanumeric = [bucket.first!, bucket.last!].allSatisfy { $0.isLowercase || $0.isNumber }
         guard allowed, edgesAlphanumeric else {
             throw .invalidLocation(
-                text: text, problem: "the bucket name '\(bucket)' may hold only lower-case letters, digits, '-' and '.', "
+                text: text,
+                problem: "the bucket name '\(bucket)' may hold only lower-case letters, digits, '-' and '.', "
                     + "starting and ending with a letter or digit")
         }
     }

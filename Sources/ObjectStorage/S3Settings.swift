@@ -4,34 +4,36 @@ import Foundation
 ///
 /// Credentials come only from the standard AWS environment variables or from a credentials file the caller
 /// names: never from configuration values, so no secret sits in a config file.
-public struct S3Settings: Sendable, CustomStringConvertible {
+package struct S3Settings: Sendable, CustomStringConvertible {
     /// The service's base URL.
     let endpoint: S3Endpoint
     /// The region requests are signed for.
-    public let region: String
+    package let region: String
     /// Bucket in the path or in the host name.
-    public let addressing: S3Addressing
+    package let addressing: S3Addressing
     /// The key pair requests are signed with.
-    public let credentials: S3Credentials
+    package let credentials: S3Credentials
     /// Limit on one request, connection included.
-    public var requestTimeout: Duration = .seconds(60)
+    package var requestTimeout: Duration = .seconds(60)
     /// Limit on establishing a connection.
-    public var connectTimeout: Duration = .seconds(10)
+    package var connectTimeout: Duration = .seconds(10)
     /// Tries per request when the failure is transient (5xx, timeouts, resets, partial transfers).
-    public var maxAttempts: Int = 3
+    package var maxAttempts: Int = 3
 
     /// The endpoint as a URL string, e.g. `https://s3.us-east-1.amazonaws.com`.
-    public var endpointURL: String { self.endpoint.description }
+    package var endpointURL: String { self.endpoint.description }
 
     /// The region used when neither the caller nor the environment names one.
-    public static let defaultRegion = "us-east-1"
+    package static let defaultRegion = "us-east-1"
 
     /// Settings from the environment alone:
     /// - credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, optional `AWS_SESSION_TOKEN`;
     /// - region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else us-east-1;
     /// - endpoint: `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`, else `https://s3.<region>.amazonaws.com`;
     /// - path-style addressing exactly when an endpoint is set.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(ObjectStorageError) -> S3Settings {
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(ObjectStorageError)
+        -> S3Settings
+    {
         try S3Settings(environment: environment)
     }
 
@@ -43,7 +45,7 @@ public struct S3Settings: Sendable, CustomStringConvertible {
     ///   - pathStyle: `nil`: path-style when an endpoint is given (explicitly or by the environment).
     ///   - credentialsFile: an AWS shared credentials file to read the key pair from instead of the environment.
     ///   - profile: the profile in `credentialsFile`; `nil`: `AWS_PROFILE`, else `default`.
-    public init(
+    package init(
         endpoint: String? = nil, region: String? = nil, pathStyle: Bool? = nil, credentialsFile: String? = nil, profile: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ObjectStorageError) {
@@ -72,7 +74,7 @@ public struct S3Settings: Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         "S3Settings(endpoint: \(self.endpoint), region: \(self.region), addressing: \(self.addressing.rawValue), credentials: \(self.credentials))"
     }
 }

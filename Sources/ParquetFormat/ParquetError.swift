@@ -4,9 +4,9 @@
 /// where in it the problem sits (row group, column) when that is known, and what is wrong.
 /// Decoders deep in the stack do not know the file name; they throw with an empty name and the
 /// file layer fills in the name and location on the way out (see `ParquetError.located`).
-public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Broad classes of failure, for callers that react differently to each.
-    public enum Kind: String, Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable {
         /// The leading or trailing magic is not `PAR1`: not a Parquet file, or cut short.
         case badMagic
         /// The file or a structure inside it ends before its declared length.
@@ -26,13 +26,13 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
         case io
     }
 
-    public let kind: Kind
+    package let kind: Kind
     /// The name the file was opened under.
-    public internal(set) var fileName: String
+    package internal(set) var fileName: String
     /// Row group and column, e.g. "row group 2, column `price`", when known.
-    public internal(set) var location: String?
+    package internal(set) var location: String?
     /// What is wrong, in words.
-    public let detail: String
+    package let detail: String
 
     package init(_ kind: Kind, _ detail: String, fileName: String = "", location: String? = nil) {
         self.kind = kind
@@ -41,7 +41,7 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
         self.location = location
     }
 
-    public var description: String {
+    package var description: String {
         var text = "Parquet file `\(fileName)`"
         if let location { text += ", \(location)" }
         return text + ": " + detail

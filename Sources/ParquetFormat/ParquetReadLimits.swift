@@ -5,19 +5,19 @@
 /// allocated, but some values legitimately expand far beyond their encoded size (an RLE run of
 /// a million nulls takes three bytes; a repeated 1 MiB string in a dictionary column takes a
 /// few bits per row). These limits bound what such expansion may cost.
-public struct ParquetReadLimits: Sendable, Equatable {
+package struct ParquetReadLimits: Sendable, Equatable {
     /// Largest FileMetaData accepted, in bytes.
-    public var maxFooterBytes: Int
+    package var maxFooterBytes: Int
     /// Largest `uncompressed_page_size` accepted (the buffer a page is decompressed into).
-    public var maxPageBytes: Int
+    package var maxPageBytes: Int
     /// Largest row count accepted for one row group (bounds every per-row allocation).
-    public var maxRowsPerRowGroup: Int
+    package var maxRowsPerRowGroup: Int
     /// Largest decoded byte payload of one BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY column chunk.
-    public var maxDecodedBytesPerColumnChunk: Int
+    package var maxDecodedBytesPerColumnChunk: Int
     /// Deepest Thrift struct/list nesting accepted (real metadata nests about 6 deep).
-    public var maxThriftNestingDepth: Int
+    package var maxThriftNestingDepth: Int
 
-    public init(
+    package init(
         maxFooterBytes: Int = 64 << 20,
         maxPageBytes: Int = 1 << 30,
         maxRowsPerRowGroup: Int = 256 << 20,

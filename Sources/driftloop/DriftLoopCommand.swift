@@ -10,7 +10,9 @@ struct DriftLoopCommand: AsyncParsableCommand {
         abstract: "A closed-loop retraining controller: drift detection, retraining, evaluation and promotion, declared in YAML.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, RetrainCommand.self, StatusCommand.self, CyclesCommand.self, ShowCommand.self,
-            RollbackCommand.self, CancelCommand.self, PipelineCommand.self, TrainerCommand.self, DetectCommand.self, DriftCommand.self, DataCommand.self, ExportCommand.self, ApproveCommand.self, PauseCommand.self, ResumeCommand.self,
+            RollbackCommand.self, CancelCommand.self, PipelineCommand.self, TrainerCommand.self, DetectCommand.self, DriftCommand.self,
+            CompareCommand.self,
+            DataCommand.self, ExportCommand.self, ApproveCommand.self, PauseCommand.self, ResumeCommand.self,
         ])
 
     static func main() async {
@@ -19,13 +21,13 @@ struct DriftLoopCommand: AsyncParsableCommand {
         // Logged values come from requests and trainers: control characters are escaped, so none can forge a line.
         LoggingSystem.bootstrap(EscapingLogHandler.standardError)
         do {
-            // `driftloop drift` is timed as a whole process (issue 3): its usual command line is read without
-            // ArgumentParser, whose type lookups cost milliseconds of a 40 ms run. Anything else (help, a mistake)
-            // goes the usual way, for the usual messages.
+            // `driftloop drift` is timed as a whole process: its usual command line is read without ArgumentParser
+            // (Startup/DriftCommandLine.swift has the measured gain). Anything else (help, a mistake) goes the usual
+            // way, for the usual messages.
             let arguments = CommandLine.arguments.dropFirst()
             if arguments.first == "drift", let drift = DriftRun(arguments: arguments.dropFirst()) {
                 // Not `throw ExitCode`: ArgumentParser's `exit(withError:)` builds a help generator even for
-                // an exit code, which reflects over every command (a millisecond and a half).
+                // an exit code, which reflects over every command (part of the fast path's measured gain).
                 Foundation.exit(await drift.status())
             }
             var command = try parseAsRoot()

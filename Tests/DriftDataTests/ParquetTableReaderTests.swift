@@ -1,4 +1,5 @@
 import CurlHTTP
+import DriftReport
 import DriftStats
 import Foundation
 import ParquetFormat
@@ -13,7 +14,8 @@ import Testing
 
     /// Evidently 0.7.23's own typing of each fixture's columns (Fixtures/make_evidently_column_types.py).
     @Test func everyColumnIsTypedAsEvidentlyTypesThePandasFrame() async throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/evidently_column_types.json"))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/evidently_column_types.json"))
         let expected = try JSONDecoder().decode(ExpectedTypes.self, from: data)
         #expect(expected.files.count >= 13)
         for (file, columns) in expected.files.sorted(by: { $0.key < $1.key }) {
@@ -59,7 +61,8 @@ import Testing
 
     /// Where pandas types the twins differently, the reports differ the same way.
     @Test func whereBothReadersTypeDifferentlyTheReportsDifferAsPandasDoes() async throws {
-        let (parquetReport, csvReport, _, _) = try await Self.reports(reference: "pa_dict_snappy_v1_multirg", current: "pa_dict_zstd_v2", columns: nil)
+        let (parquetReport, csvReport, _, _) = try await Self.reports(
+            reference: "pa_dict_snappy_v1_multirg", current: "pa_dict_zstd_v2", columns: nil)
         let parquetColumns = Set(parquetReport.columns.map(\.column))
         let csvColumns = Set(csvReport.columns.map(\.column))
         // Dates, timestamps and decimals are kept as such by Parquet (Evidently leaves them out); CSV has only text

@@ -33,7 +33,9 @@ import Testing
             #expect(again.json["cycle_id"]?.stringValue == cycleId)
 
             let pipelines = try await client.get("/v1/pipelines")
-            #expect(pipelines.json["pipelines"].flatMap { if case .array(let list) = $0 { list.first } else { nil } }?["champion"]?["version"]?.stringValue == "1")
+            #expect(
+                pipelines.json["pipelines"].flatMap { if case .array(let list) = $0 { list.first } else { nil } }?["champion"]?["version"]?
+                    .stringValue == "1")
 
             // A forced retrain trains on the same data: no improvement, so the challenger is rejected with its reason.
             let retrain = try await client.post("/v1/pipelines/churn/retrain", ["reason": "again", "force": true])
@@ -77,7 +79,8 @@ import Testing
             #expect(unknown.status == 404)
             #expect(unknown.json["error"]?["field"]?.stringValue == "pipeline")
 
-            let oversized = try await client.postRaw("/v1/webhooks/drift", body: Data(("{\"pipeline\":\"churn\",\"reason\":\"" + String(repeating: "x", count: 10_000) + "\"}").utf8))
+            let oversized = try await client.postRaw(
+                "/v1/webhooks/drift", body: Data(("{\"pipeline\":\"churn\",\"reason\":\"" + String(repeating: "x", count: 10_000) + "\"}").utf8))
             #expect(oversized.status == 413)
             #expect(oversized.json["error"]?["code"]?.stringValue == "body_too_large")
 

@@ -5,16 +5,17 @@ import Testing
 
 /// The manual gate over HTTP: a cycle waits in `approve` until a person decides; who and why are recorded.
 @Suite struct ApprovalTests {
-    static let yaml = TestData.pipelineYAML(cooldown: "0s")
+    static let yaml =
+        TestData.pipelineYAML(cooldown: "0s")
         .replacingOccurrences(of: "on: {better: promote, not_better: reject}", with: "on: {better: approve, not_better: reject}")
-        + """
+            + """
 
-          approve:
-            action: approve
-            timeout: 60s
-            poll: 50ms
-            on: {approved: promote, rejected: reject}
-        """
+              approve:
+                action: approve
+                timeout: 60s
+                poll: 50ms
+                on: {approved: promote, rejected: reject}
+            """
 
     func waitForState(_ client: APITestClient, _ cycleId: String, _ state: String) async throws {
         for _ in 0..<400 {
@@ -43,10 +44,13 @@ import Testing
             #expect(done["cycle"]?["outcome"]?.stringValue == "promoted")
             #expect(done["decisions"]?["approval"]?["approver"]?.stringValue == "alice (token api)")
             #expect(done["decisions"]?["approval"]?["comment"]?.stringValue == "holdout looks right")
-            #expect(try await client.post("/v1/cycles/\(first)/approve", ["approver": "alice"]).json["error"]?["code"]?.stringValue == "not_awaiting_approval")
+            #expect(
+                try await client.post("/v1/cycles/\(first)/approve", ["approver": "alice"]).json["error"]?["code"]?.stringValue
+                    == "not_awaiting_approval")
 
             // min_improvement 0: the same model again is "better" on paper, and a person turns it down.
-            let second = try #require(try await client.post("/v1/pipelines/churn/retrain", ["reason": "second", "force": true]).json["cycle_id"]?.stringValue)
+            let second = try #require(
+                try await client.post("/v1/pipelines/churn/retrain", ["reason": "second", "force": true]).json["cycle_id"]?.stringValue)
             try await self.waitForState(client, second, "approve")
             #expect(try await client.post("/v1/cycles/\(second)/reject", ["approver": "bob", "comment": "not this week"]).status == 202)
             let rejected = try await client.waitForEnd(second)

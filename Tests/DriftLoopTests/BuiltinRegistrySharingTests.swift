@@ -14,7 +14,8 @@ import Testing
             for index in 0..<40 {
                 let registry = index % 2 == 0 ? first : second
                 group.addTask {
-                    _ = try await registry.registerChallenger(model: "m", sourceURI: "none", cycleId: "c\(index)", pipeline: "p", metrics: ["f1": 0.5])
+                    _ = try await registry.registerChallenger(
+                        model: "m", sourceURI: "none", cycleId: "c\(index)", pipeline: "p", metrics: ["f1": 0.5])
                 }
             }
             try await group.waitForAll()

@@ -58,7 +58,8 @@ struct PrometheusHarness {
         ) {
             // Ready once the first scrape of the inference service is in.
             let query = "http://127.0.0.1:\(port)/api/v1/query?query=up%7Bjob%3D%22inference%22%7D"
-            guard let reply = try? await client.send(HTTPRequest(url: query, timeout: .seconds(2))), reply.status == 200, reply.text.contains("\"1\"") else { return nil }
+            guard let reply = try? await client.send(HTTPRequest(url: query, timeout: .seconds(2))), reply.status == 200, reply.text.contains("\"1\"")
+            else { return nil }
             return port
         }
     }
@@ -91,28 +92,33 @@ struct ClosedLoopRollbackTests {
         defer { prometheus.stop() }
         let model = "loop-\(UUID().uuidString.prefix(8).lowercased())"
         let mlflow = try #require(MLflowTestServer.url)
-        let yaml = TestData.pipelineYAML(
-            cooldown: "0s", trainer: "{kind: http, url: \(trainer.baseURL), poll: 100ms, params: {seed: \"3\"}, model_roots: [\"\(directory.file("models"))\"]}")
+        let yaml =
+            TestData.pipelineYAML(
+                cooldown: "0s",
+                trainer: "{kind: http, url: \(trainer.baseURL), poll: 100ms, params: {seed: \"3\"}, model_roots: [\"\(directory.file("models"))\"]}"
+            )
             .replacingOccurrences(of: "model: churn-model", with: "model: \(model)")
             .replacingOccurrences(of: "on: {promoted: promoted}", with: "on: {promoted: observe}")
-            .replacingOccurrences(of: "cooldown: 0s", with: """
-                cooldown: 0s
-                registry: {kind: mlflow, url: \(mlflow)}
-                observe:
-                  window: 4s
-                  interval: 300ms
-                  prometheus: {url: \(prometheus.prometheus.baseURL)}
-                  rules:
-                    - {name: error_rate, query: "max(inference_error_rate)", above: 0.2}
-                """)
-            + """
+            .replacingOccurrences(
+                of: "cooldown: 0s",
+                with: """
+                    cooldown: 0s
+                    registry: {kind: mlflow, url: \(mlflow)}
+                    observe:
+                      window: 4s
+                      interval: 300ms
+                      prometheus: {url: \(prometheus.prometheus.baseURL)}
+                      rules:
+                        - {name: error_rate, query: "max(inference_error_rate)", above: 0.2}
+                    """)
+                + """
 
-              observe:
-                action: observe
-                timeout: 30s
-                on: {healthy: promoted, rolled_back: rolled_back}
-              rolled_back: {terminal: rolled_back}
-            """
+                  observe:
+                    action: observe
+                    timeout: 30s
+                    on: {healthy: promoted, rolled_back: rolled_back}
+                  rolled_back: {terminal: rolled_back}
+                """
         try await LiveServer.run(pipelineYAML: yaml, maxBodyBytes: 1 << 20) { _, client in
             let accepted = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "evidently", "event_id": "drift-1"])
             #expect(accepted.status == 202)

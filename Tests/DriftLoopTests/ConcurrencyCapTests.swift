@@ -37,7 +37,10 @@ import Testing
         let trainer = FakeTrainer(behaviour: .runForever, directory: directory)
         let controller = Controller(
             pipelines: pipelines, store: store,
-            services: { _ in PipelineServices(trainer: trainer, registry: BuiltinRegistry(directory: directory.file("registry")), dataLoader: DataLoader(client: .init())) },
+            services: { _ in
+                PipelineServices(
+                    trainer: trainer, registry: BuiltinRegistry(directory: directory.file("registry")), dataLoader: DataLoader(client: .init()))
+            },
             logger: TestData.quietLogger, slots: CycleSlots(limit: 2),
             makeAction: { kind in kind == .detectDrift ? SlowDetect(probe: probe) : kind.make() })
         var cycles: [String] = []

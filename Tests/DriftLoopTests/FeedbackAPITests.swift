@@ -8,9 +8,13 @@ import Testing
     static let yaml = FeedbackMonitoringTests.yaml(detectors: "[{detector: ddm, input: error}]", decay: "[{metric: accuracy, drop: 0.1, windows: 2}]")
 
     static func body(_ records: [FeedbackRecord]) -> JSONValue {
-        .array(records.map { record in
-            ["id": .string(record.id), "prediction": record.prediction.map(JSONValue.string) ?? .null, "label": record.label.map(JSONValue.string) ?? .null]
-        })
+        .array(
+            records.map { record in
+                [
+                    "id": .string(record.id), "prediction": record.prediction.map(JSONValue.string) ?? .null,
+                    "label": record.label.map(JSONValue.string) ?? .null,
+                ]
+            })
     }
 
     static func waitForMonitor(_ client: APITestClient, through seq: Double) async throws {
@@ -27,7 +31,8 @@ import Testing
         try await LiveServer.run(pipelineYAML: Self.yaml, maxBodyBytes: 1 << 20) { _, client in
             for start in stride(from: 0, to: 1000, by: 250) {
                 let reply = try await client.post(
-                    "/v1/pipelines/churn/feedback", Self.body(FeedbackMonitoringTests.records(start..<(start + 250), isError: FeedbackMonitoringTests.calm(_:))))
+                    "/v1/pipelines/churn/feedback",
+                    Self.body(FeedbackMonitoringTests.records(start..<(start + 250), isError: FeedbackMonitoringTests.calm(_:))))
                 #expect(reply.status == 202)
                 #expect(reply.json["accepted"]?.numberValue == 250)
             }
@@ -71,7 +76,8 @@ import Testing
             let badScore = try await client.post("/v1/pipelines/churn/feedback", [["id": "a", "prediction": "1", "score": 3]])
             #expect(badScore.json["error"]?["field"]?.stringValue == "records[0].score")
 
-            let badLine = try await client.postRaw("/v1/pipelines/churn/feedback", body: Data("{\"id\": \"a\", \"label\": 1}\n{\"id\": \"b\"}\n".utf8))
+            let badLine = try await client.postRaw(
+                "/v1/pipelines/churn/feedback", body: Data("{\"id\": \"a\", \"label\": 1}\n{\"id\": \"b\"}\n".utf8))
             #expect(badLine.status == 400)
             #expect(badLine.json["error"]?["field"]?.stringValue?.hasPrefix("line 2") == true)
 
@@ -83,7 +89,8 @@ import Testing
             #expect(tooLarge.status == 413)
 
             // Nothing from the refused batches was stored: "a" is new when sent properly.
-            let good = try await client.post("/v1/pipelines/churn/feedback", [["id": "a", "prediction": 1, "label": 1, "timestamp": "2026-11-22T10:00:00Z"]])
+            let good = try await client.post(
+                "/v1/pipelines/churn/feedback", [["id": "a", "prediction": 1, "label": 1, "timestamp": "2026-11-22T10:00:00Z"]])
             #expect(good.status == 202)
             #expect(good.json["accepted"]?.numberValue == 1)
         }

@@ -123,7 +123,8 @@ import Testing
     }
 
     @Test func lateLabelsJoinByIdAndDetectorStateSurvivesARestart() async throws {
-        let harness = try ControllerHarness(yaml: Self.yaml(detectors: "[{detector: ddm, input: error}, {detector: adwin, input: error}]", decay: "[]"))
+        let harness = try ControllerHarness(
+            yaml: Self.yaml(detectors: "[{detector: ddm, input: error}, {detector: adwin, input: error}]", decay: "[]"))
         let first = self.makeController(harness)
         let predictions = try await first.ingestFeedback(pipeline: "churn", records: Self.records(0..<1600, labelled: false, isError: { _ in false }))
         #expect(predictions.accepted == 1600)
@@ -150,11 +151,13 @@ import Testing
     }
 
     @Test func baselineComesFromTheChampionWhenNoneIsDeclared() async throws {
-        let yaml = Self.yaml(detectors: "[]", decay: "[{metric: accuracy, drop: 0.1, windows: 1}]").replacingOccurrences(of: "  baseline: {accuracy: 0.95}\n", with: "")
+        let yaml = Self.yaml(detectors: "[]", decay: "[{metric: accuracy, drop: 0.1, windows: 1}]").replacingOccurrences(
+            of: "  baseline: {accuracy: 0.95}\n", with: "")
         let harness = try ControllerHarness(yaml: yaml)
         let model = harness.directory.write("champion.json", "{}")
         let version = try await harness.registry.registerChallenger(
-            model: "churn-model", sourceURI: URL(fileURLWithPath: model).absoluteString, cycleId: "c0", pipeline: "churn", metrics: ["accuracy": 0.95])
+            model: "churn-model", sourceURI: URL(fileURLWithPath: model).absoluteString, cycleId: "c0", pipeline: "churn", metrics: ["accuracy": 0.95]
+        )
         _ = try await harness.registry.promote(model: "churn-model", version: version.version)
         let controller = self.makeController(harness)
         _ = try await controller.ingestFeedback(pipeline: "churn", records: Self.records(1000..<1200, isError: Self.degraded(_:)))

@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 import Testing
 
@@ -67,7 +68,10 @@ import Testing
             ("/v1/pipelines/churn/rollback", #"{"to_version": "1", "reason": "fuzz", "actor": "ci"}"#),
             ("/v1/pipelines/churn/pause", #"{"actor": "ci", "reason": "fuzz"}"#),
             ("/v1/pipelines/churn/resume", #"{"actor": "ci"}"#),
-            ("/v1/pipelines/churn/feedback", #"[{"id": "r1", "timestamp": "2026-12-01T00:00:00Z", "prediction": "1", "score": 0.7, "label": "0", "features": {"a": 1}}]"#),
+            (
+                "/v1/pipelines/churn/feedback",
+                #"[{"id": "r1", "timestamp": "2026-12-01T00:00:00Z", "prediction": "1", "score": 0.7, "label": "0", "features": {"a": 1}}]"#
+            ),
             ("/v1/cycles/\(cycleId)/cancel", "{}"),
             ("/v1/cycles/\(cycleId)/approve", #"{"approver": "alice", "comment": "ok"}"#),
             ("/v1/cycles/\(cycleId)/reject", #"{"approver": "bob"}"#),
@@ -92,9 +96,13 @@ import Testing
                 let body = Data(random.mutate(Array(route.body.utf8)))
                 let reply = try await client.postRaw(route.path, body: body)
                 statuses[reply.status, default: 0] += 1
-                #expect(documented.contains(reply.status), "seed \(Self.seed) iteration \(iteration): \(route.path) answered \(reply.status) to \(String(decoding: body, as: UTF8.self))")
+                #expect(
+                    documented.contains(reply.status),
+                    "seed \(Self.seed) iteration \(iteration): \(route.path) answered \(reply.status) to \(String(decoding: body, as: UTF8.self))")
                 if reply.status >= 400 {
-                    #expect(reply.json["error"]?["code"]?.stringValue != nil, "iteration \(iteration): \(route.path) \(reply.status) without a JSON error")
+                    #expect(
+                        reply.json["error"]?["code"]?.stringValue != nil, "iteration \(iteration): \(route.path) \(reply.status) without a JSON error"
+                    )
                 }
             }
             #expect(statuses.keys.contains(400), "the mutations reached the validation: \(statuses)")

@@ -42,13 +42,14 @@ struct JenkinsTrainerTests {
 
         init(
             config: [String: Any] = JenkinsTrainerTests.simulatorConfig(), secret: String = "alice-api-token", poll: String = "20ms",
-            maxPoll: String = "100ms", awaitTimeout: String = "20s", delay: String? = "0sec", awaitOutcomes: String = "succeeded: evaluate, failed: failed",
+            maxPoll: String = "100ms", awaitTimeout: String = "20s", delay: String? = "0sec",
+            awaitOutcomes: String = "succeeded: evaluate, failed: failed",
             retryAttempts: Int = 3
         ) async throws {
             self.simulator = try await JenkinsSimulator(config: config, directory: self.directory)
             let tokenFile = self.directory.write("jenkins-token", secret + "\n")
             let trainer = """
-                
+
                   kind: jenkins
                   url: \(self.simulator.baseURL)
                   job: \(JenkinsTrainerTests.job)
@@ -66,7 +67,8 @@ struct JenkinsTrainerTests {
             self.pipeline = try TestData.pipeline(yaml, directory: self.directory)
             self.store = try SQLiteCycleStore(path: self.directory.file("driftloop.sqlite"))
             self.registry = BuiltinRegistry(directory: self.directory.file("registry"))
-            self.trainer = TrainerFactory.make(self.pipeline.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: CurlHTTPClient())
+            self.trainer = TrainerFactory.make(
+                self.pipeline.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: CurlHTTPClient())
         }
 
         func makeController(observer: PipelineController.TransitionObserver? = nil) -> PipelineController {

@@ -49,7 +49,9 @@ import Testing
                 try input.fileHandleForWriting.close()
                 let findings = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 process.waitUntilExit()
-                #expect(process.terminationStatus == 0 && findings.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool check metrics: \(findings)")
+                #expect(
+                    process.terminationStatus == 0 && findings.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                    "promtool check metrics: \(findings)")
             }
         }
     }

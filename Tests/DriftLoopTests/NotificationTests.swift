@@ -70,10 +70,12 @@ import Testing
     }
 
     @Test func aChannelWhoseURLIsNotSetStopsTheServerFromStartingWithTheReason() throws {
-        let config = try ControllerConfig.parse("notifications:\n  - {kind: slack, url_env: DRIFTLOOP_TEST_UNSET_SLACK_URL}\n", file: "config.yaml", baseDirectory: "/tmp")
+        let config = try ControllerConfig.parse(
+            "notifications:\n  - {kind: slack, url_env: DRIFTLOOP_TEST_UNSET_SLACK_URL}\n", file: "config.yaml", baseDirectory: "/tmp")
         #expect(throws: NotificationError.self) {
             _ = try CycleNotifier(
-                settings: config.notifications, environment: [:], store: try SQLiteCycleStore(path: TemporaryDirectory().file("s.sqlite")), client: .init(),
+                settings: config.notifications, environment: [:], store: try SQLiteCycleStore(path: TemporaryDirectory().file("s.sqlite")),
+                client: .init(),
                 publicURL: nil, logger: TestData.quietLogger)
         }
     }

@@ -48,11 +48,17 @@ import Testing
 
     @Test func storeAndReplicaSettingsAreReadWithPositionsOnMistakes() throws {
         let config = try ControllerConfig.parse(
-            "store: {kind: postgres, url_env: PG_URL, max_connections: 8}\nreplica: {id: a, lease_ttl: 6s, poll: 1s}\n", file: "config.yaml", baseDirectory: "/tmp")
+            "store: {kind: postgres, url_env: PG_URL, max_connections: 8}\nreplica: {id: a, lease_ttl: 6s, poll: 1s}\n", file: "config.yaml",
+            baseDirectory: "/tmp")
         #expect(config.store == .postgres(url: .environment("PG_URL"), maxConnections: 8))
         #expect(config.replica.id == "a" && config.replica.leaseTTL == .seconds(6) && config.replica.poll == .seconds(1))
-        for bad in ["store: {kind: postgres}\n", "store: {kind: mysql}\n", "store: {kind: postgres, url: postgres://x}\n", "replica: {lease_ttl: 1s, poll: 1s}\n"] {
-            let error = #expect(throws: DiagnosticsError.self, "\(bad)") { try ControllerConfig.parse(bad, file: "config.yaml", baseDirectory: "/tmp") }
+        for bad in [
+            "store: {kind: postgres}\n", "store: {kind: mysql}\n", "store: {kind: postgres, url: postgres://x}\n",
+            "replica: {lease_ttl: 1s, poll: 1s}\n",
+        ] {
+            let error = #expect(throws: DiagnosticsError.self, "\(bad)") {
+                try ControllerConfig.parse(bad, file: "config.yaml", baseDirectory: "/tmp")
+            }
             #expect(error.map { "\($0)" }?.contains("config.yaml:1:") == true, "\(String(describing: error))")
         }
     }

@@ -46,11 +46,13 @@ import Testing
     }
 
     @Test func anObserveStateNeedsTheObserveSectionAndATimeoutPastItsWindow() throws {
-        let observing = TestData.pipelineYAML().replacingOccurrences(of: "on: {promoted: promoted}", with: "on: {promoted: observe}")
+        let observing =
+            TestData.pipelineYAML().replacingOccurrences(of: "on: {promoted: promoted}", with: "on: {promoted: observe}")
             + "\n  observe:\n    action: observe\n    timeout: 1m\n    on: {healthy: promoted, rolled_back: failed}\n"
         #expect(self.diagnostics(observing).contains { $0.message.contains("needs an `observe:` section") })
         let tooShort = observing.replacingOccurrences(
-            of: "cooldown: 10m", with: "cooldown: 10m\nobserve: {window: 5m, prometheus: {url: http://127.0.0.1:9090}, rules: [{name: e, query: up, above: 1}]}")
+            of: "cooldown: 10m",
+            with: "cooldown: 10m\nobserve: {window: 5m, prometheus: {url: http://127.0.0.1:9090}, rules: [{name: e, query: up, above: 1}]}")
         #expect(self.diagnostics(tooShort).contains { $0.message.contains("must time out after the observation window (5m)") })
         let noComparison = tooShort.replacingOccurrences(of: ", above: 1}", with: "}")
         #expect(self.diagnostics(noComparison).contains { $0.message.contains("exactly one of `above: NUMBER` or `below: NUMBER`") })
@@ -58,7 +60,8 @@ import Testing
 
     @Test func aJenkinsTrainerWithoutTheCycleParameterIsRejectedWithTheExpectedForm() throws {
         let yaml = TestData.pipelineYAML().replacingOccurrences(
-            of: "trainer: {kind: builtin, poll: 20ms}", with: "trainer: {kind: jenkins, url: http://127.0.0.1:1, job: ml//retrain, params: {A: \"{{reason}}\"}}")
+            of: "trainer: {kind: builtin, poll: 20ms}",
+            with: "trainer: {kind: jenkins, url: http://127.0.0.1:1, job: ml//retrain, params: {A: \"{{reason}}\"}}")
         let messages = self.diagnostics(yaml).map(\.description)
         #expect(messages.contains { $0.contains(":4:") && $0.contains("exactly `{{cycle_id}}`") }, "\(messages)")
         #expect(messages.contains { $0.contains("folders separated by `/`") }, "\(messages)")
@@ -91,7 +94,9 @@ import Testing
         // A loop between two states whose errors are mapped back into the loop can never end.
         let yaml = TestData.pipelineYAML().replacingOccurrences(
             of: "    on: {better: promote, not_better: reject}",
-            with: "    on: {better: loop, not_better: loop, error: loop, timeout: loop}\n  loop:\n    action: evaluate\n    on: {better: evaluate, not_better: evaluate, error: evaluate, timeout: evaluate}")
+            with:
+                "    on: {better: loop, not_better: loop, error: loop, timeout: loop}\n  loop:\n    action: evaluate\n    on: {better: evaluate, not_better: evaluate, error: evaluate, timeout: evaluate}"
+        )
         let found = self.diagnostics(yaml)
         #expect(found.contains { $0.message.contains("state `loop` has no path to a terminal state") })
         #expect(found.contains { $0.message.contains("state `evaluate` has no path to a terminal state") })
@@ -107,7 +112,8 @@ import Testing
     }
 
     @Test func outcomeTheActionNeverReturns() {
-        let yaml = TestData.pipelineYAML().replacingOccurrences(of: "on: {started: await_training}", with: "on: {started: await_training, finished: failed}")
+        let yaml = TestData.pipelineYAML().replacingOccurrences(
+            of: "on: {started: await_training}", with: "on: {started: await_training, finished: failed}")
         #expect(self.diagnostics(yaml).contains { $0.message.contains("never returns `finished`") && $0.location.line == 19 })
     }
 

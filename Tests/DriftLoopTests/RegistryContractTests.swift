@@ -18,7 +18,8 @@ struct RegistryContract {
     func register(cycle: String) async throws -> ModelVersion {
         let file = self.directory.write("\(cycle)/model.json", "{\"format\":\"test\",\"cycle\":\"\(cycle)\"}")
         return try await self.registry.registerChallenger(
-            model: self.model, sourceURI: URL(fileURLWithPath: file).absoluteString, cycleId: cycle, pipeline: "churn", metrics: ["f1": 0.8, "accuracy": 0.9])
+            model: self.model, sourceURI: URL(fileURLWithPath: file).absoluteString, cycleId: cycle, pipeline: "churn",
+            metrics: ["f1": 0.8, "accuracy": 0.9])
     }
 
     func emptyModelHasNoChampionOrVersions() async throws {
@@ -122,7 +123,10 @@ enum MLflowTestServer {
     }
 }
 
-@Suite(.enabled(if: MLflowTestServer.url != nil, "needs a real MLflow server: `bash scripts/mlflow_server.sh start` and DRIFTLOOP_MLFLOW_URL=http://127.0.0.1:5055 (.ci/run does both)"))
+@Suite(
+    .enabled(
+        if: MLflowTestServer.url != nil,
+        "needs a real MLflow server: `bash scripts/mlflow_server.sh start` and DRIFTLOOP_MLFLOW_URL=http://127.0.0.1:5055 (.ci/run does both)"))
 struct MLflowRegistryContractTests {
     func contract(useStages: Bool = false) -> RegistryContract { RegistryContract(registry: MLflowTestServer.registry(useStages: useStages)) }
 
@@ -164,16 +168,20 @@ struct MLflowRegistryContractTests {
                     #"{"columns":[],"drifted_columns":3,"share":0.6,"share_threshold":0.5,"dataset_drift":true,"n_reference":10,"n_current":12}"#
                 )),
         ]
-        try await contract.registry.recordDecisions(model: contract.model, version: version.version, cycleId: "c1", verdict: "promoted", decisions: decisions)
+        try await contract.registry.recordDecisions(
+            model: contract.model, version: version.version, cycleId: "c1", verdict: "promoted", decisions: decisions)
         let stored = try await MLflowTestServer.get("model-versions/get?name=\(contract.model)&version=\(version.version)")
         let runId = try #require((stored.json["model_version"] as? [String: Any])?["run_id"] as? String)
         let run = try await MLflowTestServer.get("runs/get?run_id=\(runId)")
         let data = (run.json["run"] as? [String: Any])?["data"] as? [String: Any]
-        let metrics = Dictionary(uniqueKeysWithValues: ((data?["metrics"] as? [[String: Any]]) ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? Double ?? .nan) })
+        let metrics = Dictionary(
+            uniqueKeysWithValues: ((data?["metrics"] as? [[String: Any]]) ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? Double ?? .nan) })
         #expect(metrics["f1"] == 0.8, "the challenger's own metrics")
         #expect(metrics["driftloop.champion.f1"] == 0.7)
         #expect(metrics["driftloop.drift.share_drifted"] == 0.6)
-        let tags = ((data?["tags"] as? [[String: Any]]) ?? []).compactMap { $0["key"] as? String == "driftloop.verdict" ? $0["value"] as? String : nil }
+        let tags = ((data?["tags"] as? [[String: Any]]) ?? []).compactMap {
+            $0["key"] as? String == "driftloop.verdict" ? $0["value"] as? String : nil
+        }
         #expect(tags == ["promoted"])
         let artifacts = try await MLflowTestServer.get("artifacts/list?run_id=\(runId)&path=driftloop")
         let files = ((artifacts.json["files"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }

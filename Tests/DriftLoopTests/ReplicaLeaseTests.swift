@@ -78,7 +78,8 @@ struct ReplicaLeaseTests {
         for round in 0..<3 {
             for pipeline in pipelines {
                 let via = round % 2 == 0 ? first : second
-                let acceptance = try await via.submit(pipeline: pipeline.name, trigger: Trigger(kind: .driftWebhook, dedupKey: "\(pipeline.name)-\(round)"))
+                let acceptance = try await via.submit(
+                    pipeline: pipeline.name, trigger: Trigger(kind: .driftWebhook, dedupKey: "\(pipeline.name)-\(round)"))
                 accepted += 1
                 if acceptance.disposition == .started { started.insert(acceptance.cycleId) }
             }
@@ -90,7 +91,9 @@ struct ReplicaLeaseTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try await store.runningCycles().filter { $0.state == "await_training" }.count == pipelines.count, "every cycle is training")
-        #expect(Set(try await (store as? PostgresCycleStore)?.leaseHolders().values.map { $0 } ?? []) == ["replica-1"], "replica-1 started first and holds every lease")
+        #expect(
+            Set(try await (store as? PostgresCycleStore)?.leaseHolders().values.map { $0 } ?? []) == ["replica-1"],
+            "replica-1 started first and holds every lease")
         // replica-1 dies mid-way: its actions stop and its leases are left to expire; then the jobs finish.
         firstLoop.cancel()
         await first.stop(releaseLeases: false)

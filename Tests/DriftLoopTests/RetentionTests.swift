@@ -34,6 +34,8 @@ import Testing
     @Test func retentionIsReadFromConfigWithPositionsOnMistakes() throws {
         let config = try ControllerConfig.parse("retention: {max_age: 90d, keep_latest: 5}\n", file: "config.yaml", baseDirectory: "/tmp")
         #expect(config.retention == RetentionSettings(maxAge: .seconds(90 * 86400), keepLatest: 5, interval: .seconds(3600)))
-        #expect(throws: DiagnosticsError.self) { try ControllerConfig.parse("retention: {keep_latest: 5}\n", file: "config.yaml", baseDirectory: "/tmp") }
+        #expect(throws: DiagnosticsError.self) {
+            try ControllerConfig.parse("retention: {keep_latest: 5}\n", file: "config.yaml", baseDirectory: "/tmp")
+        }
     }
 }

@@ -107,7 +107,8 @@ import Testing
 
     @Test func badSchedulesNameLineAndColumn() throws {
         for (schedule, message) in [
-            ("{every: 1h, cron: \"0 * * * *\"}", "either `every: DURATION` or `cron:"), ("{cron: \"61 * * * *\"}", "the minute field `61` is outside 0-59"),
+            ("{every: 1h, cron: \"0 * * * *\"}", "either `every: DURATION` or `cron:"),
+            ("{cron: \"61 * * * *\"}", "the minute field `61` is outside 0-59"),
             ("{every: 1h, on_drift: maybe}", "`schedule.on_drift` must be `cycle` or `publish`"), ("{}", "`schedule` needs `every: DURATION`"),
         ] {
             do {

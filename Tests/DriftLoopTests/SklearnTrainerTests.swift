@@ -25,12 +25,15 @@ struct SklearnTrainerTests {
             portFile: directory.file("trainer.port"), log: directory.file("trainer.log"))
         defer { trainerServer.stop() }
         let yaml = TestData.pipelineYAML(cooldown: "0s", minImprovement: 0.01)
-            .replacingOccurrences(of: "trainer: {kind: builtin, poll: 20ms}", with: "trainer: {kind: http, url: \(trainerServer.baseURL), poll: 50ms, params: {model: logistic_regression, seed: \"7\"}}")
+            .replacingOccurrences(
+                of: "trainer: {kind: builtin, poll: 20ms}",
+                with: "trainer: {kind: http, url: \(trainerServer.baseURL), poll: 50ms, params: {model: logistic_regression, seed: \"7\"}}")
         let harness = try ControllerHarness(yaml: yaml, directory: directory)
         let controller = PipelineController(
             pipeline: harness.pipeline,
             services: PipelineServices(
-                trainer: HTTPTrainer(baseURL: trainerServer.baseURL, client: CurlHTTPClient()), registry: harness.registry, dataLoader: DataLoader(client: .init())),
+                trainer: HTTPTrainer(baseURL: trainerServer.baseURL, client: CurlHTTPClient()), registry: harness.registry,
+                dataLoader: DataLoader(client: .init())),
             store: harness.store, logger: TestData.quietLogger)
 
         let first = try await harness.runCycle(Trigger(kind: .manual, reason: "first model"), controller: controller)

@@ -37,7 +37,8 @@ import Testing
             #expect(empty.html.contains("churn") && empty.html.contains("none yet") && empty.html.contains("no cycle yet"))
 
             // A drift webhook promotes the first champion; a forced retrain on the same data is rejected against it.
-            let first = try #require(try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "evidently"]).json["cycle_id"]?.stringValue)
+            let first = try #require(
+                try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "evidently"]).json["cycle_id"]?.stringValue)
             _ = try await client.waitForEnd(first)
             let retrain = try await client.post("/v1/pipelines/churn/retrain", ["reason": .string(Self.hostileReason), "force": true])
             let second = try #require(retrain.json["cycle_id"]?.stringValue)
@@ -60,7 +61,9 @@ import Testing
             let drift = try #require(detail["decisions"]?["drift"])
             let drifted = try #require(drift["drifted_columns"]?.numberValue)
             let columns = try #require(drift["columns"]?.arrayValue)
-            #expect(overview.html.contains("\(Int(drifted)) of \(columns.count) columns · share \(Self.format(try #require(drift["share"]?.numberValue)))"))
+            #expect(
+                overview.html.contains(
+                    "\(Int(drifted)) of \(columns.count) columns · share \(Self.format(try #require(drift["share"]?.numberValue)))"))
             #expect(overview.html.contains(#"from <a href="/cycles/\#(second)">cycle \#(second)</a>"#))
             #expect(overview.html.contains("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"))
             #expect(!overview.html.contains("<b>bold"))
@@ -80,7 +83,9 @@ import Testing
             #expect(cycle.count(#"<tr class="transition">"#) == transitions.count)
             for transition in transitions {
                 let to = try #require(transition["to"]?.stringValue)
-                #expect(cycle.html.contains(#"<td class="mono strong">\#(to)</td><td>\#(transition["outcome"]?.stringValue ?? "?")</td>"#), "transition to \(to)")
+                #expect(
+                    cycle.html.contains(#"<td class="mono strong">\#(to)</td><td>\#(transition["outcome"]?.stringValue ?? "?")</td>"#),
+                    "transition to \(to)")
             }
             #expect(cycle.html.contains("drifted_columns: \(Int(drifted))"), "the detect transition's details")
 
@@ -123,12 +128,15 @@ import Testing
     }
 
     @Test func aScheduledCheckIsTheCurrentDriftUntilACycleChecksAgain() async throws {
-        let yaml = TestData.pipelineYAML().replacingOccurrences(of: "cooldown: 10m", with: "cooldown: 10m\nschedule: {cron: \"0 0 1 1 *\", on_drift: publish}")
+        let yaml = TestData.pipelineYAML().replacingOccurrences(
+            of: "cooldown: 10m", with: "cooldown: 10m\nschedule: {cron: \"0 0 1 1 *\", on_drift: publish}")
         try await LiveServer.run(pipelineYAML: yaml, maxBodyBytes: 1 << 20) { endpoints, client in
             let (report, acceptance) = try await endpoints.controller.runScheduledCheck(pipeline: "churn")
             #expect(acceptance == nil)
             let overview = try await self.page(client, "/")
-            #expect(overview.html.contains(#"<span class="badge \#(report.datasetDrift ? "bad" : "good")">\#(report.datasetDrift ? "drift" : "no drift")</span>"#))
+            #expect(
+                overview.html.contains(
+                    #"<span class="badge \#(report.datasetDrift ? "bad" : "good")">\#(report.datasetDrift ? "drift" : "no drift")</span>"#))
             #expect(overview.html.contains("\(report.driftedColumns) of \(report.features.columns.count) columns"))
             #expect(overview.html.contains("from the scheduled check"))
             #expect(overview.html.contains("no cycle yet"))

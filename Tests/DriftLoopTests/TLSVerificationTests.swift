@@ -29,7 +29,8 @@ import Testing
 
     static func pipeline(_ directory: TemporaryDirectory, port: Int, caFile: String?) throws -> PipelineDefinition {
         let ca = caFile.map { ", ca_file: \($0)" } ?? ""
-        let yaml = TestData.pipelineYAML(trainer: "{kind: http, url: \"https://127.0.0.1:\(port)\"\(ca)}")
+        let yaml =
+            TestData.pipelineYAML(trainer: "{kind: http, url: \"https://127.0.0.1:\(port)\"\(ca)}")
             + "\nregistry: {kind: mlflow, url: \"https://127.0.0.1:\(port)\"\(ca)}\n"
         return try TestData.pipeline(yaml, directory: directory)
     }
@@ -41,16 +42,19 @@ import Testing
         let shared = CurlHTTPClient()
 
         let untrusted = try Self.pipeline(directory, port: server.port, caFile: nil)
-        let refusedTrainer = TrainerFactory.make(untrusted.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: shared)
+        let refusedTrainer = TrainerFactory.make(
+            untrusted.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: shared)
         let trainerError = await #expect(throws: (any Error).self) { try await refusedTrainer.status(jobId: "j1") }
         #expect("\(trainerError.map { "\($0)" } ?? "")".lowercased().contains("certificate"), "\(String(describing: trainerError))")
-        let refusedRegistry = RegistryFactory.make(untrusted.registry, builtin: BuiltinRegistry(directory: directory.file("r")), environment: [:], client: shared)
+        let refusedRegistry = RegistryFactory.make(
+            untrusted.registry, builtin: BuiltinRegistry(directory: directory.file("r")), environment: [:], client: shared)
         await #expect(throws: (any Error).self) { try await refusedRegistry.champion(model: "m") }
 
         let trusted = try Self.pipeline(directory, port: server.port, caFile: cert)
         let trainer = TrainerFactory.make(trusted.trainer, builtin: BuiltinTrainerAccess(url: "", token: ""), environment: [:], client: shared)
         #expect(try await trainer.status(jobId: "j1").status == .running)
-        let registry = RegistryFactory.make(trusted.registry, builtin: BuiltinRegistry(directory: directory.file("r")), environment: [:], client: shared)
+        let registry = RegistryFactory.make(
+            trusted.registry, builtin: BuiltinRegistry(directory: directory.file("r")), environment: [:], client: shared)
         #expect(try await registry.champion(model: "m") == nil, "MLflow's answer (no such model) arrived over verified TLS")
         // The shared client still trusts only the system's CAs.
         await #expect(throws: (any Error).self) { try await refusedTrainer.status(jobId: "j1") }

@@ -18,7 +18,8 @@ import Testing
 
     @Test func eachRouteNeedsItsRoleAndTheTokenNameIsTheActor() async throws {
         let directory = TemporaryDirectory()
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "0s"), maxBodyBytes: 1 << 20, configYAML: Self.config(directory)) { _, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(cooldown: "0s"), maxBodyBytes: 1 << 20, configYAML: Self.config(directory)) {
+            _, client in
             let read = "read-secret-1", trigger = "trigger-secret-2", approve = "approve-secret-3"
             // Reads need a token once named tokens exist; health and metrics stay open for probes and Prometheus.
             #expect(try await client.get("/v1/pipelines").status == 401)
@@ -58,7 +59,9 @@ import Testing
             "api_tokens: {name: ci}\n", "api_tokens:\n  - {name: ci, role: admin, token_env: X}\n", "api_tokens:\n  - {role: read, token_env: X}\n",
             "api_tokens:\n  - {name: ci, role: read, token: plain}\n", "api_tokens:\n  - {name: ci, role: read}\n",
         ] {
-            let error = #expect(throws: DiagnosticsError.self, "\(bad)") { try ControllerConfig.parse(bad, file: "config.yaml", baseDirectory: "/tmp") }
+            let error = #expect(throws: DiagnosticsError.self, "\(bad)") {
+                try ControllerConfig.parse(bad, file: "config.yaml", baseDirectory: "/tmp")
+            }
             #expect(error.map { "\($0)" }?.contains("config.yaml:") == true, "\(String(describing: error))")
         }
     }
@@ -66,11 +69,13 @@ import Testing
     @Test func aNamedTokenThatIsNotSetStopsTheServerFromStarting() async throws {
         let directory = TemporaryDirectory()
         var config = try ControllerConfig.parse(
-            "listen: \"127.0.0.1:0\"\napi_tokens:\n  - {name: ci, role: trigger, token_env: DRIFTLOOP_TEST_UNSET_TOKEN_VARIABLE}\n", file: "config.yaml",
+            "listen: \"127.0.0.1:0\"\napi_tokens:\n  - {name: ci, role: trigger, token_env: DRIFTLOOP_TEST_UNSET_TOKEN_VARIABLE}\n",
+            file: "config.yaml",
             baseDirectory: directory.path)
         config.pipelinesDirectory = directory.file("pipelines")
         do {
-            _ = try await DriftLoopServerApp.makeServiceGroup(config: config, pipelines: [], apiToken: nil, logger: TestData.quietLogger, handlesSignals: false)
+            _ = try await DriftLoopServerApp.makeServiceGroup(
+                config: config, pipelines: [], apiToken: nil, logger: TestData.quietLogger, handlesSignals: false)
             Issue.record("started without the token")
         } catch {
             #expect("\(error)".contains("API token `ci` is not set (environment variable DRIFTLOOP_TEST_UNSET_TOKEN_VARIABLE)"), "\(error)")

@@ -1,5 +1,5 @@
-import CurlHTTP
 import Crypto
+import CurlHTTP
 import DriftLoop
 import DriftLoopServer
 import Foundation
@@ -12,7 +12,8 @@ import Testing
     static let fixtures = ChildServer.repositoryRoot + "/Tests/DriftLoopTests/Fixtures/alertmanager"
 
     static func payload(_ number: Int) throws -> Data {
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: Self.fixtures).first { $0.hasPrefix(String(format: "webhook-%02d", number)) })
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: Self.fixtures).first { $0.hasPrefix(String(format: "webhook-%02d", number)) })
         return try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/" + name))
     }
 
@@ -28,7 +29,8 @@ import Testing
                 sources: {evidently: {secret_file: \(secretFile)}}
             """
         try await LiveServer.run(
-            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 64 * 1024, configYAML: config, extraPipelines: ["fraud": TestData.pipelineYAML(name: "fraud")], body)
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 64 * 1024, configYAML: config,
+            extraPipelines: ["fraud": TestData.pipelineYAML(name: "fraud")], body)
     }
 
     func alert(_ client: APITestClient, _ data: Data, token: String? = WebhookTests.alertmanagerToken) async throws -> APITestClient.Reply {
@@ -94,7 +96,8 @@ import Testing
             #expect(malformed.status == 400)
             #expect(malformed.json["error"]?["message"]?.stringValue != nil)
 
-            let wrongVersion = String(decoding: try Self.payload(1), as: UTF8.self).replacingOccurrences(of: #""version"\s*:\s*"4""#, with: #""version":"3""#, options: .regularExpression)
+            let wrongVersion = String(decoding: try Self.payload(1), as: UTF8.self).replacingOccurrences(
+                of: #""version"\s*:\s*"4""#, with: #""version":"3""#, options: .regularExpression)
             let version = try await self.alert(client, Data(wrongVersion.utf8))
             #expect(version.status == 400)
             #expect(version.json["error"]?["field"]?.stringValue == "version")
@@ -111,7 +114,9 @@ import Testing
         }
     }
 
-    static func signed(_ body: Data, timestamp: Int64 = Int64(Date().timeIntervalSince1970), secret: String = WebhookTests.evidentlySecret) -> [(name: String, value: String)] {
+    static func signed(_ body: Data, timestamp: Int64 = Int64(Date().timeIntervalSince1970), secret: String = WebhookTests.evidentlySecret) -> [(
+        name: String, value: String
+    )] {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
         return [
             ("X-Driftloop-Source", "evidently"), ("X-Driftloop-Timestamp", String(timestamp)),
@@ -140,7 +145,8 @@ import Testing
             #expect(wrong.json["error"]?["code"]?.stringValue == "bad_signature")
             #expect(wrong.json["error"]?["field"]?.stringValue == "X-Driftloop-Signature")
 
-            let old = try await client.postRaw("/v1/webhooks/drift", body: body, token: nil, headers: Self.signed(body, timestamp: Int64(Date().timeIntervalSince1970) - 600))
+            let old = try await client.postRaw(
+                "/v1/webhooks/drift", body: body, token: nil, headers: Self.signed(body, timestamp: Int64(Date().timeIntervalSince1970) - 600))
             #expect(old.status == 401)
             #expect(old.json["error"]?["field"]?.stringValue == "X-Driftloop-Timestamp")
 

@@ -1,3 +1,4 @@
+import DriftData
 import Foundation
 import Testing
 
@@ -82,7 +83,8 @@ import Testing
             guard let score = (test["score"] as? NSNumber)?.doubleValue else {
                 // Evidently raised; for the size and arity checks we refuse the same inputs.
                 if let error = test["error"] as? String,
-                    error.contains("equal length") || error.contains("sum of the observed") || error.contains("IQR") || error.contains("interquartile")
+                    error.contains("equal length") || error.contains("sum of the observed") || error.contains("IQR")
+                        || error.contains("interquartile")
                 {
                     #expect(throws: StatTestError.self, "\(name) on \(column) should refuse unequal sizes") {
                         try method.score(reference: referenceSample, current: currentSample, type: type)

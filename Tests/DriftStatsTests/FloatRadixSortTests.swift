@@ -21,7 +21,10 @@ struct FloatRadixSortTests {
 
     static func values(_ shape: Shape, count: Int, seed: UInt64) -> [Double] {
         var generator = StatTestPropertyTests.Generator(state: seed)
-        let special: [Double] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1]
+        let special: [Double] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1,
+            -1,
+        ]
         return (0..<count).map { index in
             let uniform = generator.next()
             switch shape {

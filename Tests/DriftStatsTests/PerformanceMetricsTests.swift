@@ -36,7 +36,8 @@ import Testing
     @Test func multiclassMacroAveragesMatchScikitLearn() {
         let labels = ["a", "b", "c", "a", "b", "c", "a", "a"]
         let predictions = ["a", "c", "c", "a", "b", "b", "b", "a"]
-        let metrics = ClassificationMetrics.compute(zip(labels, predictions).map { ClassificationOutcome(label: $0, prediction: $1) }, positiveLabel: nil)
+        let metrics = ClassificationMetrics.compute(
+            zip(labels, predictions).map { ClassificationOutcome(label: $0, prediction: $1) }, positiveLabel: nil)
         #expect(self.close(metrics["f1"], 0.5857142857142857))
         #expect(self.close(metrics["precision"], 0.611111111111111))
         #expect(self.close(metrics["recall"], 0.5833333333333334))

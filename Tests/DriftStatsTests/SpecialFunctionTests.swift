@@ -7,7 +7,7 @@ import Testing
     func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-10) -> Bool { abs(a - b) <= tolerance * max(abs(b), 1e-300) }
 
     @Test func distributionTailsMatchScipy() {
-        #expect(self.close(2 * StudentTDistribution.survival(2.1, degreesOfFreedom: 17), 0.05095984722913399))
+        #expect(self.close(StudentTDistribution.twoSidedPValue(t: 2.1, degreesOfFreedom: 17), 0.05095984722913399))
         #expect(self.close(NormalDistribution.survival(3.3), 0.00048342414238377744))
         #expect(self.close(ChiSquareDistribution.survival(7.3, degreesOfFreedom: 3), 0.06292623645904312))
         #expect(self.close(ChiSquareDistribution.survival(40, degreesOfFreedom: 10), 1.694474393006737e-05))

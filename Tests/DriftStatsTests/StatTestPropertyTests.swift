@@ -22,7 +22,9 @@ import Testing
         }
     }
 
-    static let numericMethods: [StatTestMethod] = [.ks, .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger, .energyDistance, .tTest, .mannWhitney]
+    static let numericMethods: [StatTestMethod] = [
+        .ks, .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger, .energyDistance, .tTest, .mannWhitney,
+    ]
     static let pValueMethods: Set<StatTestMethod> = [.ks, .chisquare, .z, .tTest, .mannWhitney]
     static let seeds: [UInt64] = Array(1...25)
 
@@ -63,7 +65,9 @@ import Testing
             #expect(abs(forward - backward) <= 1e-12 * max(1, abs(forward)), "\(method) not symmetric")
         }
         #expect(abs(KolmogorovSmirnovTest.statistic(a.numbers!, b.numbers!) - KolmogorovSmirnovTest.statistic(b.numbers!, a.numbers!)) < 1e-15)
-        #expect(abs(WassersteinDistance.cdfDistance(a.numbers!, b.numbers!, power: 1) - WassersteinDistance.cdfDistance(b.numbers!, a.numbers!, power: 1)) < 1e-9)
+        #expect(
+            abs(WassersteinDistance.cdfDistance(a.numbers!, b.numbers!, power: 1) - WassersteinDistance.cdfDistance(b.numbers!, a.numbers!, power: 1))
+                < 1e-9)
     }
 
     @Test(arguments: Self.seeds)

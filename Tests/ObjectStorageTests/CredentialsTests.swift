@@ -38,7 +38,8 @@ import Testing
         #expect {
             try file.credentials(profile: "prod")
         } throws: { error in
-            "\(error)" == "The S3 credentials file /x/credentials has no profile [prod] (it has [ci], [default], [empty]). Add the profile or choose another."
+            "\(error)"
+                == "The S3 credentials file /x/credentials has no profile [prod] (it has [ci], [default], [empty]). Add the profile or choose another."
         }
         #expect {
             try file.credentials(profile: "empty")
@@ -125,7 +126,8 @@ import Testing
         #expect {
             try S3Settings.fromEnvironment(["AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "  "])
         } throws: { error in
-            "\(error)" == "Incomplete S3 credentials in the environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY is missing or empty."
+            "\(error)"
+                == "Incomplete S3 credentials in the environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY is missing or empty."
         }
     }
 

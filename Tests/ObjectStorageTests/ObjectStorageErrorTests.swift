@@ -11,8 +11,10 @@ import Testing
     static let token = "FQoGZXIvYXdzEXAMPLETOKEN"
 
     private func classifier(file: Bool = false) throws -> S3ErrorClassifier {
-        let environment = ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
-                           "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000"]
+        let environment = [
+            "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
+            "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9000",
+        ]
         return S3ErrorClassifier(settings: try S3Settings.fromEnvironment(environment))
     }
 

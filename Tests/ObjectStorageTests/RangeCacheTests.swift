@@ -19,7 +19,10 @@ import Testing
         let object = Data((0..<200).map { UInt8($0) })
         return RangeCache(
             object: "s3://b/k",
-            segments: [.init(offset: 10, bytes: object[10..<50]), .init(offset: 50, bytes: object.subdata(in: 50..<60)), .init(offset: 150, bytes: object[150..<200])],
+            segments: [
+                .init(offset: 10, bytes: object[10..<50]), .init(offset: 50, bytes: object.subdata(in: 50..<60)),
+                .init(offset: 150, bytes: object[150..<200]),
+            ],
             objectSize: 200, requestCount: 3)
     }
 

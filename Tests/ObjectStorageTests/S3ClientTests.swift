@@ -50,9 +50,10 @@ struct S3ClientTests {
         try await TestS3.put(keys.map { ($0, Data($0.utf8)) }, bucket: bucket, client: client)
 
         let matched = try await client.resolve(S3Location(parsing: "s3://\(bucket)/logs/date=2026-12-0*/part-*.parquet"))
-        #expect(matched.map(\.key) == [
-            "logs/date=2026-12-01/part-0.parquet", "logs/date=2026-12-01/part-1.parquet", "logs/date=2026-12-09/part-0.parquet",
-        ])
+        #expect(
+            matched.map(\.key) == [
+                "logs/date=2026-12-01/part-0.parquet", "logs/date=2026-12-01/part-1.parquet", "logs/date=2026-12-09/part-0.parquet",
+            ])
         let sets = try await client.resolve(S3Location(parsing: "s3://\(bucket)/logs/date=2026-1[12]-?0/part-[!1].parquet"))
         #expect(sets.map(\.key) == ["logs/date=2026-11-30/part-0.parquet", "logs/date=2026-12-10/part-0.parquet"])
         let prefix = try await client.resolve(S3Location(parsing: "s3://\(bucket)/logs/date=2026-12-01/"))
@@ -191,14 +192,14 @@ struct S3ClientTests {
         let path = directory.appendingPathComponent("credentials").path
         let badSecret = "bad-\(UUID().uuidString)"
         try """
-            [default]
-            aws_access_key_id = \(TestS3.accessKeyID!)
-            aws_secret_access_key = \(TestS3.secretAccessKey!)
+        [default]
+        aws_access_key_id = \(TestS3.accessKeyID!)
+        aws_secret_access_key = \(TestS3.secretAccessKey!)
 
-            [broken]
-            aws_access_key_id=\(TestS3.accessKeyID!)
-            aws_secret_access_key=\(badSecret)
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        [broken]
+        aws_access_key_id=\(TestS3.accessKeyID!)
+        aws_secret_access_key=\(badSecret)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         let good = S3Client(settings: try S3Settings(endpoint: TestS3.endpoint, region: TestS3.region, credentialsFile: path, environment: [:]))
         let bucket = try await TestS3.freshBucket(good)
         #expect(try await good.list(bucket: bucket).isEmpty)

@@ -25,12 +25,14 @@ import Testing
     @Test func pathStyleAndVirtualHostedURLs() throws {
         let local = try S3Endpoint.parse("http://127.0.0.1:9000", setting: "endpoint")
         #expect(try S3Addressing.pathStyle.url(endpoint: local, bucket: "bkt", key: "a b/c") == "http://127.0.0.1:9000/bkt/a%20b/c")
-        #expect(try S3Addressing.pathStyle.url(endpoint: local, bucket: "bkt", key: nil, query: [("list-type", "2")])
-            == "http://127.0.0.1:9000/bkt?list-type=2")
+        #expect(
+            try S3Addressing.pathStyle.url(endpoint: local, bucket: "bkt", key: nil, query: [("list-type", "2")])
+                == "http://127.0.0.1:9000/bkt?list-type=2")
         let aws = S3Endpoint.aws(region: "eu-west-1")
         #expect(try S3Addressing.virtualHosted.url(endpoint: aws, bucket: "bkt", key: "k") == "https://bkt.s3.eu-west-1.amazonaws.com/k")
-        #expect(try S3Addressing.virtualHosted.url(endpoint: aws, bucket: "bkt", key: nil, query: [("prefix", "p")])
-            == "https://bkt.s3.eu-west-1.amazonaws.com/?prefix=p")
+        #expect(
+            try S3Addressing.virtualHosted.url(endpoint: aws, bucket: "bkt", key: nil, query: [("prefix", "p")])
+                == "https://bkt.s3.eu-west-1.amazonaws.com/?prefix=p")
         // A dotted bucket would not match the *.s3 wildcard certificate: kept in the path.
         #expect(try S3Addressing.virtualHosted.url(endpoint: aws, bucket: "b.c", key: "k") == "https://s3.eu-west-1.amazonaws.com/b.c/k")
         let mounted = try S3Endpoint.parse("https://gw.example/s3/", setting: "endpoint")
@@ -44,7 +46,8 @@ import Testing
     }
 
     @Test func errorDocuments() {
-        let body = Data("""
+        let body = Data(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>a &amp; b</Key><RequestId>1</RequestId></Error>
             """.utf8)
@@ -57,7 +60,8 @@ import Testing
     }
 
     @Test func listPages() throws {
-        let body = Data("""
+        let body = Data(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
               <Name>bkt</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>
@@ -68,9 +72,10 @@ import Testing
             </ListBucketResult>
             """.utf8)
         let page = try ListObjectsPage.parse(body)
-        #expect(page.entries == [
-            .init(key: "p/a <1> ", size: 12, etag: "9b2cf535f27731c974343645a3985328"), .init(key: "p/é", size: 0, etag: "abc-2"),
-        ])
+        #expect(
+            page.entries == [
+                .init(key: "p/a <1> ", size: 12, etag: "9b2cf535f27731c974343645a3985328"), .init(key: "p/é", size: 0, etag: "abc-2"),
+            ])
         #expect(page.isTruncated)
         #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
 

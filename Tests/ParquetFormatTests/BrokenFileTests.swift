@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ParquetFormat
 
 /// Broken files are refused with a ParquetError that names the file and the problem.
@@ -38,17 +39,20 @@ struct BrokenFileTests {
             #expect(message.contains("leading magic") && message.contains("PAR0"), "\(message)")
         case "corrupt_page":
             #expect(error?.kind == .corruptPage)
-            #expect(message.contains("column `name`") && message.contains("compressed_page_size 8191")
+            #expect(
+                message.contains("column `name`") && message.contains("compressed_page_size 8191")
                     && message.contains("runs past the column chunk"), "\(message)")
         default:
             Issue.record("unknown error_kind in \(name).json")
         }
     }
 
-    @Test("nested columns are refused naming the column", arguments: [
-        ("generated/nested_struct.parquet", "a.b"),
-        ("generated/nested_list.parquet", "tags.list.element"),
-    ])
+    @Test(
+        "nested columns are refused naming the column",
+        arguments: [
+            ("generated/nested_struct.parquet", "a.b"),
+            ("generated/nested_list.parquet", "tags.list.element"),
+        ])
     func nestedColumnsAreRefused(_ file: String, _ column: String) throws {
         let error = #expect(throws: ParquetError.self) {
             _ = try ParquetFile.open(path: FixtureFiles.path(file))

@@ -1,17 +1,20 @@
 import Testing
+
 @testable import ParquetFormat
 
 @Suite("CSV value formatting (section 8)")
 struct CSVFormattingTests {
     /// Expected texts are Python 3.11's repr() of the same doubles.
-    @Test("floats render like Python repr", arguments: [
-        (0.1, "0.1"), (1.0, "1.0"), (100.0, "100.0"), (-0.0, "-0.0"), (0.0, "0.0"),
-        (1e16, "1e+16"), (1234567890123456.0, "1234567890123456.0"), (123456789012345680.0, "1.2345678901234568e+17"),
-        (1e-05, "1e-05"), (0.0001, "0.0001"), (0.00012345, "0.00012345"), (2.5e-07, "2.5e-07"),
-        (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (1e22, "1e+22"),
-        (Double(Float.leastNonzeroMagnitude), "1.401298464324817e-45"), (Double(Float.greatestFiniteMagnitude), "3.4028234663852886e+38"),
-        (94.5102767944336, "94.5102767944336"), (-12.5, "-12.5"), (Double.infinity, "inf"), (-Double.infinity, "-inf"),
-    ])
+    @Test(
+        "floats render like Python repr",
+        arguments: [
+            (0.1, "0.1"), (1.0, "1.0"), (100.0, "100.0"), (-0.0, "-0.0"), (0.0, "0.0"),
+            (1e16, "1e+16"), (1234567890123456.0, "1234567890123456.0"), (123456789012345680.0, "1.2345678901234568e+17"),
+            (1e-05, "1e-05"), (0.0001, "0.0001"), (0.00012345, "0.00012345"), (2.5e-07, "2.5e-07"),
+            (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (1e22, "1e+22"),
+            (Double(Float.leastNonzeroMagnitude), "1.401298464324817e-45"), (Double(Float.greatestFiniteMagnitude), "3.4028234663852886e+38"),
+            (94.5102767944336, "94.5102767944336"), (-12.5, "-12.5"), (Double.infinity, "inf"), (-Double.infinity, "-inf"),
+        ])
     func pythonFloatText(_ value: Double, _ expected: String) {
         #expect(PythonFloatText.render(value) == expected)
     }
@@ -64,8 +67,10 @@ struct CSVFormattingTests {
 
     @Test("strings are always quoted, nulls are empty, binary is hex")
     func rows() throws {
-        let text = ParquetColumnDescriptor(index: 0, name: "s", physicalType: .byteArray, logicalType: .string, repetition: .optional, typeLength: nil)
-        let raw = ParquetColumnDescriptor(index: 1, name: "b,\"x\"", physicalType: .byteArray, logicalType: .none, repetition: .required, typeLength: nil)
+        let text = ParquetColumnDescriptor(
+            index: 0, name: "s", physicalType: .byteArray, logicalType: .string, repetition: .optional, typeLength: nil)
+        let raw = ParquetColumnDescriptor(
+            index: 1, name: "b,\"x\"", physicalType: .byteArray, logicalType: .none, repetition: .required, typeLength: nil)
         var strings = ParquetByteArrays()
         for value in ["", "say \"hi\"", "a,b\nc", "NA"] { strings.append(Array(value.utf8)) }
         var binary = ParquetByteArrays()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ParquetFormat
 
 /// Reading some columns reads only their chunks, through ranges.

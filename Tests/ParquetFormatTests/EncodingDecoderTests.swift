@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ParquetFormat
 
 /// Each decoder against small inputs whose bytes were worked out by hand.
@@ -43,9 +44,9 @@ struct EncodingDecoderTests {
 
     @Test("hybrid: truncated data, too-wide values and bad widths throw")
     func hybridErrors() {
-        #expect(throws: ParquetError.self) { try Self.hybrid([0x0A, 0x07], bitWidth: 3, count: 6) }   // runs end
-        #expect(throws: ParquetError.self) { try Self.hybrid([0x03, 0x88], bitWidth: 3, count: 8) }   // group cut
-        #expect(throws: ParquetError.self) { try Self.hybrid([0x04, 0x02], bitWidth: 1, count: 2) }   // 2 needs 2 bits
+        #expect(throws: ParquetError.self) { try Self.hybrid([0x0A, 0x07], bitWidth: 3, count: 6) }  // runs end
+        #expect(throws: ParquetError.self) { try Self.hybrid([0x03, 0x88], bitWidth: 3, count: 8) }  // group cut
+        #expect(throws: ParquetError.self) { try Self.hybrid([0x04, 0x02], bitWidth: 1, count: 2) }  // 2 needs 2 bits
         #expect(throws: ParquetError.self) { try Self.hybrid([0x04, 0x00], bitWidth: 33, count: 2) }  // width > 32
         #expect(throws: ParquetError.self) { try Self.hybrid([], bitWidth: 1, count: 1) }
         // A run header claiming 2^62 values is clipped to what is wanted, not allocated.
@@ -95,10 +96,12 @@ struct EncodingDecoderTests {
     func deltaNegative() throws {
         // deltas -2,-2,-2,1,1,1,1: min delta -2 (zigzag 3); relative 0,0,0,3,3,3,3 at width 2,
         // packed LSB first: 0xC0 0x3F, padded to 32 values x 2 bits = 8 bytes.
-        let bytes: [UInt8] = [0x80, 0x01, 0x04, 0x08, 0x0E,
-                              0x03, 0x02, 0x00, 0x00, 0x00,
-                              0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                              0xAB]
+        let bytes: [UInt8] = [
+            0x80, 0x01, 0x04, 0x08, 0x0E,
+            0x03, 0x02, 0x00, 0x00, 0x00,
+            0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0xAB,
+        ]
         let decoded = try Self.deltaDecode(bytes, count: 8)
         #expect(decoded.values == [7, 5, 3, 1, 2, 3, 4, 5])
         #expect(decoded.consumed == 18)
@@ -108,7 +111,8 @@ struct EncodingDecoderTests {
     @Test("delta: min-delta overflow edge Int64.min, Int64.max, Int64.min wraps")
     func deltaWrapping() throws {
         // Wrapping deltas: max - min = -1, min - max = +1. Min delta -1 (zigzag 1), relative 0, 2.
-        let bytes: [UInt8] = [0x80, 0x01, 0x04, 0x03]
+        let bytes: [UInt8] =
+            [0x80, 0x01, 0x04, 0x03]
             + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]  // zigzag(Int64.min)
             + [0x01, 0x02, 0x00, 0x00, 0x00]
             + [0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
@@ -120,7 +124,8 @@ struct EncodingDecoderTests {
         let values: [Int64] = [Int64(Int32.min), Int64(Int32.max), Int64(Int32.min), 5, -7]
         let bytes = ReferenceEncoders.deltaBinaryPacked(values)
         // The first width byte follows the 4 fixed header bytes, the first value and the min delta.
-        let widthIndex = 4 + ReferenceEncoders.uleb128(ReferenceEncoders.zigzag(values[0])).count
+        let widthIndex =
+            4 + ReferenceEncoders.uleb128(ReferenceEncoders.zigzag(values[0])).count
             + ReferenceEncoders.uleb128(ReferenceEncoders.zigzag(-4_294_967_295)).count
         #expect(bytes[widthIndex] == 33, "the first miniblock really is 33 bits wide")
         var store = NumericValueStore<Int32>(context: ValueDecodingContext(typeLength: 4, byteLimit: .max))
@@ -146,18 +151,20 @@ struct EncodingDecoderTests {
 
     @Test("delta: malformed headers and widths throw")
     func deltaErrors() {
-        let good: [UInt8] = [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
-                             0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
-        #expect(throws: ParquetError.self) { try Self.deltaDecode(good, count: 7) }           // count mismatch
+        let good: [UInt8] = [
+            0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 0x02, 0x00, 0x00, 0x00,
+            0xC0, 0x3F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ]
+        #expect(throws: ParquetError.self) { try Self.deltaDecode(good, count: 7) }  // count mismatch
         #expect(throws: ParquetError.self) { try Self.deltaDecode(Array(good.prefix(11)), count: 8) }  // cut
         var wide = good
         wide[6] = 65
-        #expect(throws: ParquetError.self) { try Self.deltaDecode(wide, count: 8) }          // width 65
+        #expect(throws: ParquetError.self) { try Self.deltaDecode(wide, count: 8) }  // width 65
         var oddBlock = good
         oddBlock[0] = 0x64  // block size 100 (and no continuation)
         oddBlock.remove(at: 1)
         #expect(throws: ParquetError.self) { try Self.deltaDecode(oddBlock, count: 8) }
-        #expect(throws: ParquetError.self) { try Self.deltaDecode([0x80, 0x01, 0x00, 0x01, 0x00], count: 1) } // 0 miniblocks
+        #expect(throws: ParquetError.self) { try Self.deltaDecode([0x80, 0x01, 0x00, 0x01, 0x00], count: 1) }  // 0 miniblocks
     }
 
     // MARK: BYTE_STREAM_SPLIT
@@ -195,12 +202,18 @@ struct EncodingDecoderTests {
     func deltaByteArraySpecExample() throws {
         // prefix lengths 0,2,0,3 -> first 0, deltas 2,-2,3: min -2 (zigzag 3), relative 4,0,5
         // at width 3: 100 000 101 + 0-padding = 0x04 0x01 then 10 zero bytes.
-        let prefixes: [UInt8] = [0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00,
-                                 0x44, 0x01] + [UInt8](repeating: 0, count: 10)
+        let prefixes: [UInt8] =
+            [
+                0x80, 0x01, 0x04, 0x04, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00,
+                0x44, 0x01,
+            ] + [UInt8](repeating: 0, count: 10)
         // suffix lengths 4,2,6,5 -> first zigzag(4)=8, deltas -2,4,-1: min -2 (zigzag 3), relative
         // 0,6,1 at width 3, LSB first: v1=6 sets bits 4,5 and v2=1 sets bit 6 -> 0x70 0x00.
-        let suffixLengths: [UInt8] = [0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 0x03, 0x00, 0x00, 0x00,
-                                      0x70, 0x00] + [UInt8](repeating: 0, count: 10)
+        let suffixLengths: [UInt8] =
+            [
+                0x80, 0x01, 0x04, 0x04, 0x08, 0x03, 0x03, 0x00, 0x00, 0x00,
+                0x70, 0x00,
+            ] + [UInt8](repeating: 0, count: 10)
         let suffixBytes = Array("axislebabbleyhood".utf8)
         let bytes = prefixes + suffixLengths + suffixBytes
         #expect(ReferenceEncoders.deltaByteArray(["axis", "axle", "babble", "babyhood"].map { Array($0.utf8) }) == bytes)

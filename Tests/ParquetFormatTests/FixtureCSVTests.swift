@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ParquetFormat
 
 /// Every fixture reads to exactly its CSV twin, and its schema and layout agree with the
@@ -41,7 +42,8 @@ struct FixtureCSVTests {
     /// Both unquoted numbers with the same value (NaN equal to NaN).
     static func sameFloat(_ a: RFC4180.Field, _ b: RFC4180.Field) -> Bool {
         guard case let .unquoted(x) = a, case let .unquoted(y) = b,
-              let u = Double(x), let v = Double(y) else { return false }
+            let u = Double(x), let v = Double(y)
+        else { return false }
         return u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN)
     }
 
@@ -88,8 +90,9 @@ struct FixtureCSVTests {
             case "UNKNOWN": return .unknown
             case "DECIMAL": return .decimal(precision: logical["precision"] as? Int ?? -1, scale: logical["scale"] as? Int ?? -1)
             case "TIMESTAMP":
-                return .timestamp(unit: units[logical["unit"] as? String ?? ""] ?? .nanoseconds,
-                                  isAdjustedToUTC: logical["isAdjustedToUTC"] as? Bool ?? false)
+                return .timestamp(
+                    unit: units[logical["unit"] as? String ?? ""] ?? .nanoseconds,
+                    isAdjustedToUTC: logical["isAdjustedToUTC"] as? Bool ?? false)
             default: return .none
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ParquetFormat
 
 /// Seeded byte-level mutations of the fixtures. Every mutated file must either read or throw a
@@ -26,7 +27,8 @@ struct FuzzTests {
     static func loadBase(_ name: String) throws -> Base {
         let bytes = try FixtureFiles.bytes(name + ".parquet")
         let file = try ParquetFile.open(reading: MemoryByteSource(bytes: bytes), name: name)
-        let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
+        let footerLength =
+            Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
             | Int(bytes[bytes.count - 6]) << 16 | Int(bytes[bytes.count - 5]) << 24
         var headers: [Range<Int>] = []
         var bodies: [Range<Int>] = []
@@ -42,8 +44,9 @@ struct FuzzTests {
                 }
             }
         }
-        return Base(name: name, bytes: bytes, footer: bytes.count - 8 - footerLength..<bytes.count - 8,
-                    pageHeaders: headers, pageBodies: bodies)
+        return Base(
+            name: name, bytes: bytes, footer: bytes.count - 8 - footerLength..<bytes.count - 8,
+            pageHeaders: headers, pageBodies: bodies)
     }
 
     enum Mutation: Int, CaseIterable {
@@ -88,8 +91,10 @@ struct FuzzTests {
         case .footerLength:
             guard bytes.count >= 8 else { return "short" }
             let original = base.footer.count
-            let candidates = [0, 1, original - 1, original + 1, original + 1 + random.below(64), original - 1 - random.below(min(64, original)),
-                              bytes.count - 8, bytes.count - 12, bytes.count, Int(UInt32.max), Int(UInt32(truncatingIfNeeded: random.next()))]
+            let candidates = [
+                0, 1, original - 1, original + 1, original + 1 + random.below(64), original - 1 - random.below(min(64, original)),
+                bytes.count - 8, bytes.count - 12, bytes.count, Int(UInt32.max), Int(UInt32(truncatingIfNeeded: random.next())),
+            ]
             let value = UInt32(truncatingIfNeeded: candidates[random.below(candidates.count)])
             for offset in 0..<4 { bytes[bytes.count - 8 + offset] = UInt8(truncatingIfNeeded: value >> UInt32(offset * 8)) }
             return "footer length \(value)"

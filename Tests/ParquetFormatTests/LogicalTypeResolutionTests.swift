@@ -1,12 +1,15 @@
 import Testing
+
 @testable import ParquetFormat
 
 /// LogicalType wins over ConvertedType; ConvertedType alone is read as LogicalTypes.md's
 /// backward-compatibility table says (DuckDB writes only ConvertedType).
 @Suite("Logical type resolution")
 struct LogicalTypeResolutionTests {
-    static func element(type: ParquetPhysicalType, converted: Int32? = nil, logical: LogicalTypeAnnotation? = nil,
-                        precision: Int32? = nil, scale: Int32? = nil, length: Int32? = nil) -> SchemaElement {
+    static func element(
+        type: ParquetPhysicalType, converted: Int32? = nil, logical: LogicalTypeAnnotation? = nil,
+        precision: Int32? = nil, scale: Int32? = nil, length: Int32? = nil
+    ) -> SchemaElement {
         var element = SchemaElement()
         element.name = "c"
         element.type = type.rawValue
@@ -46,7 +49,9 @@ struct LogicalTypeResolutionTests {
     func mismatches() {
         #expect(throws: ParquetError.self) { try Self.resolve(Self.element(type: .double, converted: 6)) }
         #expect(throws: ParquetError.self) { try Self.resolve(Self.element(type: .int32, logical: .decimal(scale: 2, precision: 10))) }
-        #expect(throws: ParquetError.self) { try Self.resolve(Self.element(type: .fixedLenByteArray, logical: .decimal(scale: 2, precision: 40), length: 17)) }
+        #expect(throws: ParquetError.self) {
+            try Self.resolve(Self.element(type: .fixedLenByteArray, logical: .decimal(scale: 2, precision: 40), length: 17))
+        }
         #expect(throws: ParquetError.self) { try Self.resolve(Self.element(type: .int32, logical: .decimal(scale: 5, precision: 3))) }
         #expect(throws: ParquetError.self) { try Self.resolve(Self.element(type: .int64, logical: .integer(bitWidth: 32, isSigned: true))) }
     }

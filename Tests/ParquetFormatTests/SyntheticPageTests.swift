@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ParquetFormat
 
 /// Column chunks assembled byte by byte, to reach checks that real writers never trip:
@@ -6,13 +7,16 @@ import Testing
 @Suite("Synthetic column chunks")
 struct SyntheticPageTests {
     static func int32Column(nullable: Bool) -> ParquetColumnDescriptor {
-        ParquetColumnDescriptor(index: 0, name: "x", physicalType: .int32, logicalType: .none,
-                                repetition: nullable ? .optional : .required, typeLength: nil)
+        ParquetColumnDescriptor(
+            index: 0, name: "x", physicalType: .int32, logicalType: .none,
+            repetition: nullable ? .optional : .required, typeLength: nil)
     }
 
-    static func decode(_ chunk: [UInt8], nullable: Bool = false, values: Int, codec: ParquetCompressionCodec = .uncompressed) throws -> ParquetColumn {
-        let decoder = ColumnChunkDecoder(descriptor: int32Column(nullable: nullable), codec: codec,
-                                         valueCount: values, fileOffset: 1000, limits: ParquetReadLimits())
+    static func decode(_ chunk: [UInt8], nullable: Bool = false, values: Int, codec: ParquetCompressionCodec = .uncompressed) throws -> ParquetColumn
+    {
+        let decoder = ColumnChunkDecoder(
+            descriptor: int32Column(nullable: nullable), codec: codec,
+            valueCount: values, fileOffset: 1000, limits: ParquetReadLimits())
         return try ColumnValueConversion.decodeColumn(chunk, with: decoder)
     }
 
@@ -24,10 +28,12 @@ struct SyntheticPageTests {
     static func dictionaryChunk(index: UInt8) -> [UInt8] {
         let dictionary = plainInt32([10, 20])
         let indices: [UInt8] = [0x02, 0x08, index]  // bit width 2; RLE run of 4
-        return ThriftCompactWriter.pageHeader(type: 2, uncompressedSize: dictionary.count, compressedSize: dictionary.count,
-                                              dictionary: (2, 0)) + dictionary
-            + ThriftCompactWriter.pageHeader(type: 0, uncompressedSize: indices.count, compressedSize: indices.count,
-                                             dataV1: (4, 8)) + indices
+        return ThriftCompactWriter.pageHeader(
+            type: 2, uncompressedSize: dictionary.count, compressedSize: dictionary.count,
+            dictionary: (2, 0)) + dictionary
+            + ThriftCompactWriter.pageHeader(
+                type: 0, uncompressedSize: indices.count, compressedSize: indices.count,
+                dataV1: (4, 8)) + indices
     }
 
     @Test("dictionary indices in range decode; one out of range is an error, not a read")
@@ -53,9 +59,10 @@ struct SyntheticPageTests {
         let levels: [UInt8] = [0x08, 0x01]  // four levels of 1: no nulls
         let values = Self.plainInt32([1, 2, 3, 4])
         func chunk(numNulls: Int32) -> [UInt8] {
-            ThriftCompactWriter.pageHeader(type: 3, uncompressedSize: levels.count + values.count,
-                                           compressedSize: levels.count + values.count,
-                                           dataV2: (4, numNulls, 0, Int32(levels.count), false)) + levels + values
+            ThriftCompactWriter.pageHeader(
+                type: 3, uncompressedSize: levels.count + values.count,
+                compressedSize: levels.count + values.count,
+                dataV2: (4, numNulls, 0, Int32(levels.count), false)) + levels + values
         }
         #expect(try Self.decode(chunk(numNulls: 0), nullable: true, values: 4).values == .int32([1, 2, 3, 4]))
         let error = #expect(throws: ParquetError.self) { try Self.decode(chunk(numNulls: 1), nullable: true, values: 4) }

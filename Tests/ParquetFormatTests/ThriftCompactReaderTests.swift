@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ParquetFormat
 
 @Suite("Thrift compact protocol")
@@ -35,13 +36,13 @@ struct ThriftCompactReaderTests {
     @Test("explicit field ids, booleans in headers and in lists, skipping every type")
     func skipping() throws {
         var writer: [UInt8] = []
-        writer += [0x08, 0x90, 0x03]          // type 8 (binary) with explicit zigzag id 200
-        writer += [0x02, 0x68, 0x69]          // "hi"
-        writer += [0x11]                      // field 201 bool true
+        writer += [0x08, 0x90, 0x03]  // type 8 (binary) with explicit zigzag id 200
+        writer += [0x02, 0x68, 0x69]  // "hi"
+        writer += [0x11]  // field 201 bool true
         writer += [0x19, 0x31, 0x01, 0x02, 0x01]  // field 202 list<bool> of 3: true, false, true
         writer += [0x1B, 0x02, 0x58, 0x02, 0x01, 0x61, 0x04, 0x00]  // field 203 map<i32,binary> {1: "a", 2: ""}
-        writer += [0x17] + [UInt8](repeating: 0, count: 8)      // field 204 double
-        writer += [0x1C, 0x15, 0x02, 0x00]    // field 205 struct { 1: i32 1 }
+        writer += [0x17] + [UInt8](repeating: 0, count: 8)  // field 204 double
+        writer += [0x1C, 0x15, 0x02, 0x00]  // field 205 struct { 1: i32 1 }
         writer += [0x00]
         var reader = Self.reader(writer)
         var seen: [Int16] = []

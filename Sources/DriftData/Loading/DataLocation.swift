@@ -1,19 +1,20 @@
 import Foundation
 
 /// Where a table is: a local file, an http(s) URL, or S3 objects (one key, a prefix ending in `/`, or a glob).
-public enum DataLocation: Sendable, Equatable, CustomStringConvertible {
+package enum DataLocation: Sendable, Equatable, CustomStringConvertible {
     case file(path: String)
     case http(url: String)
     case s3(bucket: String, key: String)
 
     /// Reads a location as users write it: a path (absolute or relative), `file://...`, `http(s)://...`, `s3://bucket/key`.
-    public init(parsing text: String) throws(DataLocationError) {
+    package init(parsing text: String) throws(DataLocationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw DataLocationError(text: text, problem: "is empty") }
         if trimmed.hasPrefix("s3://") {
             let rest = trimmed.dropFirst("s3://".count)
             guard let slash = rest.firstIndex(of: "/"), rest.startIndex != slash else {
-                throw DataLocationError(text: text, problem: "names no object: write s3://BUCKET/KEY, s3://BUCKET/PREFIX/ or s3://BUCKET/PREFIX/*.parquet")
+                throw DataLocationError(
+                    text: text, problem: "names no object: write s3://BUCKET/KEY, s3://BUCKET/PREFIX/ or s3://BUCKET/PREFIX/*.parquet")
             }
             self = .s3(bucket: String(rest[..<slash]), key: String(rest[rest.index(after: slash)...]))
         } else if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") {
@@ -23,13 +24,14 @@ public enum DataLocation: Sendable, Equatable, CustomStringConvertible {
             self = .file(path: url.path)
         } else if let scheme = trimmed.range(of: "://") {
             throw DataLocationError(
-                text: text, problem: "uses the scheme `\(trimmed[..<scheme.lowerBound])`; driftloop reads paths, file://, http(s):// and s3:// locations")
+                text: text,
+                problem: "uses the scheme `\(trimmed[..<scheme.lowerBound])`; driftloop reads paths, file://, http(s):// and s3:// locations")
         } else {
             self = .file(path: trimmed)
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .file(let path): path
         case .http(let url): url
@@ -48,8 +50,8 @@ public enum DataLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A location that cannot be read as one; says what form is expected.
-public struct DataLocationError: Error, Sendable, CustomStringConvertible {
-    public var text: String
-    public var problem: String
-    public var description: String { "data location `\(self.text)` \(self.problem)" }
+package struct DataLocationError: Error, Sendable, CustomStringConvertible {
+    package var text: String
+    package var problem: String
+    package var description: String { "data location `\(self.text)` \(self.problem)" }
 }

@@ -5,12 +5,12 @@ import ObjectStorage
 /// standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
 /// AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL). Credentials never come from config itself.
 public struct S3Options: Sendable, Equatable {
-    public var endpoint: String?
-    public var region: String?
-    public var pathStyle: Bool?
+    package var endpoint: String?
+    package var region: String?
+    package var pathStyle: Bool?
     /// An AWS shared credentials file (`[profile]` with aws_access_key_id, aws_secret_access_key, aws_session_token).
-    public var credentialsFile: String?
-    public var profile: String?
+    package var credentialsFile: String?
+    package var profile: String?
     /// Keys per listing page (S3's default and cap: 1000); smaller in tests, to cross pages with few objects.
     package var listPageSize: Int?
 

@@ -1,5 +1,5 @@
 /// How a table's bytes are laid out.
-public enum TableFormat: String, Sendable, Equatable {
+package enum TableFormat: String, Sendable, Equatable {
     case csv, parquet
 
     /// Parquet files begin with `PAR1`; anything else is read as CSV.

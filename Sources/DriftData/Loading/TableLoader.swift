@@ -3,6 +3,7 @@ import DriftStats
 import Foundation
 import ObjectStorage
 import ParquetFormat
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,19 +11,19 @@ import Glibc
 /// Reads a table from wherever it is (a path, an http(s) URL, S3 objects), as CSV or Parquet: Parquet by its
 /// leading `PAR1` or its file name, CSV otherwise. Only the columns asked for are kept; for Parquet over the
 /// network, only their bytes are fetched.
-public struct TableLoader: Sendable {
+package struct TableLoader: Sendable {
     let http: CurlHTTPClient
     let s3: S3Options
     let environment: [String: String]
 
-    public init(http: CurlHTTPClient, s3: S3Options = S3Options(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(http: CurlHTTPClient, s3: S3Options = S3Options(), environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.http = http
         self.s3 = s3
         self.environment = environment
     }
 
     /// The table at `location`, with `columns` (nil: all) and forced types from `schema`.
-    public func load(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
+    package func load(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
         switch try await self.open(location, columns: columns, schema: schema) {
         case .parquet(let files, let source, let bytesFetched):
             var table = try ParquetTableReader(columns: columns, schema: schema).read(files, source: source)
@@ -36,14 +37,14 @@ public struct TableLoader: Sendable {
     }
 
     /// A source opened for reading: Parquet files (footers read, column data not yet), or a table already read (CSV).
-    public enum OpenedSource: Sendable {
+    package enum OpenedSource: Sendable {
         case parquet(files: [ParquetFile], source: String, bytesFetched: Int?)
         case table(DataTable)
     }
 
     /// Opens `location`: for Parquet only the footers are read (and, remotely, the chunks of `columns` fetched);
     /// CSV is read whole, keeping `columns`.
-    public func open(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> OpenedSource {
+    package func open(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> OpenedSource {
         let parsed = try DataLocation(parsing: location)
         switch parsed {
         case .file(let path):
@@ -57,7 +58,9 @@ public struct TableLoader: Sendable {
             if TableFormat.guess(fileName: parsed.fileName) == .parquet {
                 // Only the footer and the kept columns' chunks are fetched (the whole file if the server ignores Range).
                 let fetcher = HTTPRangeFetcher(url: url, http: self.http)
-                let opened = try await Self.remote(name: url) { try await RemoteParquetOpener(prefetch: { try await fetcher.prefetch(ranges: $0, tail: $1) }, name: url).open(columns: columns) }
+                let opened = try await Self.remote(name: url) {
+                    try await RemoteParquetOpener(prefetch: { try await fetcher.prefetch(ranges: $0, tail: $1) }, name: url).open(columns: columns)
+                }
                 return .parquet(files: [opened.file], source: url, bytesFetched: opened.bytesFetched)
             }
             return try Self.whole(try await self.download(url), name: url, columns: columns, schema: schema)
@@ -96,12 +99,18 @@ public struct TableLoader: Sendable {
         for object in objects {
             let bytes = [UInt8](try await client.get(bucket: object.bucket, key: object.key))
             if TableFormat.detect(leadingBytes: bytes) == .parquet, objects.count == 1 {
-                return .parquet(files: [try ParquetFile.open(reading: InMemoryByteSource(bytes: bytes), name: object.location)], source: text, bytesFetched: bytes.count)
+                return .parquet(
+                    files: [try ParquetFile.open(reading: InMemoryByteSource(bytes: bytes), name: object.location)], source: text,
+                    bytesFetched: bytes.count)
             }
             let firstLineEnd = bytes.firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
             let line = Array(bytes[..<firstLineEnd])
             if let header {
-                guard line == header else { throw DataLocationError(text: text, problem: "holds CSV objects with different headers (\(object.location)); objects read as one dataset need the same columns") }
+                guard line == header else {
+                    throw DataLocationError(
+                        text: text,
+                        problem: "holds CSV objects with different headers (\(object.location)); objects read as one dataset need the same columns")
+                }
                 combined.append(contentsOf: bytes[firstLineEnd...])
             } else {
                 header = line
@@ -120,7 +129,8 @@ public struct TableLoader: Sendable {
     /// A whole downloaded file: Parquet by its magic, else CSV.
     static func whole(_ bytes: [UInt8], name: String, columns: [String]?, schema: ColumnSchema) throws -> OpenedSource {
         if TableFormat.detect(leadingBytes: bytes) == .parquet {
-            return .parquet(files: [try ParquetFile.open(reading: InMemoryByteSource(bytes: bytes), name: name)], source: name, bytesFetched: bytes.count)
+            return .parquet(
+                files: [try ParquetFile.open(reading: InMemoryByteSource(bytes: bytes), name: name)], source: name, bytesFetched: bytes.count)
         }
         var table = try CSVTableReader(columns: columns, schema: schema).read(data: Data(bytes), source: name)
         table.source = DataSourceSummary(source: name, format: TableFormat.csv.rawValue, rows: table.rowCount, bytesFetched: bytes.count)
@@ -161,16 +171,16 @@ public struct TableLoader: Sendable {
 }
 
 /// Data that could not be fetched, with where it was looked for and whether trying again may help.
-public struct DataSourceError: Error, Sendable, CustomStringConvertible {
-    public var location: String
-    public var message: String
-    public var isTransient: Bool
+package struct DataSourceError: Error, Sendable, CustomStringConvertible {
+    package var location: String
+    package var message: String
+    package var isTransient: Bool
 
-    public init(location: String, message: String, isTransient: Bool) {
+    package init(location: String, message: String, isTransient: Bool) {
         self.location = location
         self.message = message
         self.isTransient = isTransient
     }
 
-    public var description: String { "cannot load data from \(self.location): \(self.message)" }
+    package var description: String { "cannot load data from \(self.location): \(self.message)" }
 }

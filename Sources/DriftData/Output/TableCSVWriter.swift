@@ -4,8 +4,8 @@ import ParquetFormat
 /// Writes a column table (what the drift check sees from a CSV file, a query or live feedback) in the fixture CSV
 /// format that `driftloop data` prints for every source: a header, every string quoted, a missing value as an
 /// empty unquoted field, integers in base 10, floats as Python's `repr` writes them, booleans `true`/`false`.
-public enum TableCSVWriter {
-    public static func render(_ table: DataTable, rows: Range<Int>? = nil) -> [UInt8] {
+package enum TableCSVWriter {
+    package static func render(_ table: DataTable, rows: Range<Int>? = nil) -> [UInt8] {
         var output: [UInt8] = []
         for (position, column) in table.columns.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }

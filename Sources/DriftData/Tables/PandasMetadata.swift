@@ -33,7 +33,8 @@ struct PandasMetadata {
     /// Why pandas' restored dtype keeps Evidently from testing the column, if it does.
     func exclusion(of name: String) -> String? {
         guard let dtype = self.columns[name], Self.nullableExtensionTypes.contains(dtype.numpyType) else { return nil }
-        return "pandas nullable \(dtype.numpyType) dtype (restored from the file's pandas metadata), which Evidently leaves out; force `num` or `cat` in a schema to test it"
+        return
+            "pandas nullable \(dtype.numpyType) dtype (restored from the file's pandas metadata), which Evidently leaves out; force `num` or `cat` in a schema to test it"
     }
 
     func isCategorical(_ name: String) -> Bool { self.columns[name]?.pandasType == "categorical" }

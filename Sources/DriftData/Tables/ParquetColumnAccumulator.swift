@@ -123,22 +123,30 @@ struct ParquetColumnAccumulator {
             return .column(TableColumn(name: self.name, storage: self.sawNull ? .float : .integer, values: .numbers(self.numbers)))
         case (_, .unsignedInteger?):
             guard self.sawNull else {
-                return .excluded(ExcludedColumn(column: self.name, reason: "unsigned integer (pandas uint dtype, which Evidently leaves out); force `num` or `cat` in a schema to test it"))
+                return .excluded(
+                    ExcludedColumn(
+                        column: self.name,
+                        reason: "unsigned integer (pandas uint dtype, which Evidently leaves out); force `num` or `cat` in a schema to test it"))
             }
             return .column(TableColumn(name: self.name, storage: .float, values: .numbers(self.numbers)))
         case (_, .floating?):
             return .column(TableColumn(name: self.name, storage: .float, values: .numbers(self.numbers)))
         case (_, .boolean?):
             guard !self.sawNull else {
-                return .excluded(ExcludedColumn(column: self.name, reason: "boolean with nulls (pandas object dtype, which Evidently leaves out); force `cat` in a schema to test it"))
+                return .excluded(
+                    ExcludedColumn(
+                        column: self.name,
+                        reason: "boolean with nulls (pandas object dtype, which Evidently leaves out); force `cat` in a schema to test it"))
             }
             return .column(TableColumn(name: self.name, storage: .boolean, values: .codes(self.codes, levels: self.levels)))
         case (_, .text?):
             // pandas reads an all-null string column as objects with no string among them: Evidently's Unknown.
             guard !self.levels.isEmpty else {
-                return .excluded(ExcludedColumn(column: self.name, reason: "no values (an all-null column pandas reads as objects, which Evidently leaves out)"))
+                return .excluded(
+                    ExcludedColumn(column: self.name, reason: "no values (an all-null column pandas reads as objects, which Evidently leaves out)"))
             }
-            return .column(TableColumn(name: self.name, storage: self.pandasCategorical ? .category : .string, values: .codes(self.codes, levels: self.levels)))
+            return .column(
+                TableColumn(name: self.name, storage: self.pandasCategorical ? .category : .string, values: .codes(self.codes, levels: self.levels)))
         case (_, .excluded(let reason)?):
             return .excluded(ExcludedColumn(column: self.name, reason: reason))
         case (_, nil):

@@ -4,23 +4,23 @@ import ParquetFormat
 /// Reads the columns a drift check needs from one or more Parquet files (the objects under a prefix are one dataset)
 /// into the column tables the CSV reader produces. Row groups stream through: memory grows with the columns kept,
 /// not with the files.
-public struct ParquetTableReader: Sendable {
+package struct ParquetTableReader: Sendable {
     /// Columns to keep; nil keeps every column.
-    public var columns: [String]?
-    public var schema: ColumnSchema
+    package var columns: [String]?
+    package var schema: ColumnSchema
 
-    public init(columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) {
+    package init(columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) {
         self.columns = columns
         self.schema = schema
     }
 
     /// One file.
-    public func read(_ file: ParquetFile) throws -> DataTable {
+    package func read(_ file: ParquetFile) throws -> DataTable {
         try self.read([file], source: file.name)
     }
 
     /// Several files with the same columns, in order, as one table. `source` names them all in errors.
-    public func read(_ files: [ParquetFile], source: String) throws -> DataTable {
+    package func read(_ files: [ParquetFile], source: String) throws -> DataTable {
         guard let first = files.first else { throw TableReadError.empty(source: source) }
         let available = first.schema.columns.map(\.name)
         let names: [String]
@@ -71,11 +71,11 @@ public struct ParquetTableReader: Sendable {
 }
 
 /// Files read as one dataset that do not fit together.
-public enum ParquetDatasetError: Error, Sendable, CustomStringConvertible {
+package enum ParquetDatasetError: Error, Sendable, CustomStringConvertible {
     case missingColumn(file: String, column: String, firstFile: String)
     case differentType(file: String, column: String, type: String, firstFile: String, firstType: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingColumn(let file, let column, let first):
             "\(file): has no column `\(column)`, which \(first) has; every object read as one dataset needs the same columns"

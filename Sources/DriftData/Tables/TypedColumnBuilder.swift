@@ -5,8 +5,8 @@ import DriftStats
 /// until a missing value or a fraction makes them floats; booleans are categorical unless one is missing (pandas
 /// then holds them as objects, which Evidently leaves out); text is text. A whole column of a type Evidently leaves
 /// out (dates, timestamps, decimals) is declared excluded with its reason.
-public struct TypedColumnBuilder: Sendable {
-    public enum Value: Sendable, Equatable {
+package struct TypedColumnBuilder: Sendable {
+    package enum Value: Sendable, Equatable {
         case null
         case integer(Int64)
         case double(Double)
@@ -14,7 +14,7 @@ public struct TypedColumnBuilder: Sendable {
         case text(String)
     }
 
-    public let name: String
+    package let name: String
     let forced: ForcedColumnType?
     private var numbers: [Double] = []
     private var texts: [String?] = []
@@ -25,19 +25,19 @@ public struct TypedColumnBuilder: Sendable {
     private var sawNumber = false
     private var exclusion: String?
 
-    public init(name: String, forced: ForcedColumnType? = nil) {
+    package init(name: String, forced: ForcedColumnType? = nil) {
         self.name = name
         self.forced = forced
     }
 
-    public var count: Int { self.texts.count }
+    package var count: Int { self.texts.count }
 
     /// Marks the column as a type pandas gives Evidently as neither number nor text; it is left out unless forced.
-    public mutating func exclude(reason: String) {
+    package mutating func exclude(reason: String) {
         self.exclusion = reason
     }
 
-    public mutating func append(_ value: Value) {
+    package mutating func append(_ value: Value) {
         switch value {
         case .null:
             self.sawNull = true
@@ -64,12 +64,12 @@ public struct TypedColumnBuilder: Sendable {
         }
     }
 
-    public enum Built: Sendable {
+    package enum Built: Sendable {
         case column(TableColumn)
         case excluded(ExcludedColumn)
     }
 
-    public func build() -> Built {
+    package func build() -> Built {
         switch self.forced {
         case .numerical?: return .column(TableColumn(name: self.name, storage: .float, values: .numbers(self.numbers)))
         case .categorical?: return .column(self.textColumn(storage: .string))
@@ -77,12 +77,16 @@ public struct TypedColumnBuilder: Sendable {
         }
         if let exclusion = self.exclusion { return .excluded(ExcludedColumn(column: self.name, reason: exclusion)) }
         if !self.sawText, !self.sawBool, !self.sawNumber, !self.texts.isEmpty {
-            return .excluded(ExcludedColumn(column: self.name, reason: "no values (an all-null column pandas holds as objects, which Evidently leaves out)"))
+            return .excluded(
+                ExcludedColumn(column: self.name, reason: "no values (an all-null column pandas holds as objects, which Evidently leaves out)"))
         }
         if self.sawText { return .column(self.textColumn(storage: .string)) }
         if self.sawBool && !self.sawNumber {
             guard !self.sawNull else {
-                return .excluded(ExcludedColumn(column: self.name, reason: "boolean with missing values (pandas object dtype, which Evidently leaves out); force `cat` in a schema to test it"))
+                return .excluded(
+                    ExcludedColumn(
+                        column: self.name,
+                        reason: "boolean with missing values (pandas object dtype, which Evidently leaves out); force `cat` in a schema to test it"))
             }
             return .column(self.textColumn(storage: .boolean))
         }

@@ -3,9 +3,9 @@ import Logging
 
 /// What an action ended with: a declared outcome, the details for the transition log, and decisions for the cycle record.
 public struct ActionResult: Sendable {
-    public var outcome: String
-    public var details: JSONValue
-    public var decisions: [String: JSONValue]
+    package var outcome: String
+    package var details: JSONValue
+    package var decisions: [String: JSONValue]
 
     public init(outcome: String, details: JSONValue = .null, decisions: [String: JSONValue] = [:]) {
         self.outcome = outcome
@@ -29,13 +29,13 @@ extension Action {
 
 /// The outside parts a pipeline's actions use.
 public struct PipelineServices: Sendable {
-    public var trainer: any Trainer
-    public var registry: any ModelRegistry
-    public var dataLoader: DataLoader
+    package var trainer: any Trainer
+    package var registry: any ModelRegistry
+    package var dataLoader: DataLoader
     /// The controller's API as others reach it (`http://host:port`), for links a trainer can follow back.
-    public var publicURL: String?
+    package var publicURL: String?
     /// Where a trainer's `file://` models may come from; nil accepts any (tests with doubles).
-    public var modelRoots: ModelRoots?
+    package var modelRoots: ModelRoots?
 
     public init(trainer: any Trainer, registry: any ModelRegistry, dataLoader: DataLoader, publicURL: String? = nil, modelRoots: ModelRoots? = nil) {
         self.trainer = trainer
@@ -48,43 +48,44 @@ public struct PipelineServices: Sendable {
 
 /// Everything an action may look at or record while it runs.
 public struct ActionContext: Sendable {
-    public var cycle: CycleRecord
-    public var pipeline: PipelineDefinition
-    public var state: StateDefinition
-    public var services: PipelineServices
-    public var store: any CycleStore
-    public var logger: Logger
+    package var cycle: CycleRecord
+    package var pipeline: PipelineDefinition
+    package var state: StateDefinition
+    package var services: PipelineServices
+    package var store: any CycleStore
+    package var logger: Logger
     /// The time, and waiting between polls.
-    public var clock: any ControllerClock = SystemClock()
+    package var clock: any ControllerClock = SystemClock()
 
     /// Persists an external handle before the action relies on it, and keeps it in `cycle.handles`.
-    public mutating func recordHandle(_ key: String, _ value: String) async throws {
+    package mutating func recordHandle(_ key: String, _ value: String) async throws {
         try await self.store.recordHandle(cycleId: self.cycle.id, key: key, value: value)
         self.cycle.handles[key] = value
     }
 
     /// The cycle's training handles, recording new ones through the store as they are learned.
-    public func trainingHandles() -> TrainingHandles {
+    package func trainingHandles() -> TrainingHandles {
         let store = self.store, cycleId = self.cycle.id
         return TrainingHandles(recorded: self.cycle.handles) { key, value in try await store.recordHandle(cycleId: cycleId, key: key, value: value) }
     }
 
     /// A decision recorded by an earlier state of this cycle, which this state needs.
-    public func decision<D: CycleDecision>(_ type: D.Type) throws -> D {
+    package func decision<D: CycleDecision>(_ type: D.Type) throws -> D {
         guard let value = self.cycle.decisions[D.key.rawValue] else {
-            throw ActionFailure("state `\(self.state.name)` needs the `\(D.key.rawValue)` decision of an earlier state; check the pipeline's order of states")
+            throw ActionFailure(
+                "state `\(self.state.name)` needs the `\(D.key.rawValue)` decision of an earlier state; check the pipeline's order of states")
         }
         return try value.decoded(as: type)
     }
 }
 
 /// A failure that retrying will not fix; the message says what to do.
-public struct ActionFailure: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct ActionFailure: Error, Sendable, CustomStringConvertible {
+    package var message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { self.message }
+    package var description: String { self.message }
 }

@@ -3,7 +3,7 @@ public protocol ActionOutcome: RawRepresentable, CaseIterable, Hashable, Sendabl
 
 /// Outcomes any action can end with: an error that retries did not cure, and the state's timeout. A state may map
 /// them; unmapped, they lead to the pipeline's `failed` terminal state.
-public enum UniversalOutcome: String, ActionOutcome {
+package enum UniversalOutcome: String, ActionOutcome {
     case error
     case timeout
 }
@@ -23,7 +23,7 @@ public protocol ActionDeclaration: Action {
 }
 
 extension ActionDeclaration {
-    public static var optionalOutcomes: Set<Outcome> { [] }
+    package static var optionalOutcomes: Set<Outcome> { [] }
 
     /// What the validator needs to know without running it.
     public static var descriptor: ActionDescriptor {
@@ -36,12 +36,12 @@ extension ActionDeclaration {
 
 extension ActionResult {
     /// A result with one of the action's own outcomes.
-    public init(_ outcome: some ActionOutcome, details: JSONValue = .null, decisions: [String: JSONValue] = [:]) {
+    package init(_ outcome: some ActionOutcome, details: JSONValue = .null, decisions: [String: JSONValue] = [:]) {
         self.init(outcome: outcome.rawValue, details: details, decisions: decisions)
     }
 
     /// A result with one of the action's own outcomes, recording `decision` in the cycle.
-    public init(_ outcome: some ActionOutcome, details: JSONValue = .null, decision: some CycleDecision) throws {
+    package init(_ outcome: some ActionOutcome, details: JSONValue = .null, decision: some CycleDecision) throws {
         self.init(outcome: outcome.rawValue, details: details, decisions: try .recording(decision))
     }
 }

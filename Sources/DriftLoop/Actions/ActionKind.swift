@@ -25,5 +25,5 @@ public enum ActionKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// A fresh instance of the standard action.
-    public func make() -> any Action { self.declaration.init() }
+    package func make() -> any Action { self.declaration.init() }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// `driftloop approve CYCLE [--reject]`). The decision, with who made it and their comment, is stored the moment
 /// it is given, so it holds across a restart; the state's timeout bounds the wait.
 package struct ApproveAction: ActionDeclaration {
-    package enum Outcome: String, ActionOutcome {
+    public enum Outcome: String, ActionOutcome {
         case approved
         case rejected
     }

@@ -22,7 +22,8 @@ struct AwaitTrainingAction: ActionDeclaration {
 
     func run(_ context: ActionContext) async throws -> ActionResult {
         guard let job = context.cycle.handles[StartTrainingAction.jobHandle] else {
-            throw ActionFailure("no training job recorded for cycle \(context.cycle.id); a `start_training` state must come before `\(context.state.name)`")
+            throw ActionFailure(
+                "no training job recorded for cycle \(context.cycle.id); a `start_training` state must come before `\(context.state.name)`")
         }
         let trainer = context.services.trainer
         var handles = context.trainingHandles()
@@ -38,7 +39,9 @@ struct AwaitTrainingAction: ActionDeclaration {
                 return try ActionResult(Outcome.succeeded, details: .object(Self.details(job, status)), decision: status)
             case .failed:
                 var outcome = Outcome.failed
-                if let result = status.result, let mapped = Self.resultOutcomes[result], context.state.transitions[mapped.rawValue] != nil { outcome = mapped }
+                if let result = status.result, let mapped = Self.resultOutcomes[result], context.state.transitions[mapped.rawValue] != nil {
+                    outcome = mapped
+                }
                 var details = Self.details(job, status)
                 details["error"] = .string(status.error ?? "unknown")
                 return try ActionResult(outcome, details: .object(details), decision: status)
@@ -61,12 +64,14 @@ struct AwaitTrainingAction: ActionDeclaration {
         }
         context.logger.warning("training timed out; stopping the job", metadata: ["job": "\(job)", "aborted": "\(aborted)"])
         var record = TrainingJobStatus(job: job, status: .running)
-        record.error = "state `\(context.state.name)` timed out after \(DurationText.format(context.state.timeout ?? .zero))"
+        record.error =
+            "state `\(context.state.name)` timed out after \(DurationText.format(context.state.timeout ?? .zero))"
             + (aborted ? "; the job was stopped on the trainer" : "; the trainer could not stop the job\(abortError.map { " (\($0))" } ?? "")")
         var details = Self.details(job, record)
         details["aborted"] = .bool(aborted)
         details["error"] = .string(record.error ?? "")
-        return (try? ActionResult(UniversalOutcome.timeout, details: .object(details), decision: record)) ?? ActionResult(UniversalOutcome.timeout, details: .object(details))
+        return (try? ActionResult(UniversalOutcome.timeout, details: .object(details), decision: record))
+            ?? ActionResult(UniversalOutcome.timeout, details: .object(details))
     }
 
     private static func details(_ job: String, _ status: TrainingJobStatus) -> [String: JSONValue] {

@@ -21,7 +21,10 @@ struct DetectDriftAction: ActionDeclaration {
             metadata: ["drifted_columns": "\(report.driftedColumns)", "share": "\(report.share)", "dataset_drift": "\(report.datasetDrift)"])
         return try ActionResult(
             outcome,
-            details: ["drifted_columns": .number(Double(report.driftedColumns)), "share": .number(report.share), "dataset_drift": .bool(report.datasetDrift)],
+            details: [
+                "drifted_columns": .number(Double(report.driftedColumns)), "share": .number(report.share),
+                "dataset_drift": .bool(report.datasetDrift),
+            ],
             decision: report)
     }
 }

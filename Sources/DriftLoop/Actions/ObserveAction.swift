@@ -9,7 +9,7 @@ import Logging
 /// rollback target is recorded before the registry is asked: a restart after the move finds the champion already
 /// there and does not roll back twice.
 package struct ObserveAction: ActionDeclaration {
-    package enum Outcome: String, ActionOutcome {
+    public enum Outcome: String, ActionOutcome {
         case healthy
         case rolledBack = "rolled_back"
     }
@@ -50,9 +50,12 @@ package struct ObserveAction: ActionDeclaration {
                 streaks[rule.name] = check.tripped ? (streaks[rule.name] ?? 0) + 1 : 0
                 last.append(check)
                 if check.tripped, streaks[rule.name, default: 0] >= rule.failures {
-                    context.logger.warning("observed signal tripped; rolling back", metadata: ["rule": "\(rule.name)", "value": "\(check.value ?? .nan)"])
+                    context.logger.warning(
+                        "observed signal tripped; rolling back", metadata: ["rule": "\(rule.name)", "value": "\(check.value ?? .nan)"])
                     guard let previous = try await context.services.registry.previousChampion(model: context.pipeline.model) else {
-                        throw ActionFailure("rule `\(rule.name)` tripped (\(check.explanation)) but model \(context.pipeline.model) has no previous champion to roll back to")
+                        throw ActionFailure(
+                            "rule `\(rule.name)` tripped (\(check.explanation)) but model \(context.pipeline.model) has no previous champion to roll back to"
+                        )
                     }
                     try await context.recordHandle(Self.rollbackHandle, previous.version)
                     return try await self.rollBack(to: previous.version, verdicts: last, context: &context)
@@ -61,7 +64,8 @@ package struct ObserveAction: ActionDeclaration {
             let elapsed = context.clock.now().timeIntervalSince(startedAt)
             if elapsed >= policy.window.seconds {
                 return try ActionResult(
-                    Outcome.healthy, details: ["checks": .number(Double(checks))], decision: ObservationDecision.healthy(window: policy.window, checks: checks, last: last))
+                    Outcome.healthy, details: ["checks": .number(Double(checks))],
+                    decision: ObservationDecision.healthy(window: policy.window, checks: checks, last: last))
             }
             try await context.clock.sleep(for: min(policy.interval, .milliseconds(Int64((policy.window.seconds - elapsed) * 1000) + 1)))
         }
@@ -80,10 +84,13 @@ package struct ObserveAction: ActionDeclaration {
         let history = try await context.store.championHistory(model: model)
         if !history.contains(where: { $0.cycleId == context.cycle.id && $0.kind == .rollback }) {
             try await context.store.recordChampionChange(
-                ChampionChange(model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: context.clock.now(), actor: ActionKind.observe.rawValue, reason: reason))
+                ChampionChange(
+                    model: model, version: target, previousVersion: from, cycleId: context.cycle.id, kind: .rollback, at: context.clock.now(),
+                    actor: ActionKind.observe.rawValue, reason: reason))
         }
         return try ActionResult(
-            Outcome.rolledBack, details: ["to_version": .string(target), "from_version": from.map(JSONValue.string) ?? .null, "reason": .string(reason)],
+            Outcome.rolledBack,
+            details: ["to_version": .string(target), "from_version": from.map(JSONValue.string) ?? .null, "reason": .string(reason)],
             decision: ObservationDecision.rolledBack(to: target, reason: reason, readings: verdicts))
     }
 

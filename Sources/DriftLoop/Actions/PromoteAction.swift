@@ -1,5 +1,5 @@
-import Logging
 import Foundation
+import Logging
 
 /// Registers the challenger and makes it the champion. Each step is idempotent (the registry finds the
 /// version by cycle id; promoting the champion again is a no-op), and the champion history gets exactly

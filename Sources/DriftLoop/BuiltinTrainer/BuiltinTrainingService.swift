@@ -1,4 +1,5 @@
 import Dispatch
+import DriftStats
 import Foundation
 import Logging
 
@@ -9,7 +10,7 @@ import Logging
 /// running when the process died is run again under the same id (training is deterministic). Replicas sharing a
 /// data directory each run a trainer over the same files: a job or key this one has not seen is looked up on disk,
 /// so a replica that took over a pipeline answers for the jobs the previous holder started.
-public actor BuiltinTrainingService {
+package actor BuiltinTrainingService {
     private let directory: String
     private let logger: Logger
     private var jobs: [String: StoredJob] = [:]
@@ -29,14 +30,14 @@ public actor BuiltinTrainingService {
     }
 
     /// What `submit` did with a request.
-    public enum Submission: Sendable {
+    package enum Submission: Sendable {
         case created(TrainingJobStatus, requestDigest: String)
         /// The key was seen before with the same request: the existing job.
         case existing(TrainingJobStatus, requestDigest: String)
     }
 
     /// `policy` says which data each pipeline may have read; every request is held to it.
-    public init(directory: String, policy: TrainingRequestPolicy, logger: Logger) throws {
+    package init(directory: String, policy: TrainingRequestPolicy, logger: Logger) throws {
         self.directory = directory
         self.policy = policy
         self.logger = logger
@@ -54,7 +55,7 @@ public actor BuiltinTrainingService {
     }
 
     /// Runs again every job that a previous process left unfinished.
-    public func resumeUnfinished() {
+    package func resumeUnfinished() {
         for job in self.jobs.values where job.status.status == .queued || job.status.status == .running {
             self.launch(job.status.job)
         }
@@ -63,16 +64,18 @@ public actor BuiltinTrainingService {
     /// Submits a job whose body hashed to `requestDigest`. The same idempotency key with the same request returns the
     /// existing job; with a different request it is refused, so nobody can plant a job under a cycle's key for the
     /// controller to adopt.
-    public func submit(_ request: TrainingRequest, idempotencyKey: String, requestDigest: String) throws(TrainingSubmitError) -> Submission {
+    package func submit(_ request: TrainingRequest, idempotencyKey: String, requestDigest: String) throws(TrainingSubmitError) -> Submission {
         do {
             try self.policy.check(request)
         } catch {
             throw .refused(error)
         }
         guard TrainingRequestPolicy.isIdentifier(idempotencyKey) else {
-            throw .refused(TrainingRequestRefusal(field: "Idempotency-Key", message: "the idempotency key must be 1 to 128 letters, digits, `-`, `_` or `.`"))
+            throw .refused(
+                TrainingRequestRefusal(field: "Idempotency-Key", message: "the idempotency key must be 1 to 128 letters, digits, `-`, `_` or `.`"))
         }
-        let existing = self.jobs.values.first(where: { $0.idempotencyKey == idempotencyKey })
+        let existing =
+            self.jobs.values.first(where: { $0.idempotencyKey == idempotencyKey })
             ?? self.adoptFromDisk(where: { $0.idempotencyKey == idempotencyKey })
         if let existing {
             guard existing.requestDigest == requestDigest else { throw .conflict(job: existing.status.job) }
@@ -80,7 +83,8 @@ public actor BuiltinTrainingService {
         }
         let id = "job-" + UUID().uuidString.lowercased().prefix(12)
         let job = StoredJob(
-            idempotencyKey: idempotencyKey, request: request, status: TrainingJobStatus(job: String(id), status: .queued), requestDigest: requestDigest)
+            idempotencyKey: idempotencyKey, request: request, status: TrainingJobStatus(job: String(id), status: .queued),
+            requestDigest: requestDigest)
         do {
             try self.persist(job)
         } catch {
@@ -91,7 +95,7 @@ public actor BuiltinTrainingService {
         return .created(job.status, requestDigest: requestDigest)
     }
 
-    public func status(jobId: String) -> TrainingJobStatus? {
+    package func status(jobId: String) -> TrainingJobStatus? {
         guard let job = self.jobs[jobId] ?? self.adoptFromDisk(where: { $0.status.job == jobId }) else { return nil }
         var status = job.status
         status.requestDigest = job.requestDigest
@@ -108,7 +112,8 @@ public actor BuiltinTrainingService {
                 let job = try? JSONDecoder().decode(StoredJob.self, from: data), matches(job)
             else { continue }
             self.jobs[id] = job
-            self.logger.notice("took over a training job written by another process", metadata: ["job": "\(id)", "status": "\(job.status.status.rawValue)"])
+            self.logger.notice(
+                "took over a training job written by another process", metadata: ["job": "\(id)", "status": "\(job.status.status.rawValue)"])
             if job.status.status == .queued || job.status.status == .running { self.launch(id) }
             return self.jobs[id]
         }
@@ -141,7 +146,8 @@ public actor BuiltinTrainingService {
         switch result {
         case .success(let status):
             job.status = status
-            self.logger.info("training job succeeded", metadata: ["job": "\(id)", "pipeline": "\(job.request.pipeline)", "cycle": "\(job.request.cycleId)"])
+            self.logger.info(
+                "training job succeeded", metadata: ["job": "\(id)", "pipeline": "\(job.request.pipeline)", "cycle": "\(job.request.cycleId)"])
         case .failure(let error):
             job.status.status = .failed
             // Training errors say what is wrong without quoting the data (see BuiltinTraining), and file errors name a
@@ -173,7 +179,7 @@ public actor BuiltinTrainingService {
 }
 
 /// Why the built-in trainer did not take a job.
-public enum TrainingSubmitError: Error, Sendable {
+package enum TrainingSubmitError: Error, Sendable {
     /// The request asks for something its pipeline does not declare (answered 400/403, naming the field).
     case refused(TrainingRequestRefusal)
     /// The idempotency key belongs to a job created from a different request (answered 409).

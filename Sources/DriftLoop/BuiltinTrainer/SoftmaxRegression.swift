@@ -8,7 +8,9 @@ struct SoftmaxRegression: Codable, Sendable {
     var weights: [[Double]]
     var biases: [Double]
 
-    static func fit(inputs: [[Double]], labels: [Int], classCount: Int, iterations: Int = 400, learningRate: Double = 0.5, l2: Double = 1e-3, classes: [String]) -> SoftmaxRegression {
+    static func fit(
+        inputs: [[Double]], labels: [Int], classCount: Int, iterations: Int = 400, learningRate: Double = 0.5, l2: Double = 1e-3, classes: [String]
+    ) -> SoftmaxRegression {
         let featureCount = inputs.first?.count ?? 0
         var weights = [[Double]](repeating: [Double](repeating: 0, count: featureCount), count: classCount)
         var biases = [Double](repeating: 0, count: classCount)

@@ -3,15 +3,15 @@ import Foundation
 /// What the built-in trainer agrees to do. Its port is reachable by any local process, so a request is held to
 /// what the named pipeline declares: the trainer reads no file a pipeline does not name, and its parameters are
 /// bounded, so one request cannot read secrets off the disk or occupy the training queue for minutes.
-public struct TrainingRequestPolicy: Sendable {
+package struct TrainingRequestPolicy: Sendable {
     /// The data a pipeline declares, as the controller sends it.
-    public struct DeclaredData: Sendable, Equatable {
-        public var model: String
-        public var reference: String
-        public var current: String
-        public var target: String
+    package struct DeclaredData: Sendable, Equatable {
+        package var model: String
+        package var reference: String
+        package var current: String
+        package var target: String
 
-        public init(model: String, reference: String, current: String, target: String) {
+        package init(model: String, reference: String, current: String, target: String) {
             self.model = model
             self.reference = reference
             self.current = current
@@ -20,7 +20,7 @@ public struct TrainingRequestPolicy: Sendable {
     }
 
     /// Parameters the built-in trainer reads, with the values it accepts.
-    public static let parameterRanges: [String: ClosedRange<Int>] = [
+    package static let parameterRanges: [String: ClosedRange<Int>] = [
         // Gradient-descent passes: 400 by default; 5,000 trains the example in about 2 s, far past convergence.
         "iterations": 1...5_000,
         "seed": 0...Int(Int32.max),
@@ -28,13 +28,13 @@ public struct TrainingRequestPolicy: Sendable {
     /// Longest cycle id accepted: ids are UUIDs; the cap keeps a forged one out of logs and file names.
     static let maxIdentifierLength = 128
 
-    public var pipelines: [String: DeclaredData]
+    package var pipelines: [String: DeclaredData]
 
-    public init(pipelines: [String: DeclaredData]) {
+    package init(pipelines: [String: DeclaredData]) {
         self.pipelines = pipelines
     }
 
-    public init(_ definitions: [PipelineDefinition]) {
+    package init(_ definitions: [PipelineDefinition]) {
         var pipelines: [String: DeclaredData] = [:]
         for pipeline in definitions {
             pipelines[pipeline.name] = DeclaredData(
@@ -45,17 +45,20 @@ public struct TrainingRequestPolicy: Sendable {
 
     /// Refuses anything the named pipeline does not declare. Messages name the field, never a value from the request
     /// (which may be forged) beyond the pipeline names the operator declared.
-    public func check(_ request: TrainingRequest) throws(TrainingRequestRefusal) {
+    package func check(_ request: TrainingRequest) throws(TrainingRequestRefusal) {
         guard let declared = self.pipelines[request.pipeline] else {
             throw TrainingRequestRefusal(
-                field: "pipeline", message: "no pipeline of that name is declared here; pipelines: \(self.pipelines.keys.sorted().joined(separator: ", "))")
+                field: "pipeline",
+                message: "no pipeline of that name is declared here; pipelines: \(self.pipelines.keys.sorted().joined(separator: ", "))")
         }
         guard Self.isIdentifier(request.cycleId) else {
-            throw TrainingRequestRefusal(field: "cycle_id", message: "`cycle_id` must be 1 to \(Self.maxIdentifierLength) letters, digits, `-`, `_` or `.`")
+            throw TrainingRequestRefusal(
+                field: "cycle_id", message: "`cycle_id` must be 1 to \(Self.maxIdentifierLength) letters, digits, `-`, `_` or `.`")
         }
         guard request.data.reference == declared.reference, request.data.current == declared.current else {
             throw TrainingRequestRefusal(
-                field: "data", message: "the built-in trainer reads only the data pipeline `\(request.pipeline)` declares (data.reference and data.current)")
+                field: "data",
+                message: "the built-in trainer reads only the data pipeline `\(request.pipeline)` declares (data.reference and data.current)")
         }
         guard request.target == declared.target else {
             throw TrainingRequestRefusal(field: "target", message: "the target must be the one pipeline `\(request.pipeline)` declares (data.target)")
@@ -70,15 +73,19 @@ public struct TrainingRequestPolicy: Sendable {
     }
 
     /// The built-in trainer's parameters: known names, whole numbers within range. Also used when a pipeline loads.
-    public static func checkParameters(_ params: [String: String]) throws(TrainingRequestRefusal) {
+    package static func checkParameters(_ params: [String: String]) throws(TrainingRequestRefusal) {
         for name in params.keys.sorted() {
             let field = "params.\(name)"
             guard let range = Self.parameterRanges[name] else {
                 throw TrainingRequestRefusal(
-                    field: field, message: "the built-in trainer has no parameter `\(Self.printable(name))`; it takes \(Self.parameterRanges.keys.sorted().joined(separator: ", "))")
+                    field: field,
+                    message:
+                        "the built-in trainer has no parameter `\(Self.printable(name))`; it takes \(Self.parameterRanges.keys.sorted().joined(separator: ", "))"
+                )
             }
             guard let value = params[name].flatMap({ Int($0) }), range.contains(value) else {
-                throw TrainingRequestRefusal(field: field, message: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw TrainingRequestRefusal(
+                    field: field, message: "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
         }
     }
@@ -99,14 +106,14 @@ public struct TrainingRequestPolicy: Sendable {
 }
 
 /// A training request the built-in trainer refuses (answered 403 or 400, naming the field).
-public struct TrainingRequestRefusal: Error, Sendable, CustomStringConvertible {
-    public var field: String
-    public var message: String
+package struct TrainingRequestRefusal: Error, Sendable, CustomStringConvertible {
+    package var field: String
+    package var message: String
 
-    public init(field: String, message: String) {
+    package init(field: String, message: String) {
         self.field = field
         self.message = message
     }
 
-    public var description: String { self.message }
+    package var description: String { self.message }
 }

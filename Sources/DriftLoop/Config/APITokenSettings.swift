@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a bearer token may do. Each role includes the ones before it: `read` < `trigger` < `approve`.
-public enum APIRole: String, Sendable, Comparable, CaseIterable {
+package enum APIRole: String, Sendable, Comparable, CaseIterable {
     /// GET routes.
     case read
     /// Starting cycles: retrain, drift and Alertmanager webhooks, feedback.
@@ -9,18 +9,18 @@ public enum APIRole: String, Sendable, Comparable, CaseIterable {
     /// Deciding for people: approve and reject, rollback, cancel, pause and resume.
     case approve
 
-    public static func < (lhs: APIRole, rhs: APIRole) -> Bool {
+    package static func < (lhs: APIRole, rhs: APIRole) -> Bool {
         Self.allCases.firstIndex(of: lhs)! < Self.allCases.firstIndex(of: rhs)!
     }
 }
 
 /// One named API token (`api_tokens:` in config.yaml). The token itself is in the environment or a file.
-public struct APITokenSettings: Sendable, Equatable {
-    public var name: String
-    public var role: APIRole
-    public var secret: SecretReference
+package struct APITokenSettings: Sendable, Equatable {
+    package var name: String
+    package var role: APIRole
+    package var secret: SecretReference
 
-    public init(name: String, role: APIRole, secret: SecretReference) {
+    package init(name: String, role: APIRole, secret: SecretReference) {
         self.name = name
         self.role = role
         self.secret = secret
@@ -43,7 +43,8 @@ enum APITokenSettingsReader {
             reader.rejectUnknownKeys(item, allowed: ["name", "role", "token_env", "token_file"])
             let nameNode = item.child("name")
             guard let name = reader.string(nameNode), !name.isEmpty else {
-                reader.fail(nameNode.isMissing ? item : nameNode, "each API token needs a `name` (it is recorded as who acted), for example \(Self.example)")
+                reader.fail(
+                    nameNode.isMissing ? item : nameNode, "each API token needs a `name` (it is recorded as who acted), for example \(Self.example)")
                 continue
             }
             if tokens.contains(where: { $0.name == name }) { reader.fail(nameNode, "API token `\(name)` is declared twice") }

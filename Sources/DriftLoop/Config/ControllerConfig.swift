@@ -5,62 +5,61 @@ import Logging
 /// The controller's own settings, from `config.yaml`. Every key has a default, so an empty file works.
 public struct ControllerConfig: Sendable {
     /// Address the API listens on. Default: `127.0.0.1:8080`.
-    public var listen: ListenAddress
+    package var listen: ListenAddress
     /// Where the store, the built-in registry and trainer jobs live. Default: `data` beside the config file.
-    public var dataDirectory: String
+    package var dataDirectory: String
     /// Folder of `NAME.yaml` pipelines. Default: `pipelines` beside the config file.
     public var pipelinesDirectory: String
     /// Which cycle store to use. Default: SQLite at `<data_dir>/driftloop.sqlite`.
-    public var store: StoreSettings
+    package var store: StoreSettings
     /// Name of the environment variable holding the API bearer token. Default: `DRIFTLOOP_API_TOKEN`.
-    public var apiTokenEnvironmentVariable: String
+    package var apiTokenEnvironmentVariable: String
     /// Named tokens with roles. With any, every `/v1` route needs a token whose role covers it.
-    public var apiTokens: [APITokenSettings] = []
+    package var apiTokens: [APITokenSettings] = []
     /// Log level. Default: `info`.
-    public var logLevel: Logger.Level
+    package var logLevel: Logger.Level
     /// Largest request body accepted, in bytes. Default: 1 MiB.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// Port of the built-in trainer started beside the API; 0 picks a free one. Default: 0.
-    public var builtinTrainerPort: Int
+    package var builtinTrainerPort: Int
     /// The API's address as trainers and people reach it, for links sent out (a Jenkins build's
     /// `{{cycle_url}}`). Default: `http://` plus `listen`, when its port is fixed.
-    public var publicURL: String?
+    package var publicURL: String?
     /// Alertmanager routing and signed-webhook secrets.
-    public var webhooks = WebhookSettings()
+    package var webhooks = WebhookSettings()
     /// Cycles running at once across all pipelines; more wait in arrival order. 0: no cap. Default: 0.
-    public var maxConcurrentCycles = 0
+    package var maxConcurrentCycles = 0
     /// This replica's name and lease timing, for several replicas on one PostgreSQL store.
-    public var replica = ReplicaSettings()
+    package var replica = ReplicaSettings()
     /// How long finished cycles are kept; nil keeps them forever.
-    public var retention: RetentionSettings?
+    package var retention: RetentionSettings?
     /// Where cycle events are sent (generic JSON webhooks, Slack).
-    public var notifications: [NotificationSettings] = []
+    package var notifications: [NotificationSettings] = []
     /// First wait before a notification is sent again (then x4 each time). Not in config.yaml: tests shorten it.
-    public var notificationRetryDelay: Duration = .seconds(1)
+    package var notificationRetryDelay: Duration = .seconds(1)
     /// Host names, besides `localhost`, the listen host and the `public_url` host, that requests may name in `Host`
     /// (a name behind a proxy or a Kubernetes Service). IP addresses are always accepted.
-    public var allowedHosts: [String] = []
+    package var allowedHosts: [String] = []
     /// Requests per second allowed to each API token; nil: no limit.
-    public var rateLimit: RateLimitSettings?
+    package var rateLimit: RateLimitSettings?
     /// How long a request body may take to arrive once its handler reads it. Default: 10 s.
-    public var bodyReadTimeout: Duration = .seconds(10)
+    package var bodyReadTimeout: Duration = .seconds(10)
     /// Where `s3://` data is and how to sign for it (over the AWS environment variables).
-    public var s3 = S3Options()
+    package var s3 = S3Options()
 
     /// Every host name the API answers to (IP literals are accepted besides these).
-    public var allowedHostNames: [String] {
+    package var allowedHostNames: [String] {
         var names = self.allowedHosts + [self.listen.host]
         if let publicURL, let host = URLComponents(string: publicURL)?.host { names.append(host) }
         return names
     }
 
     /// `public_url`, or the listen address when it names a fixed port.
-    public var effectivePublicURL: String? {
+    package var effectivePublicURL: String? {
         self.publicURL ?? (self.listen.port == 0 ? nil : "http://\(self.listen.host):\(self.listen.port)")
     }
 
-
-    public init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
+    package init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
         self.listen = ListenAddress(host: "127.0.0.1", port: 8080)
         self.dataDirectory = PathResolution.resolve("data", relativeTo: baseDirectory)
         self.pipelinesDirectory = PathResolution.resolve("pipelines", relativeTo: baseDirectory)
@@ -72,13 +71,13 @@ public struct ControllerConfig: Sendable {
     }
 
     /// The API token from the environment, or `nil` when the variable is unset or empty.
-    public func apiToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    package func apiToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         guard let token = environment[self.apiTokenEnvironmentVariable], !token.isEmpty else { return nil }
         return token
     }
 
     /// Loads `config.yaml`. A missing file gives every default, relative to the file's folder.
-    public static func load(path: String) throws(DiagnosticsError) -> ControllerConfig {
+    package static func load(path: String) throws(DiagnosticsError) -> ControllerConfig {
         let absolute = PathResolution.resolve(path, relativeTo: FileManager.default.currentDirectoryPath)
         let base = (absolute as NSString).deletingLastPathComponent
         guard FileManager.default.fileExists(atPath: absolute) else {
@@ -88,12 +87,17 @@ public struct ControllerConfig: Sendable {
         do {
             text = try String(contentsOfFile: absolute, encoding: .utf8)
         } catch {
-            throw DiagnosticsError([Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")])
+            throw DiagnosticsError([Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the file: \(error.localizedDescription)")]
+            )
         }
         return try Self.parse(text, file: path, baseDirectory: base)
     }
 
-    static let keys: Set<String> = ["listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url", "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens", "allowed_hosts", "rate_limit", "body_read_timeout", "s3"]
+    static let keys: Set<String> = [
+        "listen", "data_dir", "pipelines_dir", "store", "api_token_env", "log_level", "max_body_bytes", "builtin_trainer_port", "public_url",
+        "webhooks", "max_concurrent_cycles", "notifications", "retention", "replica", "api_tokens", "allowed_hosts", "rate_limit",
+        "body_read_timeout", "s3",
+    ]
 
     /// Parses config text; relative paths are taken relative to `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(DiagnosticsError) -> ControllerConfig {
@@ -117,7 +121,8 @@ public struct ControllerConfig: Sendable {
         if let pipelinesDir = reader.string(root.child("pipelines_dir")) {
             config.pipelinesDirectory = PathResolution.resolve(pipelinesDir, relativeTo: baseDirectory)
         }
-        config.store = StoreSettingsReader.read(root.child("store"), dataDirectory: config.dataDirectory, baseDirectory: baseDirectory, reader: &reader)
+        config.store = StoreSettingsReader.read(
+            root.child("store"), dataDirectory: config.dataDirectory, baseDirectory: baseDirectory, reader: &reader)
         config.replica = ReplicaSettingsReader.read(root.child("replica"), reader: &reader)
         config.apiTokens = APITokenSettingsReader.read(root.child("api_tokens"), baseDirectory: baseDirectory, reader: &reader)
         if let variable = reader.string(root.child("api_token_env")) {
@@ -148,7 +153,9 @@ public struct ControllerConfig: Sendable {
         let hostsNode = root.child("allowed_hosts")
         for (index, host) in (reader.stringList(hostsNode) ?? []).enumerated() {
             if host.isEmpty || host.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
-                reader.fail(hostsNode.isSequence ? hostsNode.elements()[index] : hostsNode, "`allowed_hosts` lists host names without scheme or port, for example `[driftloop.example.com]`")
+                reader.fail(
+                    hostsNode.isSequence ? hostsNode.elements()[index] : hostsNode,
+                    "`allowed_hosts` lists host names without scheme or port, for example `[driftloop.example.com]`")
             } else {
                 config.allowedHosts.append(host)
             }
@@ -169,16 +176,16 @@ public struct ControllerConfig: Sendable {
 }
 
 /// A `HOST:PORT` pair.
-public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             return nil
         }
@@ -187,14 +194,14 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
-    public var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(self.host) || self.host.hasPrefix("127.") }
+    package var isLoopback: Bool { ["127.0.0.1", "localhost", "::1"].contains(self.host) || self.host.hasPrefix("127.") }
 
-    public var description: String { "\(self.host):\(self.port)" }
+    package var description: String { "\(self.host):\(self.port)" }
 }
 
 /// Relative paths in config and pipeline files are relative to the file that names them.
-public enum PathResolution {
-    public static func resolve(_ path: String, relativeTo base: String) -> String {
+package enum PathResolution {
+    package static func resolve(_ path: String, relativeTo base: String) -> String {
         if path.hasPrefix("/") || path.contains("://") { return path }
         return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }

@@ -2,16 +2,16 @@ import Foundation
 
 /// A per-token request rate limit (`rate_limit:` in config.yaml): each API token may make `perSecond` requests a
 /// second on average, in bursts of up to `burst`. Unset: no limit.
-public struct RateLimitSettings: Sendable, Equatable, CustomStringConvertible {
-    public var perSecond: Double
-    public var burst: Int
+package struct RateLimitSettings: Sendable, Equatable, CustomStringConvertible {
+    package var perSecond: Double
+    package var burst: Int
 
-    public init(perSecond: Double, burst: Int) {
+    package init(perSecond: Double, burst: Int) {
         self.perSecond = perSecond
         self.burst = burst
     }
 
-    public var description: String { "\(self.perSecond.formatted(maxFractionDigits: 3))/s, bursts of \(self.burst)" }
+    package var description: String { "\(self.perSecond.formatted(maxFractionDigits: 3))/s, bursts of \(self.burst)" }
 }
 
 enum RateLimitSettingsReader {

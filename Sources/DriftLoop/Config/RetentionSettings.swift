@@ -1,11 +1,11 @@
 /// How long finished cycles are kept (`retention:` in config.yaml). Unset: forever.
-public struct RetentionSettings: Sendable, Equatable {
+package struct RetentionSettings: Sendable, Equatable {
     /// Finished cycles that ended longer ago than this are deleted.
-    public var maxAge: Duration
+    package var maxAge: Duration
     /// Each pipeline keeps at least this many of its most recent finished cycles, whatever their age.
-    public var keepLatest: Int
+    package var keepLatest: Int
     /// How often the controller prunes.
-    public var interval: Duration
+    package var interval: Duration
 }
 
 enum RetentionSettingsReader {

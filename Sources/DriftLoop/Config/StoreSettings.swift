@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which cycle store to use (`store:` in config.yaml).
-public enum StoreSettings: Sendable, Equatable {
+package enum StoreSettings: Sendable, Equatable {
     case sqlite(path: String)
     /// The URL holds a password, so config names where it is (`url_env`/`url_file`), never the URL itself.
     case postgres(url: SecretReference, maxConnections: Int)
@@ -36,7 +36,8 @@ enum StoreSettingsReader {
             } else if let path = reader.string(node.child("url_file")) {
                 url = .file(PathResolution.resolve(path, relativeTo: baseDirectory))
             } else {
-                reader.fail(node, "a postgres store needs `url_env: VARIABLE` or `url_file: PATH` holding postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+                reader.fail(
+                    node, "a postgres store needs `url_env: VARIABLE` or `url_file: PATH` holding postgres://USER:PASSWORD@HOST:PORT/DATABASE")
                 return defaultStore
             }
             return .postgres(url: url, maxConnections: reader.int(node.child("max_connections"), default: 20, range: 2...1000))

@@ -1,15 +1,15 @@
 /// How incoming webhooks are authenticated and routed (`webhooks:` in config.yaml).
-public struct WebhookSettings: Sendable, Equatable {
+package struct WebhookSettings: Sendable, Equatable {
     /// The Alertmanager label naming the pipeline an alert is for. Default: `pipeline`.
-    public var alertmanagerPipelineLabel: String = "pipeline"
+    package var alertmanagerPipelineLabel: String = "pipeline"
     /// The bearer token Alertmanager sends (`http_config.authorization`); nil accepts the API token.
-    public var alertmanagerToken: SecretReference?
+    package var alertmanagerToken: SecretReference?
     /// Signed drift webhooks older or newer than this are refused as replays. Default: 5 minutes.
-    public var signatureMaxSkew: Duration = .seconds(300)
+    package var signatureMaxSkew: Duration = .seconds(300)
     /// HMAC-SHA256 secrets per source (`X-Driftloop-Source`); a source listed here must sign every request.
-    public var signingSecrets: [String: SecretReference] = [:]
+    package var signingSecrets: [String: SecretReference] = [:]
 
-    public init() {}
+    package init() {}
 }
 
 enum WebhookSettingsReader {

@@ -10,7 +10,7 @@ public actor Controller {
     /// What the controller has recorded, for reading: cycles, transitions, triggers, champion changes.
     public nonisolated let history: CycleHistory
     /// The controller's time: cooldowns, timeouts, schedules, leases, retention.
-    public nonisolated let clock: any ControllerClock
+    package nonisolated let clock: any ControllerClock
     private let controllers: [String: PipelineController]
     private let servicesByPipeline: [String: PipelineServices]
     private let monitors: [String: FeedbackMonitor]
@@ -21,12 +21,22 @@ public actor Controller {
     /// Pipelines with stored feedback their monitor has not read yet, for `runFeedbackMonitors`; each is queued once.
     private let feedbackArrivals: (stream: AsyncStream<String>, continuation: AsyncStream<String>.Continuation)
     private var feedbackPending: Set<String> = []
-    private nonisolated let declaredPipelines: [PipelineDefinition]
+    /// Whether any pipeline declares `feedback_retention`, decided once from the declared pipelines.
+    private nonisolated let pipelinesWithFeedbackRetention: Bool
 
     /// Called with every drift report a scheduled check computes (the server publishes it to `/metrics`).
-    public typealias DriftObserver = @Sendable (_ pipeline: String, _ report: DriftReport) async -> Void
+    package typealias DriftObserver = @Sendable (_ pipeline: String, _ report: DriftReport) async -> Void
 
+    /// The controller as the benchmarks package builds it (it sees only public declarations): no observers, no
+    /// concurrency cap, no leases, the system clock.
     public init(
+        pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
+        makeAction: @escaping @Sendable (ActionKind) -> any Action
+    ) {
+        self.init(pipelines: pipelines, store: store, services: services, logger: logger, observer: nil, makeAction: makeAction)
+    }
+
+    package init(
         pipelines: [PipelineDefinition], store: any CycleStore, services: @Sendable (PipelineDefinition) -> PipelineServices, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, triggerObserver: PipelineController.TriggerObserver? = nil,
         driftObserver: DriftObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), leases: LeaseKeeper? = nil,
@@ -36,7 +46,7 @@ public actor Controller {
         self.history = CycleHistory(store: store)
         self.clock = clock
         self.feedbackArrivals = AsyncStream.makeStream(of: String.self)
-        self.declaredPipelines = pipelines
+        self.pipelinesWithFeedbackRetention = pipelines.contains { $0.feedbackRetention != nil }
         self.leases = leases
         let gate = PipelineGate(leases: leases)
         self.gate = gate
@@ -55,7 +65,9 @@ public actor Controller {
         self.servicesByPipeline = servicesByPipeline
         var monitors: [String: FeedbackMonitor] = [:]
         for pipeline in pipelines {
-            guard let policy = pipeline.monitoring, let controller = controllers[pipeline.name], let pipelineServices = servicesByPipeline[pipeline.name] else {
+            guard let policy = pipeline.monitoring, let controller = controllers[pipeline.name],
+                let pipelineServices = servicesByPipeline[pipeline.name]
+            else {
                 continue
             }
             let model = pipeline.model
@@ -72,7 +84,7 @@ public actor Controller {
     }
 
     /// Stores a feedback batch (committed before this returns), then lets the pipeline's monitor consume it.
-    public func ingestFeedback(pipeline name: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult {
+    package func ingestFeedback(pipeline name: String, records: [FeedbackRecord]) async throws -> FeedbackIngestResult {
         guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
         let result = try await self.store.ingestFeedback(pipeline: name, records: records)
         if self.monitors[name] != nil, self.feedbackPending.insert(name).inserted {
@@ -83,7 +95,7 @@ public actor Controller {
 
     /// Runs each pipeline's monitor over the feedback that arrives, as batches are stored, until cancelled. A failing
     /// monitor resumes from its stored position on the next batch.
-    public func runFeedbackMonitors() async {
+    package func runFeedbackMonitors() async {
         for await name in self.feedbackArrivals.stream {
             self.feedbackPending.remove(name)
             // With replicas, the lease holder consumes feedback (it also does so on every lease poll).
@@ -92,7 +104,8 @@ public actor Controller {
                 try await monitor.process()
             } catch {
                 self.logger.error(
-                    "feedback monitor failed; it resumes from its stored position on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+                    "feedback monitor failed; it resumes from its stored position on the next batch",
+                    metadata: ["pipeline": "\(name)", "error": "\(error)"])
             }
         }
     }
@@ -102,11 +115,10 @@ public actor Controller {
         try await self.monitors[name]?.process()
     }
 
-
     /// Deletes production feedback past each pipeline's `feedback_retention`, never a labelled record its monitor has
     /// yet to read. Returns how many records went.
     @discardableResult
-    public func pruneFeedback(now: Date? = nil) async throws -> Int {
+    package func pruneFeedback(now: Date? = nil) async throws -> Int {
         let now = now ?? self.clock.now()
         var removed = 0
         for pipeline in self.controllers.values.map(\.pipeline) {
@@ -114,7 +126,8 @@ public actor Controller {
             var consumedThrough: Int64? = nil
             if pipeline.monitoring != nil { consumedThrough = try await self.store.monitorSnapshot(pipeline: pipeline.name)?.throughSeq ?? 0 }
             removed += try await self.store.deleteFeedback(
-                pipeline: pipeline.name, receivedBefore: retention.maxAge.map { now.addingTimeInterval(-$0.seconds) }, keepingLatest: retention.maxRecords,
+                pipeline: pipeline.name, receivedBefore: retention.maxAge.map { now.addingTimeInterval(-$0.seconds) },
+                keepingLatest: retention.maxRecords,
                 consumedThrough: consumedThrough)
         }
         return removed
@@ -122,7 +135,7 @@ public actor Controller {
 
     /// Applies the store's retention: finished cycles past `retention` (when set) and feedback past each pipeline's
     /// `feedback_retention`. Returns how many cycles and feedback records went.
-    public func applyRetention(_ retention: RetentionSettings?) async throws -> (cycles: Int, feedback: Int) {
+    package func applyRetention(_ retention: RetentionSettings?) async throws -> (cycles: Int, feedback: Int) {
         var cycles = 0
         if let retention {
             cycles = try await self.store.deleteFinishedCycles(
@@ -132,17 +145,13 @@ public actor Controller {
     }
 
     /// Whether there is anything for `applyRetention` to do.
-    public nonisolated func hasRetention(_ retention: RetentionSettings?) -> Bool {
+    package nonisolated func hasRetention(_ retention: RetentionSettings?) -> Bool {
         retention != nil || self.pipelinesWithFeedbackRetention
-    }
-
-    private nonisolated var pipelinesWithFeedbackRetention: Bool {
-        self.declaredPipelines.contains { $0.feedbackRetention != nil }
     }
 
     /// Resolves a firing Alertmanager alert: records the resolution against the cycle its firing started or joined.
     /// Returns that cycle, and whether this resolution was already recorded.
-    public func resolveAlert(pipeline: String, fingerprint: String, startsAt: String, endsAt: String?, payload: JSONValue) async throws -> (
+    package func resolveAlert(pipeline: String, fingerprint: String, startsAt: String, endsAt: String?, payload: JSONValue) async throws -> (
         cycleId: String?, duplicate: Bool
     ) {
         try await self.store.recordAlertResolution(
@@ -150,28 +159,30 @@ public actor Controller {
             firingDedupKey: AlertIdentity.firingKey(fingerprint: fingerprint, startsAt: startsAt), payload: payload, now: self.clock.now())
     }
 
-    public func pipelines() -> [PipelineDefinition] {
+    package func pipelines() -> [PipelineDefinition] {
         self.controllers.values.map(\.pipeline).sorted { $0.name < $1.name }
     }
 
-    public func pipeline(named name: String) -> PipelineDefinition? {
+    package func pipeline(named name: String) -> PipelineDefinition? {
         self.controllers[name]?.pipeline
     }
 
-    public func services(for name: String) -> PipelineServices? {
+    package func services(for name: String) -> PipelineServices? {
         self.servicesByPipeline[name]
     }
 
     /// Resumes every cycle that a previous controller left running. Returns how many.
     @discardableResult
-    public func resumeRunningCycles() async throws -> Int {
+    package func resumeRunningCycles() async throws -> Int {
         await self.gate.setPaused(Set(try await self.store.pausedPipelines().map(\.pipeline)))
         if let leases { await leases.renew() }
         let running = try await self.store.runningCycles()
         var resumed = 0
         for cycle in running {
             guard let controller = self.controllers[cycle.pipeline] else {
-                self.logger.warning("a running cycle belongs to a pipeline that is no longer declared", metadata: ["cycle": "\(cycle.id)", "pipeline": "\(cycle.pipeline)"])
+                self.logger.warning(
+                    "a running cycle belongs to a pipeline that is no longer declared",
+                    metadata: ["cycle": "\(cycle.id)", "pipeline": "\(cycle.pipeline)"])
                 continue
             }
             guard await self.gate.mayRun(cycle.pipeline, cancelling: cycle.cancelRequested) else { continue }
@@ -184,7 +195,8 @@ public actor Controller {
             do {
                 try await self.processFeedback(pipeline: name)
             } catch {
-                self.logger.error("feedback monitor failed at start; it resumes on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
+                self.logger.error(
+                    "feedback monitor failed at start; it resumes on the next batch", metadata: ["pipeline": "\(name)", "error": "\(error)"])
             }
         }
         return resumed
@@ -192,7 +204,7 @@ public actor Controller {
 
     /// With several replicas: renews this replica's leases every `poll`, follows pauses made through other replicas,
     /// and picks up cycles that other replicas accepted for pipelines leased here. Runs until cancelled.
-    public func runReplication(poll: Duration) async {
+    package func runReplication(poll: Duration) async {
         guard let leases else { return }
         // Renewal has a loop of its own, so a slow scan of running cycles never delays it past the lease's margin.
         let clock = self.clock
@@ -205,9 +217,12 @@ public actor Controller {
         while !Task.isCancelled {
             do {
                 let resumed = await self.gate.setPaused(Set(try await self.store.pausedPipelines().map(\.pipeline)))
-                if !resumed.isEmpty { self.logger.notice("pipelines resumed through another replica", metadata: ["pipelines": "\(resumed.sorted())"]) }
+                if !resumed.isEmpty {
+                    self.logger.notice("pipelines resumed through another replica", metadata: ["pipelines": "\(resumed.sorted())"])
+                }
                 for cycle in try await self.store.runningCycles() {
-                    guard let controller = self.controllers[cycle.pipeline], await self.gate.mayRun(cycle.pipeline, cancelling: cycle.cancelRequested) else { continue }
+                    guard let controller = self.controllers[cycle.pipeline], await self.gate.mayRun(cycle.pipeline, cancelling: cycle.cancelRequested)
+                    else { continue }
                     await controller.resume(cycleId: cycle.id)
                 }
                 for (name, monitor) in self.monitors where await self.gate.mayRun(name, cancelling: true) { try await monitor.process() }
@@ -221,17 +236,19 @@ public actor Controller {
 
     /// Pauses a pipeline: its cycles stop at their next state and new triggers are recorded, starting cycles that
     /// wait. Returns the pause in force (an earlier one when it was paused already) and whether this call made it.
-    public func pause(pipeline name: String, actor: String, reason: String?) async throws -> (pause: PipelinePause, changed: Bool) {
+    package func pause(pipeline name: String, actor: String, reason: String?) async throws -> (pause: PipelinePause, changed: Bool) {
         guard self.controllers[name] != nil else { throw ControllerError.unknownPipeline(name) }
         let changed = try await self.store.pausePipeline(PipelinePause(pipeline: name, pausedAt: self.clock.now(), actor: actor, reason: reason))
         await self.gate.pause(name)
-        guard let pause = try await self.store.pausedPipelines().first(where: { $0.pipeline == name }) else { throw ControllerError.unknownPipeline(name) }
+        guard let pause = try await self.store.pausedPipelines().first(where: { $0.pipeline == name }) else {
+            throw ControllerError.unknownPipeline(name)
+        }
         if changed { self.logger.notice("pipeline paused", metadata: ["pipeline": "\(name)", "actor": "\(actor)"]) }
         return (pause, changed)
     }
 
     /// Resumes a paused pipeline and restarts its waiting cycles. Returns false when it was not paused.
-    public func resume(pipeline name: String, actor: String) async throws -> Bool {
+    package func resume(pipeline name: String, actor: String) async throws -> Bool {
         guard let controller = self.controllers[name] else { throw ControllerError.unknownPipeline(name) }
         let changed = try await self.store.resumePipeline(name)
         await self.gate.resume(name)
@@ -242,7 +259,7 @@ public actor Controller {
         return changed
     }
 
-    public func pause(of name: String) async throws -> PipelinePause? {
+    package func pause(of name: String) async throws -> PipelinePause? {
         try await self.store.pausedPipelines().first(where: { $0.pipeline == name })
     }
 
@@ -252,25 +269,25 @@ public actor Controller {
     }
 
     /// Several triggers for one pipeline, stored in one transaction.
-    public func submit(pipeline name: String, triggers: [Trigger]) async throws -> [TriggerAcceptance] {
+    package func submit(pipeline name: String, triggers: [Trigger]) async throws -> [TriggerAcceptance] {
         guard let controller = self.controllers[name] else { throw ControllerError.unknownPipeline(name) }
         return try await controller.submit(triggers)
     }
 
-    public func cancel(cycleId: String) async throws -> CancelResult {
+    package func cancel(cycleId: String) async throws -> CancelResult {
         guard let cycle = try await self.store.cycle(id: cycleId) else { throw ControllerError.unknownCycle(cycleId) }
         guard cycle.status == .running, let controller = self.controllers[cycle.pipeline] else { return .alreadyFinished(cycle.outcome) }
         return try await controller.cancel(cycleId: cycleId) ? .requested : .alreadyFinished(cycle.outcome)
     }
 
-    public enum ApprovalError: Error, Sendable {
+    package enum ApprovalError: Error, Sendable {
         case unknownCycle
         case notWaiting(state: String, status: String)
         case alreadyDecided(ApprovalDecision)
     }
 
     /// Records a person's decision for a cycle waiting in an `approve` state. The state picks it up on its next poll.
-    public func decide(cycleId: String, approved: Bool, approver: String, comment: String?) async throws -> ApprovalDecision {
+    package func decide(cycleId: String, approved: Bool, approver: String, comment: String?) async throws -> ApprovalDecision {
         guard let cycle = try await self.store.cycle(id: cycleId), let pipeline = self.controllers[cycle.pipeline]?.pipeline else {
             throw ApprovalError.unknownCycle
         }
@@ -286,7 +303,7 @@ public actor Controller {
         return decision
     }
 
-    public enum CancelResult: Sendable {
+    package enum CancelResult: Sendable {
         case requested
         case alreadyFinished(CycleOutcome?)
     }
@@ -294,7 +311,7 @@ public actor Controller {
     /// Moves the champion back and records it as a finished cycle of kind `rollback`. Without `allowingAnyVersion`
     /// the target must be an earlier champion: a rollback restores what served before, it cannot promote a version
     /// that was rejected or never evaluated against a champion.
-    public func rollback(
+    package func rollback(
         pipeline name: String, toVersion version: String?, actor: String, reason: String?, allowingAnyVersion: Bool = false
     ) async throws -> CycleRecord {
         guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else {
@@ -305,18 +322,20 @@ public actor Controller {
         }
         let (from, to) = try await services.registry.rollback(model: pipeline.model, to: version)
         let change = ChampionChange(
-            model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: self.clock.now(), actor: actor,
+            model: pipeline.model, version: to.version, previousVersion: from.version, cycleId: nil, kind: .rollback, at: self.clock.now(),
+            actor: actor,
             reason: reason)
         let decision = RollbackDecision(
             fromVersion: from.version, toVersion: to.version, actor: actor, reason: reason, anyVersion: allowingAnyVersion && version != nil)
         let cycle = try await self.store.recordRollback(pipeline: name, change: change, decisions: try .recording(decision))
-        self.logger.notice("champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])
+        self.logger.notice(
+            "champion rolled back", metadata: ["pipeline": "\(name)", "from": "\(from.version)", "to": "\(to.version)", "actor": "\(actor)"])
         return cycle
     }
 
     /// Runs every pipeline's `schedule:` until the task is cancelled. A check that fails is logged and the
     /// schedule goes on; a missed time (the controller was down) is not made up, the next one is taken.
-    public func runSchedules() async {
+    package func runSchedules() async {
         let scheduled = self.controllers.values.map(\.pipeline).filter { $0.schedule != nil }
         await withTaskGroup(of: Void.self) { group in
             for pipeline in scheduled {
@@ -347,9 +366,12 @@ public actor Controller {
     /// One scheduled drift check: computes drift on the current data, publishes it, and starts a cycle when the
     /// pipeline's policy finds dataset drift and its schedule says `on_drift: cycle`.
     @discardableResult
-    public func runScheduledCheck(pipeline name: String, at time: Date? = nil) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?) {
+    package func runScheduledCheck(pipeline name: String, at time: Date? = nil) async throws -> (report: DriftReport, acceptance: TriggerAcceptance?)
+    {
         let time = time ?? self.clock.now()
-        guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else { throw ControllerError.unknownPipeline(name) }
+        guard let pipeline = self.controllers[name]?.pipeline, let services = self.servicesByPipeline[name] else {
+            throw ControllerError.unknownPipeline(name)
+        }
         let report = try await DriftCheck.run(pipeline, loader: services.dataLoader, at: time)
         await self.driftObserver?(name, report)
         self.logger.info(
@@ -370,17 +392,18 @@ public actor Controller {
     /// Graceful stop: in-flight actions are interrupted; their states run again on the next start (here or, with
     /// replicas, on the replica that takes the released leases).
     /// `releaseLeases: false` leaves them to expire, as a replica that died would.
-    public func stop(releaseLeases: Bool = true) async {
+    package func stop(releaseLeases: Bool = true) async {
         for controller in self.controllers.values { await controller.stop() }
         if releaseLeases { await self.leases?.release() }
     }
 }
 
-public enum ControllerError: Error, Sendable, CustomStringConvertible {
+/// A request named a pipeline or cycle the controller does not have; routes answer it with 404.
+package enum ControllerError: Error, Sendable, CustomStringConvertible {
     case unknownPipeline(String)
     case unknownCycle(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownPipeline(let name): "no pipeline named `\(name)`"
         case .unknownCycle(let id): "no cycle with id `\(id)`"

@@ -6,57 +6,57 @@ import Foundation
 public struct CycleHistory: Sendable {
     private let store: any CycleStore
 
-    public init(store: any CycleStore) {
+    package init(store: any CycleStore) {
         self.store = store
     }
 
-    public func cycle(id: String) async throws -> CycleRecord? {
+    package func cycle(id: String) async throws -> CycleRecord? {
         try await self.store.cycle(id: id)
     }
 
     /// Newest first.
-    public func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord] {
+    package func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord] {
         try await self.store.cycles(pipeline: pipeline, limit: limit)
     }
 
     /// Every cycle created at or after `createdSince` (all when nil), oldest first.
-    public func allCycles(pipeline: String?, createdSince: Date?) async throws -> [CycleRecord] {
+    package func allCycles(pipeline: String?, createdSince: Date?) async throws -> [CycleRecord] {
         try await self.store.allCycles(pipeline: pipeline, createdSince: createdSince)
     }
 
     /// Cycles not yet finished, oldest first.
-    public func runningCycles() async throws -> [CycleRecord] {
+    package func runningCycles() async throws -> [CycleRecord] {
         try await self.store.runningCycles()
     }
 
-    public func transitions(cycleId: String) async throws -> [TransitionRecord] {
+    package func transitions(cycleId: String) async throws -> [TransitionRecord] {
         try await self.store.transitions(cycleId: cycleId)
     }
 
-    public func triggers(cycleId: String) async throws -> [TriggerRecord] {
+    package func triggers(cycleId: String) async throws -> [TriggerRecord] {
         try await self.store.triggers(cycleId: cycleId)
     }
 
     /// One page of a cycle's triggers: ids above `after`, oldest first, at most `limit`.
-    public func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
+    package func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
         try await self.store.triggers(cycleId: cycleId, after: after, limit: limit)
     }
 
-    public func triggerCount(cycleId: String) async throws -> Int {
+    package func triggerCount(cycleId: String) async throws -> Int {
         try await self.store.triggerCount(cycleId: cycleId)
     }
 
     /// Oldest first.
-    public func championHistory(model: String) async throws -> [ChampionChange] {
+    package func championHistory(model: String) async throws -> [ChampionChange] {
         try await self.store.championHistory(model: model)
     }
 
     /// Where a pipeline's feedback monitor is: the last record it read and its detectors' state.
-    public func monitorSnapshot(pipeline: String) async throws -> MonitorSnapshotRecord? {
+    package func monitorSnapshot(pipeline: String) async throws -> MonitorSnapshotRecord? {
         try await self.store.monitorSnapshot(pipeline: pipeline)
     }
 
-    public func pausedPipelines() async throws -> [PipelinePause] {
+    package func pausedPipelines() async throws -> [PipelinePause] {
         try await self.store.pausedPipelines()
     }
 

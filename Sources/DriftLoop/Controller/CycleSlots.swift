@@ -1,20 +1,20 @@
 /// A cap on cycles running at once across all pipelines (`max_concurrent_cycles`), so an alert storm over many
 /// pipelines never becomes a retrain storm. Cycles get slots in the order they were queued (first come, first
 /// served; each pipeline has at most one cycle, so no pipeline can crowd the others out).
-public actor CycleSlots {
+package actor CycleSlots {
     /// nil: no cap.
-    public let limit: Int?
+    package let limit: Int?
     private var held: Set<String> = []
     /// In queue order; the continuation is set once the cycle's task waits.
     private var waiting: [(cycleId: String, continuation: CheckedContinuation<Void, Never>?)] = []
 
-    public init(limit: Int?) {
+    package init(limit: Int?) {
         self.limit = limit.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// Takes the cycle's place in the queue (or a free slot) now, before its task starts, so the order is the
     /// order of acceptance rather than of task scheduling.
-    public func enqueue(_ cycleId: String) {
+    package func enqueue(_ cycleId: String) {
         guard let limit, !self.held.contains(cycleId), !self.waiting.contains(where: { $0.cycleId == cycleId }) else { return }
         if self.held.count < limit {
             self.held.insert(cycleId)
@@ -24,7 +24,7 @@ public actor CycleSlots {
     }
 
     /// Waits until the cycle holds a slot. Returns at once when there is no cap.
-    public func acquire(_ cycleId: String) async {
+    package func acquire(_ cycleId: String) async {
         guard self.limit != nil else { return }
         self.enqueue(cycleId)
         guard !self.held.contains(cycleId), let index = self.waiting.firstIndex(where: { $0.cycleId == cycleId }) else { return }
@@ -32,19 +32,19 @@ public actor CycleSlots {
     }
 
     /// Lets a cycle that is still queued stop waiting (its controller is stopping); it gets no slot.
-    public func stopWaiting(_ cycleId: String) {
+    package func stopWaiting(_ cycleId: String) {
         if let index = self.waiting.firstIndex(where: { $0.cycleId == cycleId }) {
             self.waiting.remove(at: index).continuation?.resume()
         }
     }
 
-    public func release(_ cycleId: String) {
+    package func release(_ cycleId: String) {
         guard self.held.remove(cycleId) != nil, !self.waiting.isEmpty else { return }
         let next = self.waiting.removeFirst()
         self.held.insert(next.cycleId)
         next.continuation?.resume()
     }
 
-    public var running: Int { self.held.count }
-    public var queued: Int { self.waiting.count }
+    package var running: Int { self.held.count }
+    package var queued: Int { self.waiting.count }
 }

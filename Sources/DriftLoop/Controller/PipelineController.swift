@@ -6,8 +6,8 @@ import Logging
 ///
 /// Every transition is committed to the store before the next action starts, so a controller started
 /// later on the same store resumes each unfinished cycle in the state it was left in.
-public actor PipelineController {
-    public nonisolated let pipeline: PipelineDefinition
+package actor PipelineController {
+    package nonisolated let pipeline: PipelineDefinition
     private let services: PipelineServices
     private let store: any CycleStore
     private let logger: Logger
@@ -27,12 +27,12 @@ public actor PipelineController {
 
     /// Called after each committed transition (tests use it to stop the controller at a chosen point; the server
     /// counts metrics with it). A new cycle is reported as a transition from `""` to its initial state, outcome `started`.
-    public typealias TransitionObserver = @Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void
+    package typealias TransitionObserver = @Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void
     /// Called for every trigger the store accepted, whatever it decided.
-    public typealias TriggerObserver = @Sendable (_ pipeline: String, _ trigger: Trigger, _ acceptance: TriggerAcceptance) async -> Void
+    package typealias TriggerObserver = @Sendable (_ pipeline: String, _ trigger: Trigger, _ acceptance: TriggerAcceptance) async -> Void
 
     /// - Parameter makeAction: builds the action a state names; the standard actions unless a benchmark or test says otherwise.
-    public init(
+    package init(
         pipeline: PipelineDefinition, services: PipelineServices, store: any CycleStore, logger: Logger, observer: TransitionObserver? = nil,
         triggerObserver: TriggerObserver? = nil, slots: CycleSlots = CycleSlots(limit: nil), gate: PipelineGate = PipelineGate(),
         clock: any ControllerClock = SystemClock(), makeAction: @escaping @Sendable (ActionKind) -> any Action = { $0.make() }
@@ -53,17 +53,19 @@ public actor PipelineController {
 
     /// Records a trigger, then starts a cycle if the store decided it starts one. A paused pipeline's new cycle, or one
     /// whose lease another replica holds, waits in its first state (that replica picks it up).
-    public func submit(_ trigger: Trigger) async throws -> TriggerAcceptance {
+    package func submit(_ trigger: Trigger) async throws -> TriggerAcceptance {
         let acceptance = try await self.store.acceptTrigger(
-            pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: self.clock.now())
+            pipeline: self.pipeline.name, trigger: trigger, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown,
+            now: self.clock.now())
         await self.accepted(trigger, acceptance)
         return acceptance
     }
 
     /// Several triggers stored in one transaction (all or none), then each handled as `submit` would.
-    public func submit(_ triggers: [Trigger]) async throws -> [TriggerAcceptance] {
+    package func submit(_ triggers: [Trigger]) async throws -> [TriggerAcceptance] {
         let acceptances = try await self.store.acceptTriggers(
-            pipeline: self.pipeline.name, triggers: triggers, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown, now: self.clock.now())
+            pipeline: self.pipeline.name, triggers: triggers, initialState: self.pipeline.initialState, cooldown: self.pipeline.cooldown,
+            now: self.clock.now())
         for (trigger, acceptance) in zip(triggers, acceptances) { await self.accepted(trigger, acceptance) }
         return acceptances
     }
@@ -83,14 +85,14 @@ public actor PipelineController {
     }
 
     /// Continues a cycle left unfinished by an earlier controller.
-    public func resume(cycleId: String) {
+    package func resume(cycleId: String) {
         guard self.cycleTasks[cycleId] == nil, !self.isStopping else { return }
         self.logger.info("resuming cycle", metadata: ["cycle": "\(cycleId)"])
         self.launch(cycleId)
     }
 
     /// Asks a running cycle to end as cancelled; the request is stored, so it holds across a restart.
-    public func cancel(cycleId: String) async throws -> Bool {
+    package func cancel(cycleId: String) async throws -> Bool {
         guard try await self.store.requestCancel(cycleId: cycleId) else { return false }
         self.cancelledCycleIds.insert(cycleId)
         self.actionTasks[cycleId]?.cancel()
@@ -100,7 +102,7 @@ public actor PipelineController {
 
     /// Stops taking steps without waiting: the current action is interrupted and its state will run again
     /// on the next start. Safe to call from a transition observer.
-    public func requestStop() async {
+    package func requestStop() async {
         self.isStopping = true
         for task in self.actionTasks.values { task.cancel() }
         // Cycles still queued for a slot stop waiting (and stay in their state for the next start).
@@ -108,13 +110,13 @@ public actor PipelineController {
     }
 
     /// Stops and waits until every cycle task has returned.
-    public func stop() async {
+    package func stop() async {
         await self.requestStop()
         for task in self.cycleTasks.values { await task.value }
     }
 
     /// Waits for a cycle this controller runs to stop (finished, or stopped by `stop`).
-    public func waitForCycle(_ cycleId: String) async {
+    package func waitForCycle(_ cycleId: String) async {
         await self.cycleTasks[cycleId]?.value
     }
 
@@ -187,7 +189,8 @@ public actor PipelineController {
         case .completed(let result):
             return try await self.commit(rules.transition(cycleId: cycleId, from: state.name, after: .completed(result)), logger: logger)
         case .failed(let outcome, let message):
-            return try await self.commit(rules.transition(cycleId: cycleId, from: state.name, after: .failed(outcome, message: message)), logger: logger)
+            return try await self.commit(
+                rules.transition(cycleId: cycleId, from: state.name, after: .failed(outcome, message: message)), logger: logger)
         }
     }
 
@@ -195,7 +198,8 @@ public actor PipelineController {
     private func commit(_ transition: TransitionCommit, logger: Logger) async throws -> Bool {
         try await self.store.commit(transition, at: self.clock.now())
         if let finishing = transition.finishing {
-            logger.info("cycle ended", metadata: ["to": "\(transition.to)", "outcome": "\(transition.outcome)", "cycle_outcome": "\(finishing.rawValue)"])
+            logger.info(
+                "cycle ended", metadata: ["to": "\(transition.to)", "outcome": "\(transition.outcome)", "cycle_outcome": "\(finishing.rawValue)"])
         } else {
             logger.info("transition", metadata: ["to": "\(transition.to)", "outcome": "\(transition.outcome)"])
         }
@@ -245,12 +249,15 @@ public actor PipelineController {
             case .failure(let error):
                 let remainingNow = Duration.milliseconds(Int64(max(0, deadline.timeIntervalSince(self.clock.now())) * 1000))
                 let jitter = Double.random(in: 0.8...1.0)
-                switch CycleStep.afterFailure(transient: Self.isTransient(error), attempt: attempt, retry: state.retry, remaining: remainingNow, jitter: jitter) {
+                switch CycleStep.afterFailure(
+                    transient: Self.isTransient(error), attempt: attempt, retry: state.retry, remaining: remainingNow, jitter: jitter)
+                {
                 case .giveUp:
                     logger.warning("action failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                     return .failed(outcome: .error, message: "\(error)")
                 case .retry(let wait):
-                    logger.notice("action failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "backoff_ms": "\(wait.milliseconds)"])
+                    logger.notice(
+                        "action failed, retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "backoff_ms": "\(wait.milliseconds)"])
                     attempt += 1
                     if self.isStopping { return .interrupted }
                     try? await self.clock.sleep(for: wait)

@@ -12,19 +12,21 @@ enum RollbackTarget {
         for candidate in versions where candidate.tags["driftloop.promoted_at"] != nil { earlierChampions.insert(candidate.version) }
         if let target = versions.first(where: { $0.version == version }), let rejection = target.tags[Self.rejectedTag] {
             throw RollbackRefusal(
-                "version \(version) of \(model) was rejected (\(LogText.escape(String(rejection.prefix(200))))); roll back to it only with `any_version: true` (CLI: --any-version)")
+                "version \(version) of \(model) was rejected (\(LogText.escape(String(rejection.prefix(200))))); roll back to it only with `any_version: true` (CLI: --any-version)"
+            )
         }
         guard earlierChampions.contains(version) else {
             let known = earlierChampions.sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
             throw RollbackRefusal(
-                "version \(version) of \(model) has never been champion; a rollback goes back to an earlier champion (\(known.isEmpty ? "none recorded" : known.joined(separator: ", "))), or pass `any_version: true` (CLI: --any-version)")
+                "version \(version) of \(model) has never been champion; a rollback goes back to an earlier champion (\(known.isEmpty ? "none recorded" : known.joined(separator: ", "))), or pass `any_version: true` (CLI: --any-version)"
+            )
         }
     }
 }
 
 /// A rollback the controller refuses; the message says which versions are allowed and how to override.
-public struct RollbackRefusal: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct RollbackRefusal: Error, Sendable, CustomStringConvertible {
+    package var description: String
 
     init(_ description: String) {
         self.description = description

@@ -2,57 +2,57 @@ import Foundation
 
 /// One pass of a pipeline's state machine, as stored.
 public struct CycleRecord: Sendable, Codable {
-    public enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         case running, finished
     }
 
-    public var id: String
-    public var pipeline: String
+    package var id: String
+    package var pipeline: String
     /// Kind of the trigger that started it.
-    public var kind: TriggerKind
-    public var reason: String?
+    package var kind: TriggerKind
+    package var reason: String?
     /// Current state; for a finished cycle, its terminal state.
-    public var state: String
-    public var status: Status
-    public var outcome: CycleOutcome?
-    public var createdAt: Date
-    public var updatedAt: Date
-    public var finishedAt: Date?
+    package var state: String
+    package var status: Status
+    package var outcome: CycleOutcome?
+    package var createdAt: Date
+    package var updatedAt: Date
+    package var finishedAt: Date?
     /// Inputs and verdicts of every decision, keyed by what decided (`drift`, `evaluation`, `promotion`, ...).
-    public var decisions: [String: JSONValue]
+    package var decisions: [String: JSONValue]
     /// External handles recorded before they are used (trainer job id, registry version), so a restart reuses them.
-    public var handles: [String: String]
+    package var handles: [String: String]
     /// Set by a cancel request; the controller ends the cycle as cancelled at its next step.
-    public var cancelRequested: Bool
+    package var cancelRequested: Bool
     /// Why the cycle failed, when it did.
-    public var failure: String?
+    package var failure: String?
 }
 
 /// One move of a cycle from one state to the next. Append-only.
 public struct TransitionRecord: Sendable, Codable {
-    public var id: Int64
-    public var cycleId: String
-    public var from: String?
-    public var to: String
-    public var outcome: String
-    public var at: Date
-    public var details: JSONValue
+    package var id: Int64
+    package var cycleId: String
+    package var from: String?
+    package var to: String
+    package var outcome: String
+    package var at: Date
+    package var details: JSONValue
 }
 
 /// A change of a model's champion: a promotion or a rollback.
 public struct ChampionChange: Sendable, Codable {
-    public enum Kind: String, Sendable, Codable { case promotion, rollback }
-    public var model: String
-    public var version: String
-    public var previousVersion: String?
-    public var cycleId: String?
-    public var kind: Kind
-    public var at: Date
+    package enum Kind: String, Sendable, Codable { case promotion, rollback }
+    package var model: String
+    package var version: String
+    package var previousVersion: String?
+    package var cycleId: String?
+    package var kind: Kind
+    package var at: Date
     /// Who made the change: `controller` or the user named in the request.
-    public var actor: String
-    public var reason: String?
+    package var actor: String
+    package var reason: String?
 
-    public init(model: String, version: String, previousVersion: String?, cycleId: String?, kind: Kind, at: Date, actor: String, reason: String?) {
+    package init(model: String, version: String, previousVersion: String?, cycleId: String?, kind: Kind, at: Date, actor: String, reason: String?) {
         self.model = model
         self.version = version
         self.previousVersion = previousVersion
@@ -66,18 +66,18 @@ public struct ChampionChange: Sendable, Codable {
 
 /// One step of a cycle to commit: the move, and what it decided.
 public struct TransitionCommit: Sendable, Equatable {
-    public var cycleId: String
-    public var from: String
-    public var to: String
-    public var outcome: String
-    public var details: JSONValue
+    package var cycleId: String
+    package var from: String
+    package var to: String
+    package var outcome: String
+    package var details: JSONValue
     /// Decision entries merged into the cycle's record in the same transaction.
-    public var decisions: [String: JSONValue]
+    package var decisions: [String: JSONValue]
     /// Set when `to` is terminal: the cycle finishes with this outcome.
-    public var finishing: CycleOutcome?
-    public var failure: String?
+    package var finishing: CycleOutcome?
+    package var failure: String?
 
-    public init(
+    package init(
         cycleId: String, from: String, to: String, outcome: String, details: JSONValue = .null, decisions: [String: JSONValue] = [:],
         finishing: CycleOutcome? = nil, failure: String? = nil
     ) {

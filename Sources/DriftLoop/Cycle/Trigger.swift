@@ -16,19 +16,21 @@ public enum TriggerKind: String, Sendable, Codable, CaseIterable {
 
 /// A request to run a pipeline, as received. Stored before it is acknowledged.
 public struct Trigger: Sendable, Codable {
-    public var kind: TriggerKind
+    package var kind: TriggerKind
     /// Who or what sent it (a user, a webhook source).
-    public var source: String?
+    package var source: String?
     /// Free text shown in the cycle's record.
-    public var reason: String?
+    package var reason: String?
     /// Identity of the event at its source; a second trigger with the same key joins the first one's cycle.
-    public var dedupKey: String?
+    package var dedupKey: String?
     /// Start a cycle even inside the cooldown (never while one runs).
-    public var force: Bool
+    package var force: Bool
     /// The payload as received, kept for the record.
-    public var payload: JSONValue
+    package var payload: JSONValue
 
-    public init(kind: TriggerKind, source: String? = nil, reason: String? = nil, dedupKey: String? = nil, force: Bool = false, payload: JSONValue = .null) {
+    public init(
+        kind: TriggerKind, source: String? = nil, reason: String? = nil, dedupKey: String? = nil, force: Bool = false, payload: JSONValue = .null
+    ) {
         self.kind = kind
         self.source = source
         self.reason = reason
@@ -39,7 +41,7 @@ public struct Trigger: Sendable, Codable {
 }
 
 /// What happened to an accepted trigger.
-public enum TriggerDisposition: String, Sendable, Codable {
+package enum TriggerDisposition: String, Sendable, Codable {
     /// It started a new cycle.
     case started
     /// A cycle was running; the trigger was attached to it.
@@ -52,9 +54,9 @@ public enum TriggerDisposition: String, Sendable, Codable {
 
 /// The store's answer to an accepted trigger.
 public struct TriggerAcceptance: Sendable, Codable {
-    public var triggerId: Int64
+    package var triggerId: Int64
     public var cycleId: String
-    public var disposition: TriggerDisposition
+    package var disposition: TriggerDisposition
 
     enum CodingKeys: String, CodingKey {
         case triggerId = "trigger_id"
@@ -65,10 +67,10 @@ public struct TriggerAcceptance: Sendable, Codable {
 
 /// A stored trigger.
 public struct TriggerRecord: Sendable, Codable {
-    public var id: Int64
-    public var pipeline: String
-    public var trigger: Trigger
-    public var receivedAt: Date
-    public var cycleId: String
-    public var disposition: TriggerDisposition
+    package var id: Int64
+    package var pipeline: String
+    package var trigger: Trigger
+    package var receivedAt: Date
+    package var cycleId: String
+    package var disposition: TriggerDisposition
 }

@@ -26,12 +26,12 @@ public struct DataLoader: Sendable {
     }
 
     /// The table at `location`, keeping `columns` (nil: all), with the types `schema` forces.
-    public func table(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
+    package func table(_ location: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) async throws -> DataTable {
         try await TableLoader(http: self.client, s3: self.s3, environment: self.environment).load(location, columns: columns, schema: schema)
     }
 
     /// One side of a pipeline's data as a drift check at `time` reads it.
-    public func table(
+    package func table(
         _ source: DataSourceDeclaration, pipeline: PipelineDefinition, at time: Date, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()
     ) async throws -> DataTable {
         switch source {
@@ -39,7 +39,9 @@ public struct DataLoader: Sendable {
             return try await self.table(location, columns: columns, schema: schema)
         case .postgres(let settings):
             guard let url = settings.url.resolve(environment: self.environment) else {
-                throw SQLSourceError("the PostgreSQL URL of pipeline `\(pipeline.name)` is not set (\(settings.url)); set it to postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+                throw SQLSourceError(
+                    "the PostgreSQL URL of pipeline `\(pipeline.name)` is not set (\(settings.url)); set it to postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+                )
             }
             let length = settings.window ?? Self.scheduleInterval(pipeline.schedule)
             var table = try await SQLTableReader.read(
@@ -48,7 +50,9 @@ public struct DataLoader: Sendable {
             return Self.keeping(columns, of: table)
         case .recentFeedback(let window):
             guard let feedback = self.feedback else {
-                throw DataSourceError(location: source.description, message: "recent feedback is read from the controller's store; run the check inside `driftloop serve`", isTransient: false)
+                throw DataSourceError(
+                    location: source.description,
+                    message: "recent feedback is read from the controller's store; run the check inside `driftloop serve`", isTransient: false)
             }
             let table = try await FeedbackWindowReader.read(pipeline: pipeline.name, window: window, at: time, store: feedback, schema: schema)
             return Self.keeping(columns, of: table)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a pipeline's reference or current data comes from (`data.reference` / `data.current`).
-public enum DataSourceDeclaration: Sendable, Equatable, CustomStringConvertible {
+package enum DataSourceDeclaration: Sendable, Equatable, CustomStringConvertible {
     /// A path (resolved against the pipeline file), an http(s) URL or S3 objects (`s3://bucket/key`, a prefix ending
     /// in `/`, or a glob); CSV or Parquet.
     case location(String)
@@ -10,7 +10,7 @@ public enum DataSourceDeclaration: Sendable, Equatable, CustomStringConvertible 
     /// The latest production records posted to the feedback API with their `features`.
     case recentFeedback(RecentFeedbackWindow)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .location(let location): location
         case .postgres(let settings): "postgres query (\(settings.url)): \(settings.query.prefix(120))"
@@ -20,27 +20,27 @@ public enum DataSourceDeclaration: Sendable, Equatable, CustomStringConvertible 
     }
 
     /// The location, when the source is one (what a trainer is sent).
-    public var location: String? {
+    package var location: String? {
         if case .location(let location) = self { return location }
         return nil
     }
 }
 
 /// A PostgreSQL query as a data source. Values are bound as parameters, never pasted into the text.
-public struct SQLSourceSettings: Sendable, Equatable {
+package struct SQLSourceSettings: Sendable, Equatable {
     /// Where the connection URL is: an environment variable or a file (it holds a password).
-    public var url: SecretReference
+    package var url: SecretReference
     /// The query; `{{name}}` marks a bound parameter: one of `params`, or `window_start` / `window_end`.
-    public var query: String
+    package var query: String
     /// Values for `{{name}}` parameters, bound as text (PostgreSQL casts them where the query says).
-    public var params: [String: String]
+    package var params: [String: String]
     /// The time window `{{window_start}}`...`{{window_end}}` ends at the check and spans this long; default: the
     /// schedule's interval.
-    public var window: Duration?
+    package var window: Duration?
     /// More rows than this is an error (narrow the query or raise it). Default: 1,000,000.
-    public var maxRows: Int
+    package var maxRows: Int
 
-    public init(url: SecretReference, query: String, params: [String: String] = [:], window: Duration? = nil, maxRows: Int = 1_000_000) {
+    package init(url: SecretReference, query: String, params: [String: String] = [:], window: Duration? = nil, maxRows: Int = 1_000_000) {
         self.url = url
         self.query = query
         self.params = params
@@ -49,11 +49,11 @@ public struct SQLSourceSettings: Sendable, Equatable {
     }
 
     /// The `{{name}}` parameters the query uses, in order of first use.
-    public var parameterNames: [String] { SQLTemplate.parameterNames(in: self.query) }
+    package var parameterNames: [String] { SQLTemplate.parameterNames(in: self.query) }
 }
 
 /// How much recent production data a `recent` source reads.
-public enum RecentFeedbackWindow: Sendable, Equatable {
+package enum RecentFeedbackWindow: Sendable, Equatable {
     /// The latest N records received.
     case records(Int)
     /// The records received within this long before the check.

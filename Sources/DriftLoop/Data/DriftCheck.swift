@@ -3,27 +3,27 @@ import Foundation
 
 /// A pipeline's drift result: the features' verdicts (Evidently's DataDriftPreset) and, reported apart, the
 /// prediction columns' verdicts (prediction drift), in the JSON shape of `driftloop drift --json`.
-public struct DriftReport: Sendable, Codable {
-    public var features: DataDriftReport
-    public var prediction: DataDriftReport?
+package struct DriftReport: Sendable, Codable {
+    package var features: DataDriftReport
+    package var prediction: DataDriftReport?
 
-    public var datasetDrift: Bool { self.features.datasetDrift }
-    public var driftedColumns: Int { self.features.driftedColumns }
-    public var share: Double { self.features.share }
+    package var datasetDrift: Bool { self.features.datasetDrift }
+    package var driftedColumns: Int { self.features.driftedColumns }
+    package var share: Double { self.features.share }
 
     enum CodingKeys: String, CodingKey { case prediction }
 
-    public init(features: DataDriftReport, prediction: DataDriftReport?) {
+    package init(features: DataDriftReport, prediction: DataDriftReport?) {
         self.features = features
         self.prediction = prediction
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.features = try DataDriftReport(from: decoder)
         self.prediction = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(DataDriftReport.self, forKey: .prediction)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try self.features.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(self.prediction, forKey: .prediction)
@@ -31,10 +31,10 @@ public struct DriftReport: Sendable, Codable {
 }
 
 /// Runs a pipeline's drift policy on its reference and current tables.
-public enum DriftCheck {
+package enum DriftCheck {
     /// Loads the pipeline's reference and current data (concurrently) as of `time` (a query's window ends then) and
     /// runs its drift policy on them.
-    public static func run(_ pipeline: PipelineDefinition, loader: DataLoader, at time: Date = Date()) async throws -> DriftReport {
+    package static func run(_ pipeline: PipelineDefinition, loader: DataLoader, at time: Date = Date()) async throws -> DriftReport {
         async let reference = loader.table(pipeline.data.referenceSource, pipeline: pipeline, at: time)
         async let current = loader.table(pipeline.data.currentSource, pipeline: pipeline, at: time)
         return try await Self.run(
@@ -42,7 +42,9 @@ public enum DriftCheck {
             predictionColumns: pipeline.data.predictionColumns)
     }
 
-    public static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) async throws -> DriftReport {
+    package static func run(reference: DataTable, current: DataTable, policy: DriftPolicy, target: String?, predictionColumns: [String]) async throws
+        -> DriftReport
+    {
         let excluded = Set([target].compactMap { $0 } + predictionColumns)
         let features = policy.columns ?? current.columnNames.filter { !excluded.contains($0) && reference[$0] != nil }
         for name in features + predictionColumns where reference[name] == nil || current[name] == nil {

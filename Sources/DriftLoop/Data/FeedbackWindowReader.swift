@@ -19,7 +19,8 @@ enum FeedbackWindowReader {
             records = try await store.recentFeedback(pipeline: pipeline, since: nil, limit: count)
             description = "recent feedback (latest \(count) records)"
         case .window(let duration):
-            records = try await store.recentFeedback(pipeline: pipeline, since: time.addingTimeInterval(-duration.seconds), limit: Self.maxWindowRecords)
+            records = try await store.recentFeedback(
+                pipeline: pipeline, since: time.addingTimeInterval(-duration.seconds), limit: Self.maxWindowRecords)
             description = "recent feedback (last \(DurationText.format(duration)))"
         }
         var table = Self.table(records, schema: schema)

@@ -21,7 +21,8 @@ enum SQLTableReader {
             switch name {
             case "window_start", "window_end":
                 guard let window else {
-                    throw SQLSourceError("the query uses {{\(name)}}, but the source declares no `window` and the pipeline no `schedule: {every: ...}`")
+                    throw SQLSourceError(
+                        "the query uses {{\(name)}}, but the source declares no `window` and the pipeline no `schedule: {every: ...}`")
                 }
                 bindings.append(name == "window_start" ? window.start : window.end)
             default:
@@ -42,13 +43,15 @@ enum SQLTableReader {
         case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         let configuration = PostgresConnection.Configuration(
-            host: connectionSettings.host, port: connectionSettings.port, username: connectionSettings.username, password: connectionSettings.password,
+            host: connectionSettings.host, port: connectionSettings.port, username: connectionSettings.username,
+            password: connectionSettings.password,
             database: connectionSettings.database, tls: tls)
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
-            throw DataSourceError(location: "\(connectionSettings)", message: "cannot connect: \(PostgresStoreError.describe(error))", isTransient: true)
+            throw DataSourceError(
+                location: "\(connectionSettings)", message: "cannot connect: \(PostgresStoreError.describe(error))", isTransient: true)
         }
         // Closed on every path before the result or the error goes back.
         let rows: (builders: [TypedColumnBuilder], count: Int)
@@ -81,7 +84,8 @@ enum SQLTableReader {
             for try await row in rows {
                 rowCount += 1
                 guard rowCount <= settings.maxRows else {
-                    throw SQLSourceError("the query returned more than \(settings.maxRows) rows; narrow it (a shorter window, a WHERE clause) or raise `max_rows`")
+                    throw SQLSourceError(
+                        "the query returned more than \(settings.maxRows) rows; narrow it (a shorter window, a WHERE clause) or raise `max_rows`")
                 }
                 if builders.isEmpty {
                     builders = row.map { cell in
@@ -134,8 +138,8 @@ enum SQLTableReader {
 }
 
 /// A query source that cannot be read as declared; says what to change.
-public struct SQLSourceError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct SQLSourceError: Error, Sendable, CustomStringConvertible {
+    package var description: String
 
     init(_ description: String) {
         self.description = description

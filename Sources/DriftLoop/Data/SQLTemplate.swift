@@ -2,15 +2,15 @@ import Foundation
 
 /// Turns a query with `{{name}}` markers into PostgreSQL's `$1, $2, ...` placeholders and the bound values, so no
 /// value is ever pasted into SQL text. A marker must be `{{` + letters, digits or `_` + `}}`.
-public enum SQLTemplate {
-    public static func parameterNames(in query: String) -> [String] {
+package enum SQLTemplate {
+    package static func parameterNames(in query: String) -> [String] {
         var names: [String] = []
         for name in Self.markers(in: query).map(\.name) where !names.contains(name) { names.append(name) }
         return names
     }
 
     /// The query with placeholders, and for each placeholder number the name whose value it binds.
-    public static func compile(_ query: String) -> (text: String, bindings: [String]) {
+    package static func compile(_ query: String) -> (text: String, bindings: [String]) {
         var text = ""
         var bindings: [String] = []
         var position = query.startIndex

@@ -1,23 +1,23 @@
 import Foundation
 
 /// The verdict of one comparison rule, stored with its inputs so anyone can see why.
-public struct RuleVerdict: Sendable, Codable {
-    public var kind: String
-    public var metric: String
-    public var direction: MetricDirection
-    public var champion: Double?
-    public var challenger: Double?
+package struct RuleVerdict: Sendable, Codable {
+    package var kind: String
+    package var metric: String
+    package var direction: MetricDirection
+    package var champion: Double?
+    package var challenger: Double?
     /// The requirement in words, e.g. `improve by >= 0.01`.
-    public var requirement: String
-    public var passed: Bool
-    public var explanation: String
+    package var requirement: String
+    package var passed: Bool
+    package var explanation: String
 }
 
 /// Whether a challenger beats the champion, rule by rule.
-public struct EvaluationVerdict: Sendable, Codable {
-    public var isBetter: Bool
-    public var rules: [RuleVerdict]
-    public var summary: String
+package struct EvaluationVerdict: Sendable, Codable {
+    package var isBetter: Bool
+    package var rules: [RuleVerdict]
+    package var summary: String
 
     enum CodingKeys: String, CodingKey {
         case rules, summary
@@ -26,8 +26,8 @@ public struct EvaluationVerdict: Sendable, Codable {
 }
 
 /// Applies a pipeline's evaluation rules to challenger and champion metrics from the same holdout.
-public enum ChampionChallengerEvaluation {
-    public static func evaluate(policy: EvaluationPolicy, challenger: [String: Double], champion: [String: Double]?) -> EvaluationVerdict {
+package enum ChampionChallengerEvaluation {
+    package static func evaluate(policy: EvaluationPolicy, challenger: [String: Double], champion: [String: Double]?) -> EvaluationVerdict {
         var rules: [RuleVerdict] = [Self.primary(policy.primary, challenger: challenger, champion: champion)]
         for rule in policy.guards { rules.append(Self.guardRule(rule, challenger: challenger, champion: champion)) }
         let failed = rules.filter { !$0.passed }
@@ -57,7 +57,8 @@ public enum ChampionChallengerEvaluation {
             if let floor = rule.floor {
                 verdict.requirement = "no champion: \(rule.metric) \(rule.direction == .higher ? ">=" : "<=") \(floor)"
                 verdict.passed = sign * (challengerValue - floor) >= 0
-                verdict.explanation = "no champion to compare; challenger \(rule.metric) \(Self.format(challengerValue)) \(verdict.passed ? "meets" : "misses") the floor \(floor)"
+                verdict.explanation =
+                    "no champion to compare; challenger \(rule.metric) \(Self.format(challengerValue)) \(verdict.passed ? "meets" : "misses") the floor \(floor)"
             } else {
                 verdict.requirement = "no champion: any value"
                 verdict.passed = true

@@ -1,12 +1,12 @@
 /// How much production feedback a pipeline keeps (`feedback_retention:` in its YAML). Without it every record is kept,
 /// and an inference service posting all its traffic grows the store without bound.
-public struct FeedbackRetention: Sendable, Equatable {
+package struct FeedbackRetention: Sendable, Equatable {
     /// Records received longer ago than this are deleted.
-    public var maxAge: Duration?
+    package var maxAge: Duration?
     /// At most this many records are kept, the newest.
-    public var maxRecords: Int?
+    package var maxRecords: Int?
 
-    public init(maxAge: Duration?, maxRecords: Int?) {
+    package init(maxAge: Duration?, maxRecords: Int?) {
         self.maxAge = maxAge
         self.maxRecords = maxRecords
     }

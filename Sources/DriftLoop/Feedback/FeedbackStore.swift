@@ -19,11 +19,11 @@ public protocol FeedbackStore: Sendable {
 
 /// A monitor's state after consuming labelled feedback up to `throughSeq`.
 public struct MonitorSnapshotRecord: Sendable, Equatable {
-    public var pipeline: String
-    public var throughSeq: Int64
-    public var state: String
+    package var pipeline: String
+    package var throughSeq: Int64
+    package var state: String
 
-    public init(pipeline: String, throughSeq: Int64, state: String) {
+    package init(pipeline: String, throughSeq: Int64, state: String) {
         self.pipeline = pipeline
         self.throughSeq = throughSeq
         self.state = state

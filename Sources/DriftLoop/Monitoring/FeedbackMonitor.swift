@@ -23,7 +23,8 @@ actor FeedbackMonitor {
     private var waiters: [CheckedContinuation<Void, Never>] = []
     static let batchSize = 2000
 
-    init(pipeline: String, policy: MonitoringPolicy, store: any FeedbackStore, submit: @escaping Submit, champion: @escaping Champion, logger: Logger) {
+    init(pipeline: String, policy: MonitoringPolicy, store: any FeedbackStore, submit: @escaping Submit, champion: @escaping Champion, logger: Logger)
+    {
         self.pipeline = pipeline
         self.policy = policy
         self.store = store
@@ -68,7 +69,10 @@ actor FeedbackMonitor {
                     Trigger(kind: signal.kind, source: "feedback", reason: signal.summary, dedupKey: signal.dedupKey, payload: signal.evidence))
                 self.logger.notice(
                     "\(signal.kind.rawValue) from feedback",
-                    metadata: ["pipeline": "\(self.pipeline)", "cycle": "\(acceptance.cycleId)", "disposition": "\(acceptance.disposition.rawValue)", "why": "\(signal.summary)"])
+                    metadata: [
+                        "pipeline": "\(self.pipeline)", "cycle": "\(acceptance.cycleId)", "disposition": "\(acceptance.disposition.rawValue)",
+                        "why": "\(signal.summary)",
+                    ])
             }
             let state = String(decoding: try MonitorSnapshotCoding.encoder.encode(monitor), as: UTF8.self)
             try await self.store.saveMonitorSnapshot(MonitorSnapshotRecord(pipeline: self.pipeline, throughSeq: last.labelledSeq, state: state))
@@ -82,7 +86,9 @@ actor FeedbackMonitor {
     private func loadMonitor(championVersion: String?) async throws -> PerformanceMonitor {
         if self.monitor == nil, let snapshot = try await self.store.monitorSnapshot(pipeline: self.pipeline) {
             self.position = snapshot.throughSeq
-            if let restored = try? MonitorSnapshotCoding.decoder.decode(PerformanceMonitor.self, from: Data(snapshot.state.utf8)), restored.policy == self.policy {
+            if let restored = try? MonitorSnapshotCoding.decoder.decode(PerformanceMonitor.self, from: Data(snapshot.state.utf8)),
+                restored.policy == self.policy
+            {
                 self.monitor = restored
             }
         }

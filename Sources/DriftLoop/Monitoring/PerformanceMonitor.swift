@@ -3,28 +3,28 @@ import Foundation
 
 /// A pipeline's view of production feedback: its stream detectors and its metric window, advanced one labelled
 /// record at a time. A value type, so its whole state is the snapshot stored after each batch.
-public struct PerformanceMonitor: Sendable, Codable {
+package struct PerformanceMonitor: Sendable, Codable {
     struct Observation: Sendable, Codable {
         var label: String
         var prediction: String
         var score: Double?
     }
 
-    public let policy: MonitoringPolicy
+    package let policy: MonitoringPolicy
     private var detectors: [AnyStreamDetector]
     /// Values fed to each detector since it was built: River's 0-based index of the next value.
     private var detectorPositions: [Int]
     private var window: [Observation] = []
     private var windowHead = 0
     private var sinceEvaluation = 0
-    public private(set) var windowsEvaluated = 0
+    package private(set) var windowsEvaluated = 0
     private var consecutiveBreaches: [Int]
     /// Recent values of each decay rule's metric, for the evidence.
     private var recentValues: [[Double]]
     /// The champion the state belongs to; a new champion starts a fresh monitor.
-    public private(set) var championVersion: String?
+    package private(set) var championVersion: String?
 
-    public init(policy: MonitoringPolicy, championVersion: String?) throws {
+    package init(policy: MonitoringPolicy, championVersion: String?) throws {
         self.policy = policy
         self.detectors = try policy.detectors.map { try AnyStreamDetector(name: $0.name, parameters: $0.parameters) }
         self.detectorPositions = Array(repeating: 0, count: policy.detectors.count)
@@ -34,7 +34,7 @@ public struct PerformanceMonitor: Sendable, Codable {
     }
 
     /// Advances over one labelled record; returns what fired.
-    public mutating func observe(_ record: LabelledFeedback, pipeline: String, baseline: [String: Double]?) -> [MonitorSignal] {
+    package mutating func observe(_ record: LabelledFeedback, pipeline: String, baseline: [String: Double]?) -> [MonitorSignal] {
         var signals: [MonitorSignal] = []
         for index in self.detectors.indices {
             let declared = self.policy.detectors[index]
@@ -56,7 +56,9 @@ public struct PerformanceMonitor: Sendable, Codable {
                         dedupKey: "concept_drift:\(index):\(record.labelledSeq)"))
             }
         }
-        signals += self.advanceWindow(Observation(label: record.label, prediction: record.prediction, score: record.score), record: record, pipeline: pipeline, baseline: baseline)
+        signals += self.advanceWindow(
+            Observation(label: record.label, prediction: record.prediction, score: record.score), record: record, pipeline: pipeline,
+            baseline: baseline)
         return signals
     }
 
@@ -74,7 +76,9 @@ public struct PerformanceMonitor: Sendable, Codable {
         }
     }
 
-    private mutating func advanceWindow(_ observation: Observation, record: LabelledFeedback, pipeline: String, baseline: [String: Double]?) -> [MonitorSignal] {
+    private mutating func advanceWindow(_ observation: Observation, record: LabelledFeedback, pipeline: String, baseline: [String: Double]?)
+        -> [MonitorSignal]
+    {
         let size = self.policy.windowSize
         switch self.policy.windowKind {
         case .tumbling:
@@ -102,10 +106,13 @@ public struct PerformanceMonitor: Sendable, Codable {
         switch self.policy.task {
         case .classification:
             return ClassificationMetrics.compute(
-                self.window.map { ClassificationOutcome(label: $0.label, prediction: $0.prediction, score: $0.score) }, positiveLabel: self.policy.positiveLabel)
+                self.window.map { ClassificationOutcome(label: $0.label, prediction: $0.prediction, score: $0.score) },
+                positiveLabel: self.policy.positiveLabel)
         case .regression:
-            let pairs = self.window.compactMap { observation in Double(observation.label).flatMap { label in Double(observation.prediction).map { (label, $0) } } }
-                .filter { $0.0.isFinite && $0.1.isFinite }
+            let pairs = self.window.compactMap { observation in
+                Double(observation.label).flatMap { label in Double(observation.prediction).map { (label, $0) } }
+            }
+            .filter { $0.0.isFinite && $0.1.isFinite }
             return RegressionMetrics.compute(labels: pairs.map(\.0), predictions: pairs.map(\.1))
         }
     }
@@ -126,7 +133,8 @@ public struct PerformanceMonitor: Sendable, Codable {
             signals.append(
                 MonitorSignal(
                     kind: .performanceDecay,
-                    summary: "\(rule.metric) dropped by more than \(rule.drop) (\(kindOfDrop)) below the baseline \(reference) for \(rule.windows) consecutive windows",
+                    summary:
+                        "\(rule.metric) dropped by more than \(rule.drop) (\(kindOfDrop)) below the baseline \(reference) for \(rule.windows) consecutive windows",
                     evidence: [
                         "metric": .string(rule.metric), "baseline": .number(reference), "drop": .number(rule.drop), "relative": .bool(rule.relative),
                         "windows": .number(Double(rule.windows)), "window_kind": .string(self.policy.windowKind.rawValue),

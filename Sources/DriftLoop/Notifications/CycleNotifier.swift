@@ -5,7 +5,7 @@ import Logging
 /// Tells the declared channels about cycle events, off the cycle's path: events are queued and sent by one
 /// background task, retried with backoff, and a channel that stays down only costs a log line. (The queue is in
 /// memory: events of a controller that stops before sending them are not sent after the restart.)
-public actor CycleNotifier {
+package actor CycleNotifier {
     struct Channel: Sendable {
         var settings: NotificationSettings
         var url: String
@@ -22,8 +22,9 @@ public actor CycleNotifier {
     /// Backoff before each retry; tests shorten it.
     private let retryDelay: Duration
 
-    public init(
-        settings: [NotificationSettings], environment: [String: String], store: any CycleStore, client: CurlHTTPClient, publicURL: String?, logger: Logger,
+    package init(
+        settings: [NotificationSettings], environment: [String: String], store: any CycleStore, client: CurlHTTPClient, publicURL: String?,
+        logger: Logger,
         retryDelay: Duration = .seconds(1)
     ) throws {
         var channels: [Channel] = []
@@ -42,15 +43,15 @@ public actor CycleNotifier {
         (self.events, self.queue) = AsyncStream.makeStream(of: (String, String, String).self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
-    public var isEmpty: Bool { self.channels.isEmpty }
+    package var isEmpty: Bool { self.channels.isEmpty }
 
     /// Queues a committed transition (the controller's observer); returns at once.
-    public nonisolated func transition(cycleId: String, from: String, to: String) {
+    package nonisolated func transition(cycleId: String, from: String, to: String) {
         self.queue.yield((cycleId, from, to))
     }
 
     /// Sends queued events until the stream ends (`finish`) or the task is cancelled.
-    public func run() async {
+    package func run() async {
         for await (cycleId, from, to) in self.events {
             guard !self.channels.isEmpty, let (event, body) = await self.describe(cycleId: cycleId, from: from, to: to) else { continue }
             for channel in self.channels where channel.settings.events.contains(event) {
@@ -59,7 +60,7 @@ public actor CycleNotifier {
         }
     }
 
-    public nonisolated func finish() { self.queue.finish() }
+    package nonisolated func finish() { self.queue.finish() }
 
     private struct Message: Sendable {
         var generic: JSONValue
@@ -88,7 +89,8 @@ public actor CycleNotifier {
         let version = cycle.decision(PromotionResult.self)?.version ?? cycle.decision(RejectionDecision.self)?.version
         let summary = cycle.decision(EvaluationVerdict.self)?.summary ?? cycle.failure
         var generic: [String: JSONValue] = [
-            "event": .string(event.rawValue), "pipeline": .string(cycle.pipeline), "cycle_id": .string(cycleId), "trigger": .string(cycle.kind.rawValue),
+            "event": .string(event.rawValue), "pipeline": .string(cycle.pipeline), "cycle_id": .string(cycleId),
+            "trigger": .string(cycle.kind.rawValue),
             "at": .string(ISO8601DateFormatter().string(from: Date())),
         ]
         if let outcome = cycle.outcome { generic["outcome"] = .string(outcome.rawValue) }
@@ -96,10 +98,12 @@ public actor CycleNotifier {
         if let version { generic["version"] = .string(version) }
         if let summary { generic["summary"] = .string(summary) }
         if let url { generic["cycle_url"] = .string(url) }
-        let headline = event == .cycleStarted
+        let headline =
+            event == .cycleStarted
             ? "cycle started (\(cycle.kind.rawValue)\(reason.map { ": \($0)" } ?? ""))"
             : "cycle \(event.rawValue.replacingOccurrences(of: "_", with: " "))\(version.map { ", version \($0)" } ?? "")"
-        let text = "*driftloop* `\(cycle.pipeline)`: \(headline)" + (summary.map { "\n\($0)" } ?? "") + (url.map { "\n<\($0)|cycle \(cycleId)>" } ?? "")
+        let text =
+            "*driftloop* `\(cycle.pipeline)`: \(headline)" + (summary.map { "\n\($0)" } ?? "") + (url.map { "\n<\($0)|cycle \(cycleId)>" } ?? "")
         return (event, Message(generic: .object(generic), text: text))
     }
 
@@ -116,7 +120,9 @@ public actor CycleNotifier {
                 if response.isSuccess { return }
                 // 4xx other than 408/429 will not get better.
                 if (400..<500).contains(response.status), response.status != 408, response.status != 429 {
-                    self.logger.warning("notification refused", metadata: ["event": "\(event.rawValue)", "status": "\(response.status)", "kind": "\(channel.settings.kind.rawValue)"])
+                    self.logger.warning(
+                        "notification refused",
+                        metadata: ["event": "\(event.rawValue)", "status": "\(response.status)", "kind": "\(channel.settings.kind.rawValue)"])
                     return
                 }
             } catch {
@@ -129,11 +135,15 @@ public actor CycleNotifier {
                 delay = delay * 4
             }
         }
-        self.logger.warning("notification not delivered after retries", metadata: ["event": "\(event.rawValue)", "kind": "\(channel.settings.kind.rawValue)", "attempts": "\(channel.settings.attempts)"])
+        self.logger.warning(
+            "notification not delivered after retries",
+            metadata: ["event": "\(event.rawValue)", "kind": "\(channel.settings.kind.rawValue)", "attempts": "\(channel.settings.attempts)"])
     }
 }
 
-public struct NotificationError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+/// A notification channel declared without what it needs (found at start), or a delivery the receiver refused or
+/// that could not reach it (retried with backoff, then logged; a cycle never waits on it).
+package struct NotificationError: Error, CustomStringConvertible, Sendable {
+    package var description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,23 +1,23 @@
 /// One outgoing notification channel (`notifications:` in config.yaml).
-public struct NotificationSettings: Sendable, Equatable {
-    public enum Kind: String, Sendable { case webhook, slack }
+package struct NotificationSettings: Sendable, Equatable {
+    package enum Kind: String, Sendable { case webhook, slack }
 
     /// The cycle events a channel can be told about.
-    public enum Event: String, Sendable, CaseIterable {
+    package enum Event: String, Sendable, CaseIterable {
         case cycleStarted = "cycle_started"
         case promoted, rejected, failed, cancelled
         case rolledBack = "rolled_back"
         case noDrift = "no_drift"
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The URL, or where to read it (Slack incoming-webhook URLs are secrets).
-    public var url: SecretReference
+    package var url: SecretReference
     /// Bearer token for a generic webhook.
-    public var token: SecretReference?
-    public var events: Set<Event>
+    package var token: SecretReference?
+    package var events: Set<Event>
     /// Sends per event before giving up (with backoff).
-    public var attempts: Int
+    package var attempts: Int
 }
 
 enum NotificationSettingsReader {
@@ -59,12 +59,15 @@ enum NotificationSettingsReader {
                     if let event = NotificationSettings.Event(rawValue: name) {
                         events.insert(event)
                     } else {
-                        reader.fail(eventsNode, "unknown event `\(name)`; events are \(NotificationSettings.Event.allCases.map(\.rawValue).joined(separator: ", "))")
+                        reader.fail(
+                            eventsNode,
+                            "unknown event `\(name)`; events are \(NotificationSettings.Event.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                 }
             }
             channels.append(
-                NotificationSettings(kind: kind, url: url, token: token, events: events, attempts: reader.int(element.child("attempts"), default: 4, range: 1...20)))
+                NotificationSettings(
+                    kind: kind, url: url, token: token, events: events, attempts: reader.int(element.child("attempts"), default: 4, range: 1...20)))
         }
         return channels
     }

@@ -64,7 +64,8 @@ struct PrometheusQueryClient: Sendable {
         let url = self.baseURL + "/api/v1/query?query=" + (query.addingPercentEncoding(withAllowedCharacters: allowed) ?? query)
         let response: HTTPResponse
         do {
-            response = try await self.client.send(HTTPRequest(url: url, timeout: .seconds(15), authentication: self.token.map { .bearer(token: $0) } ?? .none))
+            response = try await self.client.send(
+                HTTPRequest(url: url, timeout: .seconds(15), authentication: self.token.map { .bearer(token: $0) } ?? .none))
         } catch let error as CurlError {
             throw QueryError(message: "Prometheus at \(self.baseURL) is unreachable: \(error.message)", isTransient: error.isTransient)
         }
@@ -72,7 +73,9 @@ struct PrometheusQueryClient: Sendable {
         guard response.status == 200, let answer, answer.status == "success", let data = answer.data else {
             let detail = answer?.error ?? String(response.text.prefix(200))
             // 400 and 422 are a bad query: retrying will not fix it.
-            throw QueryError(message: "Prometheus rejected `\(query)` (HTTP \(response.status): \(detail))", isTransient: response.status >= 500 || response.status == 503)
+            throw QueryError(
+                message: "Prometheus rejected `\(query)` (HTTP \(response.status): \(detail))",
+                isTransient: response.status >= 500 || response.status == 503)
         }
         switch data.result {
         case .samples(let samples):
@@ -80,7 +83,8 @@ struct PrometheusQueryClient: Sendable {
         case .pair(let pair) where pair.count == 2:
             return pair[1].number.map { [$0] } ?? []
         default:
-            throw QueryError(message: "Prometheus answered `\(query)` with a \(data.resultType); the rule needs a vector or a scalar", isTransient: false)
+            throw QueryError(
+                message: "Prometheus answered `\(query)` with a \(data.resultType); the rule needs a vector or a scalar", isTransient: false)
         }
     }
 }

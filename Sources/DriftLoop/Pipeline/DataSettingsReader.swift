@@ -3,7 +3,9 @@
 enum DataSettingsReader {
     static let example = "data: {reference: data/reference.parquet, current: s3://bucket/current/*.parquet, target: label}"
 
-    static func read(_ node: YAMLNode, trainer: TrainerSettings, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader) -> DataSettings {
+    static func read(_ node: YAMLNode, trainer: TrainerSettings, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader)
+        -> DataSettings
+    {
         var data = DataSettings(reference: "", current: "", target: "label", predictionColumns: [])
         if node.isMissing {
             reader.fail(node, "`data` is required: a mapping with `reference` and `current`, for example `\(Self.example)`")
@@ -11,7 +13,8 @@ enum DataSettingsReader {
         }
         guard reader.requireMapping(node, example: Self.example) else { return data }
         reader.rejectUnknownKeys(node, allowed: ["reference", "current", "target", "prediction", "train"])
-        data.referenceSource = Self.source(node.child("reference"), side: "reference", schedule: schedule, baseDirectory: baseDirectory, reader: &reader)
+        data.referenceSource = Self.source(
+            node.child("reference"), side: "reference", schedule: schedule, baseDirectory: baseDirectory, reader: &reader)
         data.currentSource = Self.source(node.child("current"), side: "current", schedule: schedule, baseDirectory: baseDirectory, reader: &reader)
         data.target = reader.string(node.child("target"), default: "label") ?? "label"
         data.predictionColumns = reader.stringList(node.child("prediction")) ?? []
@@ -32,15 +35,20 @@ enum DataSettingsReader {
             for (side, value) in [("reference", data.reference), ("current", data.current)] where value.isEmpty && !node.child(side).isMissing {
                 reader.fail(
                     node.child(side),
-                    "the \(trainer.kind.rawValue) trainer trains on files, and `data.\(side)` is not one: name the file it reads with `data.train.\(side): PATH`")
+                    "the \(trainer.kind.rawValue) trainer trains on files, and `data.\(side)` is not one: name the file it reads with `data.train.\(side): PATH`"
+                )
             }
         }
         return data
     }
 
-    static func source(_ node: YAMLNode, side: String, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader) -> DataSourceDeclaration {
+    static func source(_ node: YAMLNode, side: String, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader)
+        -> DataSourceDeclaration
+    {
         if node.isMissing {
-            reader.fail(node, "`data.\(side)` is required: a path, an http(s) URL, s3://bucket/key, `{postgres: ..., query: ...}` or `{recent: {records: N}}`")
+            reader.fail(
+                node, "`data.\(side)` is required: a path, an http(s) URL, s3://bucket/key, `{postgres: ..., query: ...}` or `{recent: {records: N}}`"
+            )
             return .location("")
         }
         if let text = node.scalarText {
@@ -53,7 +61,8 @@ enum DataSettingsReader {
         if !node.child("recent").isMissing {
             reader.rejectUnknownKeys(node, allowed: ["recent"])
             if side == "reference" {
-                reader.fail(node.child("recent"), "`data.reference` cannot be the recent feedback window: the reference is the data the model was trained on")
+                reader.fail(
+                    node.child("recent"), "`data.reference` cannot be the recent feedback window: the reference is the data the model was trained on")
             }
             return .recentFeedback(Self.recent(node.child("recent"), reader: &reader) ?? .records(1))
         }
@@ -81,8 +90,11 @@ enum DataSettingsReader {
         }
     }
 
-    private static func postgres(_ node: YAMLNode, side: String, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader) -> SQLSourceSettings {
-        let example = #"{postgres: {url_env: WAREHOUSE_URL}, query: "SELECT * FROM predictions WHERE at >= {{window_start}} AND at < {{window_end}}", window: 24h}"#
+    private static func postgres(_ node: YAMLNode, side: String, schedule: ScheduleSettings?, baseDirectory: String, reader: inout YAMLReader)
+        -> SQLSourceSettings
+    {
+        let example =
+            #"{postgres: {url_env: WAREHOUSE_URL}, query: "SELECT * FROM predictions WHERE at >= {{window_start}} AND at < {{window_end}}", window: 24h}"#
         reader.rejectUnknownKeys(node, allowed: ["postgres", "query", "params", "window", "max_rows"])
         var settings = SQLSourceSettings(url: .environment(""), query: "")
         let connection = node.child("postgres")
@@ -95,7 +107,10 @@ enum DataSettingsReader {
             } else if let path = reader.string(connection.child("url_file")) {
                 settings.url = .file(PathResolution.resolve(path, relativeTo: baseDirectory))
             } else {
-                reader.fail(connection, "`postgres` needs `url_env: VARIABLE` or `url_file: PATH` holding postgres://USER:PASSWORD@HOST:PORT/DATABASE (never the URL itself)")
+                reader.fail(
+                    connection,
+                    "`postgres` needs `url_env: VARIABLE` or `url_file: PATH` holding postgres://USER:PASSWORD@HOST:PORT/DATABASE (never the URL itself)"
+                )
             }
         }
         settings.query = reader.string(node.child("query"), required: true) ?? ""
@@ -107,8 +122,11 @@ enum DataSettingsReader {
         }
         let usesWindow = settings.parameterNames.contains("window_start") || settings.parameterNames.contains("window_end")
         if usesWindow, settings.window == nil {
-            if case .every? = schedule?.timing {} else {
-                reader.fail(node.child("query"), "the query uses the time window; declare its length with `window: 24h` (or give the pipeline `schedule: {every: ...}`)")
+            if case .every? = schedule?.timing {
+            } else {
+                reader.fail(
+                    node.child("query"),
+                    "the query uses the time window; declare its length with `window: 24h` (or give the pipeline `schedule: {every: ...}`)")
             }
         }
         return settings

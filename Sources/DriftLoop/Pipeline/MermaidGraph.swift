@@ -1,6 +1,6 @@
 /// Renders a pipeline's state machine as a Mermaid `stateDiagram-v2`.
-public enum MermaidGraph {
-    public static func render(_ pipeline: PipelineDefinition) -> String {
+package enum MermaidGraph {
+    package static func render(_ pipeline: PipelineDefinition) -> String {
         var lines = ["stateDiagram-v2", "    [*] --> \(pipeline.initialState)"]
         for name in pipeline.stateOrder {
             guard let state = pipeline.states[name] else { continue }

@@ -4,7 +4,9 @@ import DriftStats
 enum MonitoringPolicyReader {
     static func read(_ node: YAMLNode, reader: inout YAMLReader) -> MonitoringPolicy? {
         guard !node.isMissing else { return nil }
-        guard reader.requireMapping(node, example: "monitoring: {task: classification, positive_label: \"1\", window: {size: 500}}") else { return nil }
+        guard reader.requireMapping(node, example: "monitoring: {task: classification, positive_label: \"1\", window: {size: 500}}") else {
+            return nil
+        }
         reader.rejectUnknownKeys(node, allowed: ["task", "positive_label", "window", "baseline", "detectors", "decay"])
         var policy = MonitoringPolicy(
             task: .classification, positiveLabel: nil, windowSize: 500, windowKind: .tumbling, windowStep: 1, baseline: nil, detectors: [], decay: [])

@@ -2,10 +2,12 @@
 enum ObservationPolicyReader {
     static func read(_ node: YAMLNode, reader: inout YAMLReader) -> ObservationPolicy? {
         guard !node.isMissing else { return nil }
-        let example = "observe: {window: 15m, interval: 30s, prometheus: {url: http://127.0.0.1:9090}, rules: [{name: errors, query: \"...\", above: 0.05}]}"
+        let example =
+            "observe: {window: 15m, interval: 30s, prometheus: {url: http://127.0.0.1:9090}, rules: [{name: errors, query: \"...\", above: 0.05}]}"
         guard reader.requireMapping(node, example: example) else { return nil }
         reader.rejectUnknownKeys(node, allowed: ["window", "interval", "prometheus", "rules"])
-        var policy = ObservationPolicy(window: .seconds(900), interval: .seconds(30), prometheusURL: "", prometheusTokenEnvironmentVariable: nil, rules: [])
+        var policy = ObservationPolicy(
+            window: .seconds(900), interval: .seconds(30), prometheusURL: "", prometheusTokenEnvironmentVariable: nil, rules: [])
         policy.window = reader.duration(node.child("window"), default: .seconds(900)) ?? .seconds(900)
         policy.interval = reader.duration(node.child("interval"), default: .seconds(30)) ?? .seconds(30)
         let prometheus = node.child("prometheus")
@@ -24,7 +26,9 @@ enum ObservationPolicyReader {
         let rules = node.child("rules")
         let elements = rules.isMissing ? [] : rules.elements()
         if elements.isEmpty {
-            reader.fail(rules.isMissing ? node : rules, "`observe.rules` needs at least one rule, for example `[{name: errors, query: \"sum(rate(errors_total[5m]))\", above: 0.05}]`")
+            reader.fail(
+                rules.isMissing ? node : rules,
+                "`observe.rules` needs at least one rule, for example `[{name: errors, query: \"sum(rate(errors_total[5m]))\", above: 0.05}]`")
         }
         for element in elements {
             guard reader.requireMapping(element, example: "{name: errors, query: \"...\", above: 0.05}") else { continue }
@@ -39,7 +43,9 @@ enum ObservationPolicyReader {
             let comparison: ObservationPolicy.Rule.Comparison = above.isMissing ? .below : .above
             let threshold = reader.double(above.isMissing ? below : above, default: 0)
             policy.rules.append(
-                .init(name: name, query: query, comparison: comparison, threshold: threshold, failures: reader.int(element.child("failures"), default: 1, range: 1...1000)))
+                .init(
+                    name: name, query: query, comparison: comparison, threshold: threshold,
+                    failures: reader.int(element.child("failures"), default: 1, range: 1...1000)))
         }
         return policy
     }

@@ -5,53 +5,53 @@ public struct PipelineDefinition: Sendable {
     /// Pipeline name: the file name without `.yaml`, unless `name:` says otherwise.
     public var name: String
     /// The file it came from.
-    public var file: String
+    package var file: String
     /// Registered model name in the registry.
-    public var model: String
-    public var data: DataSettings
-    public var drift: DriftPolicy
-    public var trainer: TrainerSettings
-    public var evaluation: EvaluationPolicy
-    public var registry: RegistrySettings
+    package var model: String
+    package var data: DataSettings
+    package var drift: DriftPolicy
+    package var trainer: TrainerSettings
+    package var evaluation: EvaluationPolicy
+    package var registry: RegistrySettings
     /// What an `observe` state watches after a promotion; nil when the pipeline declares no `observe:`.
-    public var observation: ObservationPolicy?
+    package var observation: ObservationPolicy?
     /// When the pipeline checks its data for drift by itself; nil for none.
-    public var schedule: ScheduleSettings?
+    package var schedule: ScheduleSettings?
     /// Production feedback to watch for concept drift and performance decay; nil when the pipeline declares none.
-    public var monitoring: MonitoringPolicy?
+    package var monitoring: MonitoringPolicy?
     /// After a cycle ends, new triggers within this time join it instead of starting another. Default: 10m.
-    public var cooldown: Duration
+    package var cooldown: Duration
     /// The state every cycle starts in. Default: the first state declared.
-    public var initialState: String
+    package var initialState: String
     /// States by name.
-    public var states: [String: StateDefinition]
+    package var states: [String: StateDefinition]
     /// State names in file order, for graphs and listings.
-    public var stateOrder: [String]
+    package var stateOrder: [String]
     /// How long production feedback is kept; nil keeps it all.
-    public var feedbackRetention: FeedbackRetention? = nil
+    package var feedbackRetention: FeedbackRetention? = nil
 
     /// The terminal state that ends a cycle with this outcome, if declared.
-    public func terminalState(for outcome: CycleOutcome) -> String? {
+    package func terminalState(for outcome: CycleOutcome) -> String? {
         self.stateOrder.first { self.states[$0]?.terminal == outcome }
     }
 }
 
 /// Where a pipeline's data is: CSV files or URLs.
-public struct DataSettings: Sendable {
+package struct DataSettings: Sendable {
     /// The reference (training-time) data as a trainer is sent it: a location, or `data.train.reference`.
-    public var reference: String
+    package var reference: String
     /// The current (production) data as a trainer is sent it: a location, or `data.train.current`.
-    public var current: String
+    package var current: String
     /// Label column, used for training and left out of data drift. Default: `label`.
-    public var target: String
+    package var target: String
     /// Prediction columns, whose drift is reported separately as prediction drift. Default: none.
-    public var predictionColumns: [String]
+    package var predictionColumns: [String]
     /// Where drift checks read the reference: a location (file, URL, S3; CSV or Parquet) or a PostgreSQL query.
-    public var referenceSource: DataSourceDeclaration
+    package var referenceSource: DataSourceDeclaration
     /// Where drift checks read the current data: a location, a PostgreSQL query, or the recent feedback window.
-    public var currentSource: DataSourceDeclaration
+    package var currentSource: DataSourceDeclaration
 
-    public init(
+    package init(
         reference: String, current: String, target: String, predictionColumns: [String], referenceSource: DataSourceDeclaration? = nil,
         currentSource: DataSourceDeclaration? = nil
     ) {
@@ -65,68 +65,68 @@ public struct DataSettings: Sendable {
 }
 
 /// How the detect state decides that data drifted.
-public struct DriftPolicy: Sendable {
+package struct DriftPolicy: Sendable {
     /// Dataset drift when the share of drifted columns is at least this. Default: 0.5.
-    public var share: Double
+    package var share: Double
     /// Test for every column instead of Evidently's automatic choice. Default: automatic.
-    public var method: String?
+    package var method: String?
     /// Threshold for every column instead of each test's default.
-    public var threshold: Double?
-    public var perColumnMethod: [String: String]
-    public var perColumnThreshold: [String: Double]
+    package var threshold: Double?
+    package var perColumnMethod: [String: String]
+    package var perColumnThreshold: [String: Double]
     /// Columns to test. Default: all but the target and prediction columns.
-    public var columns: [String]?
+    package var columns: [String]?
 }
 
 /// Which trainer a pipeline uses.
-public struct TrainerSettings: Sendable {
-    public enum Kind: String, Sendable { case builtin, http, jenkins }
-    public var kind: Kind
+package struct TrainerSettings: Sendable {
+    package enum Kind: String, Sendable { case builtin, http, jenkins }
+    package var kind: Kind
     /// Base URL of an HTTP trainer; the built-in trainer's is filled in at start.
-    public var url: String?
+    package var url: String?
     /// Extra parameters passed to the trainer as strings.
-    public var parameters: [String: String]
+    package var parameters: [String: String]
     /// How often a waiting state polls the trainer. Default: 1s.
-    public var pollInterval: Duration
+    package var pollInterval: Duration
     /// Environment variable holding a bearer token for the trainer, if it needs one.
-    public var tokenEnvironmentVariable: String?
+    package var tokenEnvironmentVariable: String?
     /// Longest wait between two polls of a running job (polls back off from `pollInterval` up to this).
-    public var maxPollInterval: Duration
+    package var maxPollInterval: Duration
     /// The Jenkins job and its protocol options, when `kind` is `jenkins`.
-    public var jenkins: JenkinsSettings?
+    package var jenkins: JenkinsSettings?
     /// PEM bundle of the certificate authorities to trust for an https trainer (a private CA); TLS is always verified.
-    public var caFile: String? = nil
+    package var caFile: String? = nil
     /// Folders a trainer's `file://` model may come from, besides the built-in trainer's own.
-    public var modelRoots: [String] = []
+    package var modelRoots: [String] = []
 }
 
 /// Which registry a pipeline promotes in.
-public struct RegistrySettings: Sendable {
-    public enum Kind: String, Sendable { case builtin, mlflow }
-    public var kind: Kind
+package struct RegistrySettings: Sendable {
+    package enum Kind: String, Sendable { case builtin, mlflow }
+    package var kind: Kind
     /// Name of the champion alias. Default: `champion`.
-    public var championAlias: String
+    package var championAlias: String
     /// The MLflow server and its options, when `kind` is `mlflow`.
-    public var mlflow: MLflowSettings?
+    package var mlflow: MLflowSettings?
 }
 
 /// Rules deciding whether a challenger replaces the champion.
-public struct EvaluationPolicy: Sendable, Codable {
-    public var primary: PrimaryMetricRule
-    public var guards: [GuardMetricRule]
+package struct EvaluationPolicy: Sendable, Codable {
+    package var primary: PrimaryMetricRule
+    package var guards: [GuardMetricRule]
 }
 
 /// The metric a challenger must improve.
-public struct PrimaryMetricRule: Sendable, Codable {
-    public var metric: String
+package struct PrimaryMetricRule: Sendable, Codable {
+    package var metric: String
     /// `higher` when bigger is better (accuracy, f1); `lower` for losses.
-    public var direction: MetricDirection
+    package var direction: MetricDirection
     /// Required absolute improvement over the champion. Default: 0.
-    public var minImprovement: Double
+    package var minImprovement: Double
     /// Required relative improvement over the champion (0.01 = 1%). Default: 0.
-    public var minRelativeImprovement: Double
+    package var minRelativeImprovement: Double
     /// With no champion, the challenger must reach at least this (or at most, for `lower`). Default: none.
-    public var floor: Double?
+    package var floor: Double?
 
     enum CodingKeys: String, CodingKey {
         case metric, direction, floor
@@ -136,11 +136,11 @@ public struct PrimaryMetricRule: Sendable, Codable {
 }
 
 /// A metric that must not get worse than the champion's by more than a margin.
-public struct GuardMetricRule: Sendable, Codable {
-    public var metric: String
-    public var direction: MetricDirection
+package struct GuardMetricRule: Sendable, Codable {
+    package var metric: String
+    package var direction: MetricDirection
     /// Allowed absolute regression. Default: 0.
-    public var maxRegression: Double
+    package var maxRegression: Double
 
     enum CodingKeys: String, CodingKey {
         case metric, direction
@@ -148,46 +148,47 @@ public struct GuardMetricRule: Sendable, Codable {
     }
 }
 
-public enum MetricDirection: String, Sendable, Codable {
+/// Whether a larger value of an evaluation metric is better (`higher`: accuracy, AUC) or worse (`lower`: log loss, RMSE).
+package enum MetricDirection: String, Sendable, Codable {
     case higher, lower
 }
 
 /// One state of the declared machine: either it runs an action, or it ends the cycle.
-public struct StateDefinition: Sendable {
-    public var name: String
-    public var location: SourceLocation
+package struct StateDefinition: Sendable {
+    package var name: String
+    package var location: SourceLocation
     /// The action this state runs as the file names it; `nil` for terminal states.
-    public var actionName: String?
+    package var actionName: String?
     /// The action this state runs; `nil` for terminal states (and for a name that is no action, which the validator reports).
-    public var action: ActionKind? { self.actionName.flatMap(ActionKind.init(rawValue:)) }
+    package var action: ActionKind? { self.actionName.flatMap(ActionKind.init(rawValue:)) }
     /// The outcome a terminal state gives its cycle.
-    public var terminal: CycleOutcome?
+    package var terminal: CycleOutcome?
     /// Where each action outcome leads.
-    public var transitions: [String: Transition]
+    package var transitions: [String: Transition]
     /// Limit on the whole state, retries and waiting included. Required for waiting actions.
-    public var timeout: Duration?
-    public var retry: RetryPolicy
+    package var timeout: Duration?
+    package var retry: RetryPolicy
     /// Poll interval for waiting actions. Default: the trainer's poll interval.
-    public var pollInterval: Duration?
+    package var pollInterval: Duration?
 
-    public struct Transition: Sendable {
-        public var target: String
-        public var location: SourceLocation
+    package struct Transition: Sendable {
+        package var target: String
+        package var location: SourceLocation
     }
 
-    public var isTerminal: Bool { self.terminal != nil }
+    package var isTerminal: Bool { self.terminal != nil }
 }
 
 /// Bounded retry with exponential backoff for an action's transient errors.
-public struct RetryPolicy: Sendable, Codable, Equatable {
+package struct RetryPolicy: Sendable, Codable, Equatable {
     /// Total attempts, the first included. Default: 3.
-    public var attempts: Int
+    package var attempts: Int
     /// Wait before the first retry. Default: 1s.
-    public var initialBackoff: Duration
+    package var initialBackoff: Duration
     /// Upper bound on a single wait. Default: 30s.
-    public var maxBackoff: Duration
+    package var maxBackoff: Duration
 
-    public init(attempts: Int = 3, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)) {
+    package init(attempts: Int = 3, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(30)) {
         self.attempts = attempts
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
@@ -195,7 +196,7 @@ public struct RetryPolicy: Sendable, Codable, Equatable {
 
     /// The wait before retry number `retry` (1-based), doubled each time, scaled by `jitter` (0.8 to 1: up to 20%
     /// less, so retries of many cycles do not march in step).
-    public func backoff(beforeRetry retry: Int, jitter: Double = Double.random(in: 0.8...1.0)) -> Duration {
+    package func backoff(beforeRetry retry: Int, jitter: Double = Double.random(in: 0.8...1.0)) -> Duration {
         let base = self.initialBackoff.seconds * pow(2, Double(max(0, retry - 1)))
         let capped = min(base, self.maxBackoff.seconds)
         return .milliseconds(Int64(capped * min(1, max(0.8, jitter)) * 1000))

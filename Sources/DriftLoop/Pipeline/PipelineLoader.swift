@@ -10,12 +10,14 @@ public enum PipelineLoader {
     static let stateKeys: Set<String> = ["action", "terminal", "on", "timeout", "retry", "poll"]
 
     /// Loads and validates one pipeline file.
-    public static func load(path: String) throws(DiagnosticsError) -> PipelineDefinition {
+    package static func load(path: String) throws(DiagnosticsError) -> PipelineDefinition {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw DiagnosticsError([Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the pipeline file: \(error.localizedDescription)")])
+            throw DiagnosticsError([
+                Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the pipeline file: \(error.localizedDescription)")
+            ])
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return try Self.parse(text, file: path, defaultName: name, baseDirectory: (path as NSString).deletingLastPathComponent)
@@ -37,7 +39,8 @@ public enum PipelineLoader {
         var seen: [String: String] = [:]
         for pipeline in pipelines {
             if let other = seen[pipeline.name] {
-                diagnostics.append(Diagnostic(SourceLocation(file: pipeline.file, line: 1, column: 1), "pipeline name `\(pipeline.name)` is also used by \(other)"))
+                diagnostics.append(
+                    Diagnostic(SourceLocation(file: pipeline.file, line: 1, column: 1), "pipeline name `\(pipeline.name)` is also used by \(other)"))
             }
             seen[pipeline.name] = pipeline.file
         }
@@ -46,7 +49,8 @@ public enum PipelineLoader {
     }
 
     /// Parses pipeline text; relative data paths are resolved against `baseDirectory`.
-    public static func parse(_ text: String, file: String, defaultName: String, baseDirectory: String) throws(DiagnosticsError) -> PipelineDefinition {
+    public static func parse(_ text: String, file: String, defaultName: String, baseDirectory: String) throws(DiagnosticsError) -> PipelineDefinition
+    {
         let root = try YAMLNode.parse(text, file: file)
         var reader = YAMLReader()
         guard !root.isMissing, reader.requireMapping(root, example: "model: churn") else {
@@ -60,7 +64,6 @@ public enum PipelineLoader {
             reader.fail(root.child("name"), "pipeline name `\(name)` may hold only letters, digits, `-` and `_`")
         }
         let model = reader.string(root.child("model"), required: true) ?? ""
-
 
         let driftNode = root.child("drift")
         var drift = DriftPolicy(share: 0.5, method: nil, threshold: nil, perColumnMethod: [:], perColumnThreshold: [:], columns: nil)
@@ -79,7 +82,9 @@ public enum PipelineLoader {
                 for entry in perColumn.entries() {
                     reader.rejectUnknownKeys(entry.value, allowed: ["method", "threshold"])
                     if let method = reader.string(entry.value.child("method")) {
-                        if StatTestMethod(rawValue: method) == nil { reader.fail(entry.value.child("method"), StatTestError.unknownMethod(method).description) }
+                        if StatTestMethod(rawValue: method) == nil {
+                            reader.fail(entry.value.child("method"), StatTestError.unknownMethod(method).description)
+                        }
                         drift.perColumnMethod[entry.key] = method
                     }
                     let threshold = entry.value.child("threshold")
@@ -105,10 +110,12 @@ public enum PipelineLoader {
 
         var definition = PipelineDefinition(
             name: name, file: file, model: model, data: data, drift: drift, trainer: trainer, evaluation: evaluation,
-            registry: registry, observation: observation, schedule: schedule, monitoring: monitoring, cooldown: cooldown, initialState: initial, states: states, stateOrder: order)
+            registry: registry, observation: observation, schedule: schedule, monitoring: monitoring, cooldown: cooldown, initialState: initial,
+            states: states, stateOrder: order)
         definition.feedbackRetention = FeedbackRetentionReader.read(root.child("feedback_retention"), reader: &reader)
         var diagnostics = reader.diagnostics
-        diagnostics += PipelineValidator.validate(definition, initialLocation: initialNode.isMissing ? root.child("states").location : initialNode.location)
+        diagnostics += PipelineValidator.validate(
+            definition, initialLocation: initialNode.isMissing ? root.child("states").location : initialNode.location)
         if !diagnostics.isEmpty {
             throw DiagnosticsError(diagnostics.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         }
@@ -177,7 +184,8 @@ public enum PipelineLoader {
                 if let outcome = CycleOutcome(rawValue: terminal) {
                     state.terminal = outcome
                 } else {
-                    reader.fail(terminalNode, "`terminal` must be one of \(CycleOutcome.allCases.map(\.rawValue).joined(separator: ", ")), got `\(terminal)`")
+                    reader.fail(
+                        terminalNode, "`terminal` must be one of \(CycleOutcome.allCases.map(\.rawValue).joined(separator: ", ")), got `\(terminal)`")
                 }
             }
             let transitions = stateNode.child("on")

@@ -12,14 +12,16 @@ enum PipelineValidator {
             diagnostics.append(
                 Diagnostic(
                     SourceLocation(file: pipeline.file, line: 1, column: 1),
-                    "no state has `terminal: \(required.rawValue)`; declare one (for example `\(required.rawValue): {terminal: \(required.rawValue)}`): cycles end there on errors and cancellation"))
+                    "no state has `terminal: \(required.rawValue)`; declare one (for example `\(required.rawValue): {terminal: \(required.rawValue)}`): cycles end there on errors and cancellation"
+                ))
         }
 
         for name in pipeline.stateOrder {
             guard let state = states[name] else { continue }
             switch (state.actionName, state.terminal) {
             case (.some, .some):
-                diagnostics.append(Diagnostic(state.location, "state `\(name)` has both `action` and `terminal`; a state either runs an action or ends the cycle"))
+                diagnostics.append(
+                    Diagnostic(state.location, "state `\(name)` has both `action` and `terminal`; a state either runs an action or ends the cycle"))
             case (.none, .none):
                 diagnostics.append(Diagnostic(state.location, "state `\(name)` needs `action: NAME` or `terminal: OUTCOME`"))
             case (.none, .some):
@@ -62,7 +64,8 @@ enum PipelineValidator {
             }
         }
         for name in pipeline.stateOrder where !canFinish.contains(name) {
-            diagnostics.append(Diagnostic(states[name]!.location, "state `\(name)` has no path to a terminal state; cycles starting here could never end"))
+            diagnostics.append(
+                Diagnostic(states[name]!.location, "state `\(name)` has no path to a terminal state; cycles starting here could never end"))
         }
         return diagnostics
     }
@@ -73,30 +76,37 @@ enum PipelineValidator {
             return [
                 Diagnostic(
                     state.location,
-                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
+                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
+                )
             ]
         }
         for outcome in descriptor.outcomes where state.transitions[outcome] == nil {
             diagnostics.append(
                 Diagnostic(
                     state.location,
-                    "state `\(state.name)` does not map outcome `\(outcome)` of action `\(action)`; add `on: {\(outcome): STATE}` (its outcomes: \(descriptor.outcomes.joined(separator: ", ")))"))
+                    "state `\(state.name)` does not map outcome `\(outcome)` of action `\(action)`; add `on: {\(outcome): STATE}` (its outcomes: \(descriptor.outcomes.joined(separator: ", ")))"
+                ))
         }
         let known = Set(descriptor.outcomes + descriptor.optionalOutcomes + ActionCatalog.universalOutcomes)
         for (outcome, transition) in state.transitions.sorted(by: { $0.key < $1.key }) {
             if !known.contains(outcome) {
                 diagnostics.append(
-                    Diagnostic(transition.location, "action `\(action)` never returns `\(outcome)`; its outcomes are \((descriptor.outcomes + descriptor.optionalOutcomes).joined(separator: ", ")) (and error, timeout)"))
+                    Diagnostic(
+                        transition.location,
+                        "action `\(action)` never returns `\(outcome)`; its outcomes are \((descriptor.outcomes + descriptor.optionalOutcomes).joined(separator: ", ")) (and error, timeout)"
+                    ))
             }
             if pipeline.states[transition.target] == nil {
                 diagnostics.append(
                     Diagnostic(
                         transition.location,
-                        "transition `\(outcome)` of state `\(state.name)` goes to unknown state `\(transition.target)`; declared states: \(pipeline.stateOrder.joined(separator: ", "))"))
+                        "transition `\(outcome)` of state `\(state.name)` goes to unknown state `\(transition.target)`; declared states: \(pipeline.stateOrder.joined(separator: ", "))"
+                    ))
             }
         }
         if descriptor.isWaiting, state.timeout == nil {
-            diagnostics.append(Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
+            diagnostics.append(
+                Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
         }
         if kind == .observe {
             if let observation = pipeline.observation {
@@ -104,11 +114,14 @@ enum PipelineValidator {
                     diagnostics.append(
                         Diagnostic(
                             state.location,
-                            "state `\(state.name)` must time out after the observation window (\(DurationText.format(observation.window))); for example `timeout: \(DurationText.format(observation.window * 2))`"))
+                            "state `\(state.name)` must time out after the observation window (\(DurationText.format(observation.window))); for example `timeout: \(DurationText.format(observation.window * 2))`"
+                        ))
                 }
             } else {
                 diagnostics.append(
-                    Diagnostic(state.location, "state `\(state.name)` runs `observe`, which needs an `observe:` section declaring the window, Prometheus and the rules"))
+                    Diagnostic(
+                        state.location,
+                        "state `\(state.name)` runs `observe`, which needs an `observe:` section declaring the window, Prometheus and the rules"))
             }
         }
         return diagnostics

@@ -11,7 +11,9 @@ enum RegistrySettingsReader {
             reader.fail(kindNode, "`registry.kind` must be `builtin` or `mlflow`, got `\(kindText)`")
         }
         var allowed: Set<String> = ["kind", "alias"]
-        if registry.kind == .mlflow { allowed.formUnion(["url", "token_env", "user", "password_env", "experiment", "stages", "request_timeout", "ca_file"]) }
+        if registry.kind == .mlflow {
+            allowed.formUnion(["url", "token_env", "user", "password_env", "experiment", "stages", "request_timeout", "ca_file"])
+        }
         reader.rejectUnknownKeys(node, allowed: allowed)
         let aliasNode = node.child("alias")
         registry.championAlias = reader.string(aliasNode, default: "champion") ?? "champion"
@@ -34,7 +36,8 @@ enum RegistrySettingsReader {
             reader.fail(userNode, "`registry.user` needs `password_env: VARIABLE` naming the environment variable with the password")
         }
         registry.mlflow = MLflowSettings(
-            url: url, tokenEnvironmentVariable: reader.string(node.child("token_env")), user: user, passwordEnvironmentVariable: passwordEnvironmentVariable,
+            url: url, tokenEnvironmentVariable: reader.string(node.child("token_env")), user: user,
+            passwordEnvironmentVariable: passwordEnvironmentVariable,
             experiment: reader.string(node.child("experiment")), useStages: reader.bool(node.child("stages"), default: false),
             requestTimeout: reader.duration(node.child("request_timeout"), default: .seconds(30)) ?? .seconds(30),
             caFile: CAFileReader.read(node.child("ca_file"), baseDirectory: baseDirectory, reader: &reader))

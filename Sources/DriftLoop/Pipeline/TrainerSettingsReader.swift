@@ -56,7 +56,8 @@ enum TrainerSettingsReader {
             do {
                 _ = try MustacheTemplate(string: value)
             } catch {
-                reader.fail(paramsNode.child(name), "`trainer.params.\(name)` is not a valid Mustache template (\(error)); for example `\"{{cycle_id}}\"`")
+                reader.fail(
+                    paramsNode.child(name), "`trainer.params.\(name)` is not a valid Mustache template (\(error)); for example `\"{{cycle_id}}\"`")
             }
         }
         // Without a parameter carrying the cycle id, a build triggered just before a crash could not be found again.
@@ -64,7 +65,8 @@ enum TrainerSettingsReader {
         if cycleParameter == nil {
             reader.fail(
                 paramsNode.isMissing ? node : paramsNode,
-                "a Jenkins trainer needs a build parameter whose value is exactly `{{cycle_id}}`, for example `params: {DRIFTLOOP_CYCLE: \"{{cycle_id}}\"}`; driftloop uses it to find its build again after a restart")
+                "a Jenkins trainer needs a build parameter whose value is exactly `{{cycle_id}}`, for example `params: {DRIFTLOOP_CYCLE: \"{{cycle_id}}\"}`; driftloop uses it to find its build again after a restart"
+            )
         }
         let userNode = node.child("user")
         let user = reader.string(userNode)
@@ -76,7 +78,8 @@ enum TrainerSettingsReader {
         return JenkinsSettings(
             job: job, user: user, tokenEnvironmentVariable: tokenEnvironmentVariable, tokenFile: tokenFile,
             triggerTokenEnvironmentVariable: reader.string(node.child("trigger_token_env")), parameters: parameters,
-            cycleParameter: cycleParameter ?? "", metricsArtifact: reader.string(node.child("metrics_artifact"), default: "metrics.json") ?? "metrics.json",
+            cycleParameter: cycleParameter ?? "",
+            metricsArtifact: reader.string(node.child("metrics_artifact"), default: "metrics.json") ?? "metrics.json",
             modelArtifact: reader.string(node.child("model_artifact")), delay: reader.string(node.child("delay")),
             requestTimeout: reader.duration(node.child("request_timeout"), default: .seconds(30)) ?? .seconds(30))
     }

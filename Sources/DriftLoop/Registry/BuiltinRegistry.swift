@@ -58,8 +58,12 @@ public actor BuiltinRegistry: ModelRegistry {
         try self.load(model).versions
     }
 
-    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion {
-        try await self.locked(model) { try self.registerChallengerLocked(model: model, sourceURI: sourceURI, cycleId: cycleId, pipeline: pipeline, metrics: metrics) }
+    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws
+        -> ModelVersion
+    {
+        try await self.locked(model) {
+            try self.registerChallengerLocked(model: model, sourceURI: sourceURI, cycleId: cycleId, pipeline: pipeline, metrics: metrics)
+        }
     }
 
     public func promote(model: String, version: String) async throws -> PromotionResult {
@@ -80,7 +84,9 @@ public actor BuiltinRegistry: ModelRegistry {
         try PrivateDirectory.create(directory)
         let path = (directory as NSString).appendingPathComponent("registry.lock")
         let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw RegistryError("cannot open the registry lock \(path): \(String(cString: strerror(errno)))", isTransient: true) }
+        guard descriptor >= 0 else {
+            throw RegistryError("cannot open the registry lock \(path): \(String(cString: strerror(errno)))", isTransient: true)
+        }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
@@ -92,7 +98,9 @@ public actor BuiltinRegistry: ModelRegistry {
         return try body()
     }
 
-    private func registerChallengerLocked(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) throws -> ModelVersion {
+    private func registerChallengerLocked(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) throws
+        -> ModelVersion
+    {
         var index = try self.load(model)
         if let existing = index.versions.first(where: { $0.tags["driftloop.cycle_id"] == cycleId }) { return existing }
         let number = (index.versions.compactMap { Int($0.version) }.max() ?? 0) + 1
@@ -139,7 +147,8 @@ public actor BuiltinRegistry: ModelRegistry {
 
     private func rollbackLocked(model: String, to target: String?) throws -> (from: ModelVersion, to: ModelVersion) {
         var index = try self.load(model)
-        guard let currentVersion = index.aliases[self.championAlias], let current = index.versions.first(where: { $0.version == currentVersion }) else {
+        guard let currentVersion = index.aliases[self.championAlias], let current = index.versions.first(where: { $0.version == currentVersion })
+        else {
             throw RegistryError("model \(model) has no champion to roll back from")
         }
         guard let targetVersion = target ?? index.aliases[self.previousAlias] else {

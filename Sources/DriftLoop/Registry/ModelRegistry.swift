@@ -2,15 +2,15 @@ import Foundation
 
 /// One registered version of a model.
 public struct ModelVersion: Sendable, Codable, Equatable {
-    public var model: String
-    public var version: String
+    package var model: String
+    package var version: String
     /// Where the trainer left the model (`file:///...`).
-    public var sourceURI: String
+    package var sourceURI: String
     /// Where the registry keeps its own copy, when it keeps one.
-    public var artifactURI: String?
-    public var createdAt: Date
-    public var tags: [String: String]
-    public var metrics: [String: Double]
+    package var artifactURI: String?
+    package var createdAt: Date
+    package var tags: [String: String]
+    package var metrics: [String: Double]
 
     enum CodingKeys: String, CodingKey {
         case model, version, tags, metrics
@@ -22,10 +22,10 @@ public struct ModelVersion: Sendable, Codable, Equatable {
 
 /// What a promotion did.
 public struct PromotionResult: Sendable, Codable {
-    public var version: String
-    public var previousVersion: String?
+    package var version: String
+    package var previousVersion: String?
     /// The version was already the champion (a resumed promotion): nothing moved.
-    public var wasAlreadyChampion: Bool
+    package var wasAlreadyChampion: Bool
 
     enum CodingKeys: String, CodingKey {
         case version
@@ -41,7 +41,8 @@ public protocol ModelRegistry: Sendable {
     /// Oldest first.
     func versions(model: String) async throws -> [ModelVersion]
     /// Registers a challenger. Idempotent per cycle: a second call for the same cycle returns the same version.
-    func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion
+    func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws
+        -> ModelVersion
     /// Makes `version` the champion and the old champion the previous one. Idempotent, and verified by reading back.
     func promote(model: String, version: String) async throws -> PromotionResult
     /// Tags a version as rejected, with the reason.
@@ -59,15 +60,15 @@ extension ModelRegistry {
 }
 
 /// Registry failures with what to do about them.
-public struct RegistryError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct RegistryError: Error, Sendable, CustomStringConvertible {
+    package var message: String
     /// Worth retrying (the registry was unreachable or answered 5xx).
-    public var isTransient: Bool
+    package var isTransient: Bool
 
-    public init(_ message: String, isTransient: Bool = false) {
+    package init(_ message: String, isTransient: Bool = false) {
         self.message = message
         self.isTransient = isTransient
     }
 
-    public var description: String { self.message }
+    package var description: String { self.message }
 }

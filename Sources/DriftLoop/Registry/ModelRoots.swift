@@ -5,9 +5,9 @@ import Foundation
 /// Other schemes (`runs:/`, `s3://`, `http(s)://`) are recorded, never read from the controller's disk.
 public struct ModelRoots: Sendable, Equatable, CustomStringConvertible {
     /// Absolute, symlink-resolved folders.
-    public let directories: [String]
+    package let directories: [String]
 
-    public init(_ directories: [String]) {
+    package init(_ directories: [String]) {
         var seen = Set<String>()
         self.directories = directories.map { Self.resolved($0) }.filter { seen.insert($0).inserted }
     }
@@ -15,7 +15,7 @@ public struct ModelRoots: Sendable, Equatable, CustomStringConvertible {
     public var description: String { self.directories.joined(separator: ", ") }
 
     /// Throws unless `uri` is not a local file, or is a file under one of the roots once `..` and links are resolved.
-    public func check(_ uri: String) throws(ModelLocationError) {
+    package func check(_ uri: String) throws(ModelLocationError) {
         let path: String
         if uri.hasPrefix("file:") {
             guard let url = URL(string: uri), url.isFileURL, !url.path.isEmpty else { throw ModelLocationError(uri: uri, roots: self) }
@@ -40,11 +40,11 @@ public struct ModelRoots: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A trainer reported a model file outside the configured roots.
-public struct ModelLocationError: Error, Sendable, CustomStringConvertible {
-    public var uri: String
-    public var roots: ModelRoots
+package struct ModelLocationError: Error, Sendable, CustomStringConvertible {
+    package var uri: String
+    package var roots: ModelRoots
 
-    public var description: String {
+    package var description: String {
         "the trainer reported a model at \(LogText.escape(String(self.uri.prefix(300)))), outside the folders models may come from (\(self.roots)); "
             + "if that folder is right, add it to the pipeline's trainer.model_roots"
     }

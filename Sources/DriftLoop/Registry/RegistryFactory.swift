@@ -1,9 +1,11 @@
 import CurlHTTP
 
 /// Builds the registry a pipeline declares, with its secrets read from the environment.
-public enum RegistryFactory {
+package enum RegistryFactory {
     /// `builtin` is shared by every pipeline (one folder per model under `directory`).
-    public static func make(_ settings: RegistrySettings, builtin: BuiltinRegistry, environment: [String: String], client: CurlHTTPClient) -> any ModelRegistry {
+    package static func make(_ settings: RegistrySettings, builtin: BuiltinRegistry, environment: [String: String], client: CurlHTTPClient)
+        -> any ModelRegistry
+    {
         switch settings.kind {
         case .builtin:
             return builtin

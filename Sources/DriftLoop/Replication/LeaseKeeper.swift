@@ -6,8 +6,8 @@ import Logging
 ///
 /// A lease counts as held only until a safety margin before it expires, measured from when its renewal was sent, so a
 /// replica that cannot renew (store unreachable, process stalled) stops acting before another one may take over.
-public actor LeaseKeeper {
-    public nonisolated let owner: String
+package actor LeaseKeeper {
+    package nonisolated let owner: String
     private let store: any LeaseStore
     private let pipelines: [String]
     private let ttl: Duration
@@ -16,7 +16,8 @@ public actor LeaseKeeper {
     private var held: Set<String> = []
     private var validUntil: ContinuousClock.Instant
 
-    public init(owner: String, store: any LeaseStore, pipelines: [String], ttl: Duration, logger: Logger, clock: any ControllerClock = SystemClock()) {
+    package init(owner: String, store: any LeaseStore, pipelines: [String], ttl: Duration, logger: Logger, clock: any ControllerClock = SystemClock())
+    {
         self.owner = owner
         self.clock = clock
         self.validUntil = clock.monotonicNow()
@@ -28,17 +29,17 @@ public actor LeaseKeeper {
         self.logger = logger
     }
 
-    public func owns(_ pipeline: String) -> Bool {
+    package func owns(_ pipeline: String) -> Bool {
         self.clock.monotonicNow() < self.validUntil && self.held.contains(pipeline)
     }
 
-    public var ownedPipelines: Set<String> {
+    package var ownedPipelines: Set<String> {
         self.clock.monotonicNow() < self.validUntil ? self.held : []
     }
 
     /// Renews and claims. Returns the pipelines gained since the last renewal.
     @discardableResult
-    public func renew() async -> Set<String> {
+    package func renew() async -> Set<String> {
         let sent = self.clock.monotonicNow()
         do {
             let now = try await self.store.claimLeases(owner: self.owner, pipelines: self.pipelines, ttl: self.ttl)
@@ -58,7 +59,7 @@ public actor LeaseKeeper {
     }
 
     /// Gives the leases up (graceful stop), so other replicas take the pipelines without waiting for expiry.
-    public func release() async {
+    package func release() async {
         let held = Array(self.held)
         self.held = []
         self.validUntil = self.clock.monotonicNow()

@@ -3,7 +3,7 @@ import Foundation
 /// A standard five-field cron expression (`minute hour day-of-month month day-of-week`) evaluated in UTC:
 /// `*`, numbers, ranges `a-b`, steps `*/n` and `a-b/n`, and lists. As in cron, when both day fields are
 /// restricted a day matches if either does; day-of-week 0 and 7 are Sunday.
-public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
+package struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     let minutes: Set<Int>
     let hours: Set<Int>
     let days: Set<Int>
@@ -11,16 +11,18 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     let weekdays: Set<Int>
     let daysRestricted: Bool
     let weekdaysRestricted: Bool
-    public let description: String
+    package let description: String
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var description: String
+    package struct ParseError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public init(_ text: String) throws(ParseError) {
+    package init(_ text: String) throws(ParseError) {
         let fields = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard fields.count == 5 else {
-            throw ParseError(description: "a cron expression has five fields (minute hour day-of-month month day-of-week), for example `*/15 * * * *`; got `\(text)`")
+            throw ParseError(
+                description:
+                    "a cron expression has five fields (minute hour day-of-month month day-of-week), for example `*/15 * * * *`; got `\(text)`")
         }
         self.minutes = try Self.field(fields[0], name: "minute", range: 0...59)
         self.hours = try Self.field(fields[1], name: "hour", range: 0...23)
@@ -51,7 +53,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
                 }
                 bounds = low...high
             } else {
-                guard let value = Int(base) else { throw ParseError(description: "bad \(name) field `\(text)`; expected numbers, `*`, ranges or steps") }
+                guard let value = Int(base) else {
+                    throw ParseError(description: "bad \(name) field `\(text)`; expected numbers, `*`, ranges or steps")
+                }
                 bounds = value...(pieces.count == 2 ? range.upperBound : value)
             }
             guard range.contains(bounds.lowerBound), range.contains(bounds.upperBound) else {
@@ -63,7 +67,7 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The first minute strictly after `date` that matches, or nil if none does within five years (`0 0 30 2 *`).
-    public func next(after date: Date) -> Date? {
+    package func next(after date: Date) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         var minute = Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60 + 60)

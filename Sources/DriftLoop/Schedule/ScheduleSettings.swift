@@ -1,25 +1,25 @@
 import Foundation
 
 /// When a pipeline checks its data for drift by itself (`schedule:` in the pipeline).
-public struct ScheduleSettings: Sendable {
-    public enum Timing: Sendable {
+package struct ScheduleSettings: Sendable {
+    package enum Timing: Sendable {
         case every(Duration)
         case cron(CronExpression)
     }
 
     /// What a scheduled check does when it finds dataset drift.
-    public enum OnDrift: String, Sendable {
+    package enum OnDrift: String, Sendable {
         /// Start a cycle of kind `schedule` (it joins a running one, or the cooldown's, like any trigger).
         case cycle
         /// Only publish the figures (`/metrics`), leaving the decision to alert rules (Prometheus -> Alertmanager).
         case publish
     }
 
-    public var timing: Timing
-    public var onDrift: OnDrift
+    package var timing: Timing
+    package var onDrift: OnDrift
 
     /// The next time the check runs after `date`.
-    public func next(after date: Date) -> Date? {
+    package func next(after date: Date) -> Date? {
         switch self.timing {
         case .every(let interval): date.addingTimeInterval(interval.seconds)
         case .cron(let expression): expression.next(after: date)

@@ -8,7 +8,8 @@ public protocol CycleStore: FeedbackStore {
     func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance
     /// Several triggers for one pipeline, decided in order as `acceptTrigger` would, in one transaction: all are
     /// stored or none (one Alertmanager notification can carry thousands of alerts).
-    func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance]
+    func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws
+        -> [TriggerAcceptance]
     func cycle(id: String) async throws -> CycleRecord?
     /// Newest first.
     func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord]

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 
 /// Opens the store config.yaml names.
-public enum CycleStoreOpener {
-    public static func open(_ settings: StoreSettings, environment: [String: String], logger: Logger) async throws -> any CycleStore {
+package enum CycleStoreOpener {
+    package static func open(_ settings: StoreSettings, environment: [String: String], logger: Logger) async throws -> any CycleStore {
         switch settings {
         case .sqlite(let path):
             do {
@@ -27,8 +27,8 @@ public enum CycleStoreOpener {
 }
 
 /// The configured store cannot be opened; the message says why and what to change.
-public struct StoreOpenError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { self.message }
+package struct StoreOpenError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { self.message }
 }

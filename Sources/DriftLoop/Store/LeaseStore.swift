@@ -1,7 +1,7 @@
 import Foundation
 
 /// Leases that give each pipeline's cycles to one replica at a time, in a store several replicas share.
-public protocol LeaseStore: Sendable {
+package protocol LeaseStore: Sendable {
     /// Renews the leases `owner` holds among `pipelines` and takes the free or expired ones, until `ttl` from now in the
     /// store's clock. Returns every pipeline `owner` holds afterwards.
     func claimLeases(owner: String, pipelines: [String], ttl: Duration) async throws -> Set<String>

@@ -2,12 +2,12 @@ import Foundation
 
 /// A paused pipeline: who paused it, when and why.
 public struct PipelinePause: Sendable, Codable, Equatable {
-    public var pipeline: String
-    public var pausedAt: Date
-    public var actor: String
-    public var reason: String?
+    package var pipeline: String
+    package var pausedAt: Date
+    package var actor: String
+    package var reason: String?
 
-    public init(pipeline: String, pausedAt: Date, actor: String, reason: String?) {
+    package init(pipeline: String, pausedAt: Date, actor: String, reason: String?) {
         self.pipeline = pipeline
         self.pausedAt = pausedAt
         self.actor = actor

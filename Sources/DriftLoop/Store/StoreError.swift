@@ -1,11 +1,11 @@
 import Foundation
 
 /// Store failures a caller can act on.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, CustomStringConvertible {
     case unknownCycle(String)
     case staleTransition(cycleId: String, expected: String, actual: String, status: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownCycle(let id): "no cycle with id \(id)"
         case .staleTransition(let id, let expected, let actual, let status):

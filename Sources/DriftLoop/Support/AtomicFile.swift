@@ -1,10 +1,10 @@
 import Foundation
 
 /// Writes a file so that readers see the old content or the new, never a half-written one.
-public enum AtomicFile {
+package enum AtomicFile {
     /// `permissions` is the new file's mode; the default, owner-only, suits the controller's data files (registry
     /// indexes, training jobs, models), which hold data locations and what was learnt from the data.
-    public static func write(_ data: Data, to path: String, permissions: Int = 0o600) throws {
+    package static func write(_ data: Data, to path: String, permissions: Int = 0o600) throws {
         let temporary = path + ".tmp-\(UUID().uuidString.prefix(8))"
         errno = 0
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
@@ -27,8 +27,8 @@ public enum AtomicFile {
 }
 
 /// A file could not be written; says which and why (`No space left on device`, `Permission denied`).
-public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "cannot write \(self.path): \(self.reason)" }
+package struct AtomicFileError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package var description: String { "cannot write \(self.path): \(self.reason)" }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Where the controller reads the time and waits: cooldowns, state timeouts and deadlines, retries' backoff,
 /// schedules, lease validity and renewal, the observe window, retention and polling all go through it. Production uses
 /// the system clock; tests drive a clock by hand instead of sleeping.
-public protocol ControllerClock: Sendable {
+package protocol ControllerClock: Sendable {
     /// Wall time: what records carry and what schedules and cooldowns compare.
     func now() -> Date
     /// Time that never jumps (NTP steps, a changed system clock): what lease validity is measured in, so a clock set
@@ -14,14 +14,14 @@ public protocol ControllerClock: Sendable {
 }
 
 /// The system's wall clock, its monotonic clock and `Task.sleep`.
-public struct SystemClock: ControllerClock {
-    public init() {}
+package struct SystemClock: ControllerClock {
+    package init() {}
 
-    public func now() -> Date { Date() }
+    package func now() -> Date { Date() }
 
-    public func monotonicNow() -> ContinuousClock.Instant { .now }
+    package func monotonicNow() -> ContinuousClock.Instant { .now }
 
-    public func sleep(for duration: Duration) async throws {
+    package func sleep(for duration: Duration) async throws {
         try await Task.sleep(for: duration)
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Durations as written in YAML and on the command line: `500ms`, `30s`, `10m`, `2h`, `1d`, or a bare number of seconds.
-public enum DurationText {
+package enum DurationText {
     /// Parses a duration; `nil` when the text is not one of the accepted forms.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for unit in units where trimmed.hasSuffix(unit.suffix) {
@@ -16,7 +16,7 @@ public enum DurationText {
     }
 
     /// Formats a duration in the largest unit that keeps it whole.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let milliseconds = duration.milliseconds
         if milliseconds % 86_400_000 == 0, milliseconds > 0 { return "\(milliseconds / 86_400_000)d" }
         if milliseconds % 3_600_000 == 0, milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }
@@ -30,7 +30,7 @@ public enum DurationText {
 
 extension Duration {
     /// Whole milliseconds, rounded down.
-    public var milliseconds: Int64 {
+    package var milliseconds: Int64 {
         let (seconds, attoseconds) = self.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

@@ -3,39 +3,39 @@ import Logging
 /// A log handler that escapes control characters in every message, metadata value and error before the wrapped
 /// handler writes them. Logged values come from requests (an approver, a pause actor, a trigger's reason) and from
 /// trainers; one with a newline would otherwise write a line of its own that looks like the controller's.
-public struct EscapingLogHandler: LogHandler {
+package struct EscapingLogHandler: LogHandler {
     private var wrapped: any LogHandler
 
-    public init(wrapping wrapped: any LogHandler) {
+    package init(wrapping wrapped: any LogHandler) {
         self.wrapped = wrapped
     }
 
     /// The controller's own logs: to standard error, escaped.
-    public static func standardError(label: String) -> EscapingLogHandler {
+    package static func standardError(label: String) -> EscapingLogHandler {
         EscapingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
     }
 
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { self.wrapped.logLevel }
         set { self.wrapped.logLevel = newValue }
     }
 
-    public var metadataProvider: Logger.MetadataProvider? {
+    package var metadataProvider: Logger.MetadataProvider? {
         get { self.wrapped.metadataProvider }
         set { self.wrapped.metadataProvider = newValue.map(Self.escaping) }
     }
 
-    public var metadata: Logger.Metadata {
+    package var metadata: Logger.Metadata {
         get { self.wrapped.metadata }
         set { self.wrapped.metadata = Self.escape(newValue) }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { self.wrapped[metadataKey: key] }
         set { self.wrapped[metadataKey: LogText.escape(key)] = newValue.map(Self.escape) }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var event = event
         event.message = Logger.Message(stringLiteral: LogText.escape(event.message.description))
         var metadata = event.metadata.map(Self.escape)

@@ -1,9 +1,9 @@
 /// Text from requests, files and trainers made safe to print on one line: control characters are written as
 /// escapes, so a newline cannot forge a log line or a table row and an ESC sequence cannot clear a terminal.
-public enum LogText {
+package enum LogText {
     /// `\n`, `\r` and `\t` as themselves escaped, every other control character (C0, DEL, C1) and the Unicode
     /// line, paragraph and bidirectional-override characters as `\u{XX}`. Text without any is returned unchanged.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: Self.needsEscape) else { return text }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count + 8)
@@ -23,7 +23,7 @@ public enum LogText {
     }
 
     /// Whether `escape` would change the text.
-    public static func containsControlCharacters(_ text: String) -> Bool {
+    package static func containsControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: Self.needsEscape)
     }
 

@@ -3,14 +3,15 @@ import Foundation
 /// An RFC 3339 timestamp kept to the nanosecond, whatever precision and offset it was written with. Alertmanager
 /// writes Go's `time.Time` (up to nine fractional digits, `Z` or an offset); two spellings of one instant must
 /// dedupe as one alert.
-public struct RFC3339Timestamp: Sendable, Hashable {
-    public var seconds: Int64
-    public var nanoseconds: Int32
+package struct RFC3339Timestamp: Sendable, Hashable {
+    package var seconds: Int64
+    package var nanoseconds: Int32
 
     /// Parses `2026-11-22T10:00:00Z`, `...:00.1Z`, `...:00.123456789+02:00` and the like; nil for anything else.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         // ASCII digits only: `\d` would match any Unicode digit, which `Int` does not parse.
-        let pattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9})[0-9]*)?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/
+        let pattern =
+            /^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9})[0-9]*)?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))$/
         guard let match = text.wholeMatch(of: pattern) else { return nil }
         var components = DateComponents()
         components.year = Int(match.1)
@@ -42,12 +43,13 @@ public struct RFC3339Timestamp: Sendable, Hashable {
     }
 
     /// The instant in UTC with nine fractional digits: one spelling per instant.
-    public var canonical: String {
+    package var canonical: String {
         let date = Date(timeIntervalSince1970: TimeInterval(self.seconds))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        return "\(String(format: "%04d", c.year ?? 0))-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second)).\(String(format: "%09d", self.nanoseconds))Z"
+        return
+            "\(String(format: "%04d", c.year ?? 0))-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second)).\(String(format: "%09d", self.nanoseconds))Z"
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Where a secret comes from; the value itself is never in config, logs or the store.
-public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
+package enum SecretReference: Sendable, Equatable, CustomStringConvertible {
     case environment(String)
     case file(String)
     /// Written in config itself: for values that are not secret.
     case literal(String)
 
     /// The secret's value: the variable's, or the file's first line; nil when unset, empty or unreadable.
-    public func resolve(environment: [String: String]) -> String? {
+    package func resolve(environment: [String: String]) -> String? {
         switch self {
         case .environment(let name):
             return environment[name].flatMap { $0.isEmpty ? nil : $0 }
@@ -21,7 +21,7 @@ public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Names where the secret is looked for, never its value.
-    public var description: String {
+    package var description: String {
         switch self {
         case .environment(let name): "environment variable \(name)"
         case .file(let path): "file \(path)"

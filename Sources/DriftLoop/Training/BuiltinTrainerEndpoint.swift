@@ -2,7 +2,7 @@ import Synchronization
 
 /// Where the built-in trainer listens, known once its listener is bound (port 0 picks a free port). The controller
 /// is built before that, so its trainer asks here on each call and waits, cancellably, until the address is known.
-public final class BuiltinTrainerEndpoint: Sendable {
+package final class BuiltinTrainerEndpoint: Sendable {
     private struct State {
         var url: String?
         var nextWaiter: UInt64 = 0
@@ -12,12 +12,12 @@ public final class BuiltinTrainerEndpoint: Sendable {
     private let state: Mutex<State>
 
     /// An endpoint already known (a trainer started elsewhere), or one to be bound later.
-    public init(url: String? = nil) {
+    package init(url: String? = nil) {
         self.state = Mutex(State(url: url))
     }
 
     /// Records the bound port and wakes every caller waiting for it.
-    public func bound(port: Int) {
+    package func bound(port: Int) {
         let url = "http://127.0.0.1:\(port)"
         let waiters = self.state.withLock { state in
             state.url = url
@@ -28,10 +28,10 @@ public final class BuiltinTrainerEndpoint: Sendable {
     }
 
     /// The address if known by now.
-    public var knownURL: String? { self.state.withLock { $0.url } }
+    package var knownURL: String? { self.state.withLock { $0.url } }
 
     /// The address, once the trainer is bound. Throws `CancellationError` when the caller is cancelled first.
-    public func url() async throws -> String {
+    package func url() async throws -> String {
         if let url = self.knownURL { return url }
         let id = self.state.withLock { state in
             state.nextWaiter += 1

@@ -3,7 +3,7 @@ import Foundation
 
 /// A trainer behind driftloop's HTTP trainer protocol: `POST {url}/train` → `202 {"job": ...}`,
 /// `GET {url}/jobs/{id}` → status, metrics and model URI. The built-in trainer speaks it too.
-public struct HTTPTrainer: Trainer {
+package struct HTTPTrainer: Trainer {
     /// Where the trainer is: a fixed URL, or the built-in trainer, whose port is known once it is bound.
     enum Location: Sendable {
         case fixed(String)
@@ -11,13 +11,13 @@ public struct HTTPTrainer: Trainer {
     }
 
     let location: Location
-    public var token: String?
+    package var token: String?
     /// Whether the trainer must confirm every job with the digest of the request that made it. The built-in trainer
     /// always does; for another HTTP trainer a digest it sends is checked, and its absence is tolerated.
-    public var requiresDigest: Bool
+    package var requiresDigest: Bool
     private let client: CurlHTTPClient
 
-    public init(baseURL: String, token: String? = nil, client: CurlHTTPClient, requiresDigest: Bool = false) {
+    package init(baseURL: String, token: String? = nil, client: CurlHTTPClient, requiresDigest: Bool = false) {
         self.location = .fixed(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
         self.token = token
         self.client = client
@@ -25,7 +25,7 @@ public struct HTTPTrainer: Trainer {
     }
 
     /// The built-in trainer, which always proves its jobs' requests (it keeps their digests).
-    public init(builtin endpoint: BuiltinTrainerEndpoint, token: String, client: CurlHTTPClient) {
+    package init(builtin endpoint: BuiltinTrainerEndpoint, token: String, client: CurlHTTPClient) {
         self.location = .builtin(endpoint)
         self.token = token
         self.client = client
@@ -33,7 +33,7 @@ public struct HTTPTrainer: Trainer {
     }
 
     /// The trainer's address for messages: the built-in trainer's is known once any call could have been made.
-    public var baseURL: String {
+    package var baseURL: String {
         switch self.location {
         case .fixed(let url): url
         case .builtin(let endpoint): endpoint.knownURL ?? "the built-in trainer"
@@ -60,7 +60,7 @@ public struct HTTPTrainer: Trainer {
     /// Starts the job, or finds the one this cycle started before. A trainer answers a repeated idempotency key with
     /// the existing job; that job is adopted only when the trainer confirms it was made from this very request (its
     /// `TrainingRequestDigest`), so nobody can plant a job under a cycle's key and have its model promoted.
-    public func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
+    package func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
         let base = try await self.resolvedBaseURL()
         let httpRequest = try HTTPRequest.json(
             url: "\(base)/train", body: request, headers: [("Idempotency-Key", idempotencyKey)],
@@ -79,7 +79,8 @@ public struct HTTPTrainer: Trainer {
         do {
             answer = try response.decode(StartResponse.self)
         } catch {
-            throw TrainerError("trainer at \(self.baseURL) answered \(response.status) without a `job` field: \(response.text.prefix(200))", isTransient: false)
+            throw TrainerError(
+                "trainer at \(self.baseURL) answered \(response.status) without a `job` field: \(response.text.prefix(200))", isTransient: false)
         }
         switch answer.requestDigest {
         case digest?:
@@ -89,14 +90,15 @@ public struct HTTPTrainer: Trainer {
                 "trainer at \(self.baseURL) answered with job \(answer.job) made from a different request (digest \(other.prefix(16))…, expected \(digest.prefix(16))…); refusing to adopt it",
                 isTransient: false)
         case nil where self.requiresDigest:
-            throw TrainerError("trainer at \(self.baseURL) did not confirm the request digest of job \(answer.job); refusing to adopt it", isTransient: false)
+            throw TrainerError(
+                "trainer at \(self.baseURL) did not confirm the request digest of job \(answer.job); refusing to adopt it", isTransient: false)
         case nil:
             break
         }
         return answer.job
     }
 
-    public func status(jobId: String) async throws -> TrainingJobStatus {
+    package func status(jobId: String) async throws -> TrainingJobStatus {
         let escaped = jobId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? jobId
         let base = try await self.resolvedBaseURL()
         let response = try await self.send(
@@ -105,7 +107,8 @@ public struct HTTPTrainer: Trainer {
         do {
             return try response.decode(TrainingJobStatus.self)
         } catch {
-            throw TrainerError("trainer at \(self.baseURL) returned a job status driftloop cannot read (\(error)): \(response.text.prefix(200))", isTransient: false)
+            throw TrainerError(
+                "trainer at \(self.baseURL) returned a job status driftloop cannot read (\(error)): \(response.text.prefix(200))", isTransient: false)
         }
     }
 

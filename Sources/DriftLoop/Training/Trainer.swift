@@ -2,14 +2,14 @@ import Foundation
 
 /// What a trainer is asked to do, as sent to `POST {url}/train`.
 public struct TrainingRequest: Sendable, Codable {
-    public struct DataLocation: Sendable, Codable {
-        public var reference: String
-        public var current: String
+    package struct DataLocation: Sendable, Codable {
+        package var reference: String
+        package var current: String
     }
 
-    public struct ChampionReference: Sendable, Codable {
-        public var version: String
-        public var modelURI: String
+    package struct ChampionReference: Sendable, Codable {
+        package var version: String
+        package var modelURI: String
 
         enum CodingKeys: String, CodingKey {
             case version
@@ -17,19 +17,19 @@ public struct TrainingRequest: Sendable, Codable {
         }
     }
 
-    public var cycleId: String
-    public var pipeline: String
-    public var modelName: String
-    public var data: DataLocation
-    public var target: String
-    public var features: [String]?
+    package var cycleId: String
+    package var pipeline: String
+    package var modelName: String
+    package var data: DataLocation
+    package var target: String
+    package var features: [String]?
     /// The champion, so the trainer can score it on the same holdout as the challenger.
-    public var champion: ChampionReference?
-    public var params: [String: String]
+    package var champion: ChampionReference?
+    package var params: [String: String]
     /// Why the cycle started (the trigger's reason), for trainers that log or label runs with it.
-    public var reason: String?
+    package var reason: String?
     /// The cycle's record on the controller's API, where the drift summary is.
-    public var cycleURL: String?
+    package var cycleURL: String?
 
     enum CodingKeys: String, CodingKey {
         case pipeline, data, target, features, champion, params, reason
@@ -47,24 +47,24 @@ public struct TrainingJobStatus: Sendable, Codable {
 
     /// Challenger and champion metrics, computed on the same holdout.
     public struct Metrics: Sendable, Codable {
-        public var challenger: [String: Double]
-        public var champion: [String: Double]?
+        package var challenger: [String: Double]
+        package var champion: [String: Double]?
     }
 
-    public var job: String
+    package var job: String
     public var status: State
-    public var metrics: Metrics?
-    public var modelURI: String?
-    public var error: String?
-    public var holdoutRows: Int?
+    package var metrics: Metrics?
+    package var modelURI: String?
+    package var error: String?
+    package var holdoutRows: Int?
     /// The trainer's own verdict when it has more than succeeded/failed (Jenkins: UNSTABLE, ABORTED, NOT_BUILT,
     /// FAILURE, or CANCELLED for a queue item cancelled in Jenkins).
-    public var result: String?
+    package var result: String?
     /// Where a person can look: build page, console log, queue item.
-    public var links: [String: String]?
+    package var links: [String: String]?
     /// SHA-256 (hex) of the request body that created the job, as the trainer computed it: proof that a job found
     /// under a cycle's idempotency key was made from what the controller sent.
-    public var requestDigest: String?
+    package var requestDigest: String?
 
     enum CodingKeys: String, CodingKey {
         case job, status, metrics, error, result, links
@@ -92,17 +92,17 @@ public struct TrainingJobStatus: Sendable, Codable {
 /// handle in several steps (Jenkins: queue item, then build) records each one before its next call, so a
 /// restart continues from it instead of starting the outside work again.
 public struct TrainingHandles: Sendable {
-    public var recorded: [String: String]
+    package var recorded: [String: String]
     private let persist: @Sendable (String, String) async throws -> Void
 
-    public init(recorded: [String: String] = [:], persist: @escaping @Sendable (String, String) async throws -> Void = { _, _ in }) {
+    package init(recorded: [String: String] = [:], persist: @escaping @Sendable (String, String) async throws -> Void = { _, _ in }) {
         self.recorded = recorded
         self.persist = persist
     }
 
-    public subscript(key: String) -> String? { self.recorded[key] }
+    package subscript(key: String) -> String? { self.recorded[key] }
 
-    public mutating func record(_ key: String, _ value: String) async throws {
+    package mutating func record(_ key: String, _ value: String) async throws {
         guard self.recorded[key] != value else { return }
         try await self.persist(key, value)
         self.recorded[key] = value
@@ -135,14 +135,14 @@ extension Trainer {
 }
 
 /// Trainer failures; `isTransient` ones are retried within the state's budget.
-public struct TrainerError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var isTransient: Bool
+package struct TrainerError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var isTransient: Bool
 
-    public init(_ message: String, isTransient: Bool) {
+    package init(_ message: String, isTransient: Bool) {
         self.message = message
         self.isTransient = isTransient
     }
 
-    public var description: String { self.message }
+    package var description: String { self.message }
 }

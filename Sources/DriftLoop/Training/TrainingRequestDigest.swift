@@ -10,8 +10,8 @@ import Foundation
 /// no whitespace, strings in UTF-8 with only `"`, `\` and control characters escaped (`\b \f \n \r \t`, else
 /// `\u00xx` in lowercase hex), absent values as `null`. Python's
 /// `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)` writes exactly this.
-public enum TrainingRequestDigest {
-    public static func digest(of request: TrainingRequest) -> String {
+package enum TrainingRequestDigest {
+    package static func digest(of request: TrainingRequest) -> String {
         let canonical = Self.canonicalJSON(of: request)
         return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
     }

@@ -12,10 +12,14 @@ struct CallMeter: Sendable {
         let start = ContinuousClock.now
         do {
             let value = try await body()
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: self.kind, operation: operation, succeeded: true, duration: ContinuousClock.now - start)
+            self.metrics.outsideRequest(
+                pipeline: self.pipeline, system: self.system, kind: self.kind, operation: operation, succeeded: true,
+                duration: ContinuousClock.now - start)
             return value
         } catch {
-            self.metrics.outsideRequest(pipeline: self.pipeline, system: self.system, kind: self.kind, operation: operation, succeeded: false, duration: ContinuousClock.now - start)
+            self.metrics.outsideRequest(
+                pipeline: self.pipeline, system: self.system, kind: self.kind, operation: operation, succeeded: false,
+                duration: ContinuousClock.now - start)
             throw error
         }
     }

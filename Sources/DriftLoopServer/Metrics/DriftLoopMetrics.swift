@@ -1,5 +1,5 @@
-import DriftStats
 import DriftLoop
+import DriftStats
 import Foundation
 import Prometheus
 
@@ -18,7 +18,9 @@ final class DriftLoopMetrics: Sendable {
     init(history: CycleHistory, pipelines: [PipelineDefinition]) {
         self.history = history
         self.pipelines = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
-        self.registry.makeGauge(descriptor: Self.name("build_info", help: "driftloop's version; always 1."), labels: [("version", DriftLoopVersion.current)]).set(to: 1)
+        self.registry.makeGauge(
+            descriptor: Self.name("build_info", help: "driftloop's version; always 1."), labels: [("version", DriftLoopVersion.current)]
+        ).set(to: 1)
         // swift-prometheus copies a family's series on every addition, so declaring all of them costs the square of
         // their number (14 s for 1,000 pipelines): past this many pipelines, series appear on first use instead.
         if pipelines.count <= Self.eagerSeriesPipelineLimit {
@@ -37,16 +39,22 @@ final class DriftLoopMetrics: Sendable {
         for trigger in triggers {
             _ = self.registry.makeCounter(descriptor: Self.started, labels: [("pipeline", name), ("trigger", trigger.rawValue)])
             for outcome in outcomes {
-                _ = self.registry.makeCounter(descriptor: Self.finished, labels: [("pipeline", name), ("trigger", trigger.rawValue), ("outcome", outcome.rawValue)])
+                _ = self.registry.makeCounter(
+                    descriptor: Self.finished, labels: [("pipeline", name), ("trigger", trigger.rawValue), ("outcome", outcome.rawValue)])
             }
         }
         for outcome in outcomes {
-            _ = self.registry.makeDurationHistogram(descriptor: Self.cycleDuration, labels: [("pipeline", name), ("outcome", outcome.rawValue)], buckets: Self.durationBuckets)
+            _ = self.registry.makeDurationHistogram(
+                descriptor: Self.cycleDuration, labels: [("pipeline", name), ("outcome", outcome.rawValue)], buckets: Self.durationBuckets)
         }
         for state in pipeline.stateOrder where pipeline.states[state]?.action != nil {
-            _ = self.registry.makeDurationHistogram(descriptor: Self.stateDuration, labels: [("pipeline", name), ("state", state)], buckets: Self.durationBuckets)
+            _ = self.registry.makeDurationHistogram(
+                descriptor: Self.stateDuration, labels: [("pipeline", name), ("state", state)], buckets: Self.durationBuckets)
         }
-        let calls = [("trainer", pipeline.trainer.kind.rawValue, ["start", "status"]), ("registry", pipeline.registry.kind.rawValue, ["champion", "register", "promote", "reject"])]
+        let calls = [
+            ("trainer", pipeline.trainer.kind.rawValue, ["start", "status"]),
+            ("registry", pipeline.registry.kind.rawValue, ["champion", "register", "promote", "reject"]),
+        ]
         for (kind, system, operations) in calls {
             for operation in operations {
                 for result in ["ok", "error"] {
@@ -54,7 +62,8 @@ final class DriftLoopMetrics: Sendable {
                         descriptor: Self.requests(kind), labels: [("pipeline", name), (kind, system), ("operation", operation), ("result", result)])
                 }
                 _ = self.registry.makeDurationHistogram(
-                    descriptor: Self.requestDuration(kind), labels: [("pipeline", name), (kind, system), ("operation", operation)], buckets: Self.requestBuckets)
+                    descriptor: Self.requestDuration(kind), labels: [("pipeline", name), (kind, system), ("operation", operation)],
+                    buckets: Self.requestBuckets)
             }
         }
         for detector in pipeline.monitoring?.detectors.map(\.name) ?? [] {
@@ -66,7 +75,9 @@ final class DriftLoopMetrics: Sendable {
     }
 
     static func requests(_ kind: String) -> MetricNameDescriptor { name("\(kind)_requests", unit: "total", help: "Calls to the \(kind), by result.") }
-    static func requestDuration(_ kind: String) -> MetricNameDescriptor { name("\(kind)_request_duration", unit: "seconds", help: "Latency of calls to the \(kind).") }
+    static func requestDuration(_ kind: String) -> MetricNameDescriptor {
+        name("\(kind)_request_duration", unit: "seconds", help: "Latency of calls to the \(kind).")
+    }
 
     static func name(_ metric: String, unit: String = "", help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "driftloop", metricName: metric, unitName: unit, helpText: help)
@@ -76,20 +87,31 @@ final class DriftLoopMetrics: Sendable {
     static var finished: MetricNameDescriptor { name("cycles_finished", unit: "total", help: "Cycles finished, by pipeline, trigger and outcome.") }
     static var cycleDuration: MetricNameDescriptor { name("cycle_duration", unit: "seconds", help: "Time from a cycle's trigger to its end.") }
     static var stateDuration: MetricNameDescriptor { name("state_duration", unit: "seconds", help: "Time spent in each state, retries included.") }
-    static var triggers: MetricNameDescriptor { name("triggers", unit: "total", help: "Triggers accepted, by pipeline, kind and what the store decided.") }
-    static var detectorFirings: MetricNameDescriptor { name("detector_firings", unit: "total", help: "Stream detectors and decay rules that fired on production feedback.") }
+    static var triggers: MetricNameDescriptor {
+        name("triggers", unit: "total", help: "Triggers accepted, by pipeline, kind and what the store decided.")
+    }
+    static var detectorFirings: MetricNameDescriptor {
+        name("detector_firings", unit: "total", help: "Stream detectors and decay rules that fired on production feedback.")
+    }
     static var webhooks: MetricNameDescriptor { name("webhooks", unit: "total", help: "Webhook events received, by source and result.") }
-    static var httpDuration: MetricNameDescriptor { name("http_request_duration", unit: "seconds", help: "API request latency, by method, route and status.") }
+    static var httpDuration: MetricNameDescriptor {
+        name("http_request_duration", unit: "seconds", help: "API request latency, by method, route and status.")
+    }
 
     // MARK: Events
 
     func triggerAccepted(pipeline: String, trigger: Trigger, acceptance: TriggerAcceptance) {
-        self.registry.makeCounter(descriptor: Self.triggers, labels: [("pipeline", pipeline), ("kind", trigger.kind.rawValue), ("disposition", acceptance.disposition.rawValue)]).increment()
+        self.registry.makeCounter(
+            descriptor: Self.triggers,
+            labels: [("pipeline", pipeline), ("kind", trigger.kind.rawValue), ("disposition", acceptance.disposition.rawValue)]
+        ).increment()
         if acceptance.disposition == .started {
             self.registry.makeCounter(descriptor: Self.started, labels: [("pipeline", pipeline), ("trigger", trigger.kind.rawValue)]).increment()
         }
         if trigger.kind == .conceptDrift || trigger.kind == .performanceDecay, acceptance.disposition != .duplicate {
-            let detector = trigger.payload["detector"]?.stringValue ?? trigger.payload["metric"].flatMap { $0.stringValue.map { "decay:\($0)" } } ?? trigger.kind.rawValue
+            let detector =
+                trigger.payload["detector"]?.stringValue ?? trigger.payload["metric"].flatMap { $0.stringValue.map { "decay:\($0)" } }
+                ?? trigger.kind.rawValue
             self.registry.makeCounter(descriptor: Self.detectorFirings, labels: [("pipeline", pipeline), ("detector", detector)]).increment()
         }
     }
@@ -100,46 +122,67 @@ final class DriftLoopMetrics: Sendable {
         let transitions = (try? await self.history.transitions(cycleId: cycleId)) ?? []
         if transitions.count >= 2 {
             let last = transitions[transitions.count - 1], previous = transitions[transitions.count - 2]
-            self.registry.makeDurationHistogram(descriptor: Self.stateDuration, labels: [("pipeline", pipeline.name), ("state", from)], buckets: Self.durationBuckets)
-                .record(.milliseconds(Int64(max(0, last.at.timeIntervalSince(previous.at)) * 1000)))
+            self.registry.makeDurationHistogram(
+                descriptor: Self.stateDuration, labels: [("pipeline", pipeline.name), ("state", from)], buckets: Self.durationBuckets
+            )
+            .record(.milliseconds(Int64(max(0, last.at.timeIntervalSince(previous.at)) * 1000)))
         }
         if pipeline.states[from]?.action == .detectDrift, let drift = cycle.decision(DriftReport.self) {
             self.recordDrift(pipeline: pipeline.name, drift)
         }
         if let terminal = pipeline.states[to]?.terminal {
             let trigger = cycle.kind.rawValue
-            self.registry.makeCounter(descriptor: Self.finished, labels: [("pipeline", pipeline.name), ("trigger", trigger), ("outcome", terminal.rawValue)]).increment()
+            self.registry.makeCounter(
+                descriptor: Self.finished, labels: [("pipeline", pipeline.name), ("trigger", trigger), ("outcome", terminal.rawValue)]
+            ).increment()
             let end = cycle.finishedAt ?? Date()
-            self.registry.makeDurationHistogram(descriptor: Self.cycleDuration, labels: [("pipeline", pipeline.name), ("outcome", terminal.rawValue)], buckets: Self.durationBuckets)
-                .record(.milliseconds(Int64(max(0, end.timeIntervalSince(cycle.createdAt)) * 1000)))
+            self.registry.makeDurationHistogram(
+                descriptor: Self.cycleDuration, labels: [("pipeline", pipeline.name), ("outcome", terminal.rawValue)], buckets: Self.durationBuckets
+            )
+            .record(.milliseconds(Int64(max(0, end.timeIntervalSince(cycle.createdAt)) * 1000)))
         }
     }
 
     /// The usual drift-exporter gauges (`ml_dataset_drift`, `ml_drifted_columns`, `ml_share_drifted`) and a score per feature.
     func recordDrift(pipeline: String, _ drift: DriftReport) {
-        self.registry.makeGauge(descriptor: Self.name("dataset_drift", help: "1 when the last drift check found dataset drift."), labels: [("pipeline", pipeline)])
-            .set(to: drift.datasetDrift ? 1 : 0)
-        self.registry.makeGauge(descriptor: Self.name("drifted_columns", help: "Columns that drifted in the last drift check."), labels: [("pipeline", pipeline)])
-            .set(to: Double(drift.driftedColumns))
-        self.registry.makeGauge(descriptor: Self.name("share_drifted", help: "Share of columns that drifted in the last drift check."), labels: [("pipeline", pipeline)])
-            .set(to: drift.share)
+        self.registry.makeGauge(
+            descriptor: Self.name("dataset_drift", help: "1 when the last drift check found dataset drift."), labels: [("pipeline", pipeline)]
+        )
+        .set(to: drift.datasetDrift ? 1 : 0)
+        self.registry.makeGauge(
+            descriptor: Self.name("drifted_columns", help: "Columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]
+        )
+        .set(to: Double(drift.driftedColumns))
+        self.registry.makeGauge(
+            descriptor: Self.name("share_drifted", help: "Share of columns that drifted in the last drift check."), labels: [("pipeline", pipeline)]
+        )
+        .set(to: drift.share)
         for column in drift.features.columns {
             if let score = column.score, score.isFinite {
                 self.registry.makeGauge(
-                    descriptor: Self.name("feature_drift_score", help: "Each feature's drift score (p-value or distance, see stattest) in the last check."),
+                    descriptor: Self.name(
+                        "feature_drift_score", help: "Each feature's drift score (p-value or distance, see stattest) in the last check."),
                     labels: [("pipeline", pipeline), ("feature", column.column), ("stattest", column.stattest)]
                 ).set(to: score)
             }
-            self.registry.makeGauge(descriptor: Self.name("feature_drifted", help: "1 when the feature drifted in the last check."), labels: [("pipeline", pipeline), ("feature", column.column)])
-                .set(to: column.drifted ? 1 : 0)
+            self.registry.makeGauge(
+                descriptor: Self.name("feature_drifted", help: "1 when the feature drifted in the last check."),
+                labels: [("pipeline", pipeline), ("feature", column.column)]
+            )
+            .set(to: column.drifted ? 1 : 0)
         }
     }
 
     func outsideRequest(pipeline: String, system: String, kind: String, operation: String, succeeded: Bool, duration: Duration) {
         let result = succeeded ? "ok" : "error"
-        self.registry.makeCounter(descriptor: Self.requests(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation), ("result", result)]).increment()
-        self.registry.makeDurationHistogram(descriptor: Self.requestDuration(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation)], buckets: Self.requestBuckets)
-            .record(duration)
+        self.registry.makeCounter(
+            descriptor: Self.requests(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation), ("result", result)]
+        ).increment()
+        self.registry.makeDurationHistogram(
+            descriptor: Self.requestDuration(kind), labels: [("pipeline", pipeline), (kind, system), ("operation", operation)],
+            buckets: Self.requestBuckets
+        )
+        .record(duration)
     }
 
     func webhook(source: String, result: String, count: Int = 1) {
@@ -147,8 +190,10 @@ final class DriftLoopMetrics: Sendable {
     }
 
     func httpRequest(method: String, route: String, status: Int, duration: Duration) {
-        self.registry.makeDurationHistogram(descriptor: Self.httpDuration, labels: [("method", method), ("route", route), ("status", String(status))], buckets: Self.requestBuckets)
-            .record(duration)
+        self.registry.makeDurationHistogram(
+            descriptor: Self.httpDuration, labels: [("method", method), ("route", route), ("status", String(status))], buckets: Self.requestBuckets
+        )
+        .record(duration)
     }
 
     // MARK: Scrape
@@ -159,13 +204,20 @@ final class DriftLoopMetrics: Sendable {
         let now = Date()
         for pipeline in self.pipelines.values {
             let active = running.filter { $0.pipeline == pipeline.name && $0.kind != .rollback }
-            self.registry.makeGauge(descriptor: Self.name("active_cycles", help: "Cycles running now."), labels: [("pipeline", pipeline.name)]).set(to: Double(active.count))
-            self.registry.makeGauge(descriptor: Self.name("active_cycle_age", unit: "seconds", help: "Age of the running cycle; 0 when none runs."), labels: [("pipeline", pipeline.name)])
-                .set(to: active.map { now.timeIntervalSince($0.createdAt) }.max() ?? 0)
+            self.registry.makeGauge(descriptor: Self.name("active_cycles", help: "Cycles running now."), labels: [("pipeline", pipeline.name)]).set(
+                to: Double(active.count))
+            self.registry.makeGauge(
+                descriptor: Self.name("active_cycle_age", unit: "seconds", help: "Age of the running cycle; 0 when none runs."),
+                labels: [("pipeline", pipeline.name)]
+            )
+            .set(to: active.map { now.timeIntervalSince($0.createdAt) }.max() ?? 0)
             // 0 until the first champion, so the first promotion is a change too.
             let last = try? await self.history.championHistory(model: pipeline.model).last
-            self.registry.makeGauge(descriptor: Self.name("champion_version", help: "The champion's version number (0 before the first), by pipeline and model."), labels: [("pipeline", pipeline.name), ("model", pipeline.model)])
-                .set(to: last.flatMap { Double($0.version) } ?? 0)
+            self.registry.makeGauge(
+                descriptor: Self.name("champion_version", help: "The champion's version number (0 before the first), by pipeline and model."),
+                labels: [("pipeline", pipeline.name), ("model", pipeline.model)]
+            )
+            .set(to: last.flatMap { Double($0.version) } ?? 0)
         }
         return self.registry.emitToString()
     }

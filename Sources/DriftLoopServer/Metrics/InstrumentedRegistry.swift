@@ -5,15 +5,21 @@ struct InstrumentedRegistry: ModelRegistry {
     let base: any ModelRegistry
     let meter: CallMeter
 
-    func champion(model: String) async throws -> ModelVersion? { try await self.meter.measure("champion") { try await self.base.champion(model: model) } }
+    func champion(model: String) async throws -> ModelVersion? {
+        try await self.meter.measure("champion") { try await self.base.champion(model: model) }
+    }
 
     func previousChampion(model: String) async throws -> ModelVersion? {
         try await self.meter.measure("previous_champion") { try await self.base.previousChampion(model: model) }
     }
 
-    func versions(model: String) async throws -> [ModelVersion] { try await self.meter.measure("versions") { try await self.base.versions(model: model) } }
+    func versions(model: String) async throws -> [ModelVersion] {
+        try await self.meter.measure("versions") { try await self.base.versions(model: model) }
+    }
 
-    func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion {
+    func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws
+        -> ModelVersion
+    {
         try await self.meter.measure("register") {
             try await self.base.registerChallenger(model: model, sourceURI: sourceURI, cycleId: cycleId, pipeline: pipeline, metrics: metrics)
         }

@@ -9,7 +9,8 @@ struct MetricsRoutes: Sendable {
         router.get("/metrics") { _, _ in
             let text = await self.metrics.exposition()
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
     }
 }
@@ -24,13 +25,18 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            self.metrics.httpRequest(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), duration: ContinuousClock.now - start)
+            self.metrics.httpRequest(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code),
+                duration: ContinuousClock.now - start)
             return response
         } catch let error as any HTTPResponseError {
-            self.metrics.httpRequest(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(error.status.code), duration: ContinuousClock.now - start)
+            self.metrics.httpRequest(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(error.status.code),
+                duration: ContinuousClock.now - start)
             throw error
         } catch {
-            self.metrics.httpRequest(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: 500, duration: ContinuousClock.now - start)
+            self.metrics.httpRequest(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: 500, duration: ContinuousClock.now - start)
             throw error
         }
     }

@@ -202,7 +202,10 @@ struct PipelineSummary: Encodable {
     var paused: Bool
     var pause: PipelinePause?
 
-    init(name: String, model: String, trainer: String, registry: String, cooldownSeconds: Double, champion: ModelVersion?, lastCycle: CycleSummary?, pause: PipelinePause?) {
+    init(
+        name: String, model: String, trainer: String, registry: String, cooldownSeconds: Double, champion: ModelVersion?, lastCycle: CycleSummary?,
+        pause: PipelinePause?
+    ) {
         self.name = name
         self.model = model
         self.trainer = trainer

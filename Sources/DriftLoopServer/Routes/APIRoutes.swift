@@ -119,7 +119,8 @@ struct APIRoutes: Sendable {
 
     private func accept(_ pipeline: String, _ trigger: Trigger) async throws -> Response {
         let acceptance = try await self.controller.submit(pipeline: pipeline, trigger: trigger)
-        let body = TriggerAccepted(pipeline: pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
+        let body = TriggerAccepted(
+            pipeline: pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
         return try JSONResponse.make(body, status: .accepted)
     }
 
@@ -146,7 +147,8 @@ struct APIRoutes: Sendable {
         let principal = try self.authorizer.authorize(request, role: .approve)
         let body = try await self.bodies.decode(PauseRequest.self, from: request, authenticated: principal != nil)
         _ = try await self.requirePipeline(name)
-        let (pause, changed) = try await self.controller.pause(pipeline: name, actor: Self.actor(claimed: body.actor, token: principal), reason: body.reason)
+        let (pause, changed) = try await self.controller.pause(
+            pipeline: name, actor: Self.actor(claimed: body.actor, token: principal), reason: body.reason)
         return try JSONResponse.make(PauseResponse(pipeline: name, paused: true, changed: changed, pause: pause))
     }
 
@@ -164,7 +166,8 @@ struct APIRoutes: Sendable {
         _ = try await self.requirePipeline(name)
         do {
             let cycle = try await self.controller.rollback(
-                pipeline: name, toVersion: body.toVersion, actor: Self.actor(claimed: body.actor, token: principal), reason: body.reason ?? "manual rollback",
+                pipeline: name, toVersion: body.toVersion, actor: Self.actor(claimed: body.actor, token: principal),
+                reason: body.reason ?? "manual rollback",
                 allowingAnyVersion: body.anyVersion ?? false)
             return try await self.cycleResponse(cycle.id)
         } catch let error as RegistryError {
@@ -216,7 +219,9 @@ struct APIRoutes: Sendable {
         let query = request.uri.queryParameters
         var limit = Self.triggersShown
         if let text = query.get("limit") {
-            guard let value = Int(text), (1...1000).contains(value) else { throw APIError.badRequest("`limit` must be a whole number from 1 to 1000", field: "limit") }
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw APIError.badRequest("`limit` must be a whole number from 1 to 1000", field: "limit")
+            }
             limit = value
         }
         var after = Int64.min
@@ -249,7 +254,8 @@ struct APIRoutes: Sendable {
                 return try JSONResponse.make(["cycle_id": id, "status": "cancel_requested"], status: .accepted)
             case .alreadyFinished(let outcome):
                 throw APIError(
-                    .conflict, code: "cycle_finished", message: "cycle \(id) already ended (\(outcome?.rawValue ?? "finished")); nothing to cancel", field: "id")
+                    .conflict, code: "cycle_finished", message: "cycle \(id) already ended (\(outcome?.rawValue ?? "finished")); nothing to cancel",
+                    field: "id")
             }
         } catch ControllerError.unknownCycle {
             throw APIError.notFound("no cycle with id `\(id)`", field: "id")
@@ -269,7 +275,9 @@ struct APIRoutes: Sendable {
         } catch Controller.ApprovalError.unknownCycle {
             throw APIError.notFound("no cycle with id `\(id)`", field: "id")
         } catch Controller.ApprovalError.notWaiting(let state, let status) {
-            throw APIError(.conflict, code: "not_awaiting_approval", message: "cycle \(id) is \(status) in state `\(state)`, not waiting for approval", field: "id")
+            throw APIError(
+                .conflict, code: "not_awaiting_approval", message: "cycle \(id) is \(status) in state `\(state)`, not waiting for approval",
+                field: "id")
         } catch Controller.ApprovalError.alreadyDecided(let decision) {
             throw APIError(
                 .conflict, code: "already_decided",

@@ -18,9 +18,11 @@ enum FeedbackBatchDecoder {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.id = try Self.scalarText(container, .id) ?? {
-                throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: container.codingPath, debugDescription: "id is required"))
-            }()
+            self.id =
+                try Self.scalarText(container, .id)
+                ?? {
+                    throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: container.codingPath, debugDescription: "id is required"))
+                }()
             guard !self.id.isEmpty else {
                 throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [CodingKeys.id], debugDescription: "must not be empty"))
             }
@@ -28,7 +30,8 @@ enum FeedbackBatchDecoder {
             self.label = try Self.scalarText(container, .label)
             self.score = try container.decodeIfPresent(Double.self, forKey: .score)
             if let score = self.score, !(0...1).contains(score) {
-                throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [CodingKeys.score], debugDescription: "must be a probability in [0, 1]"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: container.codingPath + [CodingKeys.score], debugDescription: "must be a probability in [0, 1]"))
             }
             self.features = try container.decodeIfPresent(JSONValue.self, forKey: .features)
             if let seconds = try? container.decodeIfPresent(Double.self, forKey: .timestamp) {
@@ -36,7 +39,9 @@ enum FeedbackBatchDecoder {
             } else if let text = try? container.decodeIfPresent(String.self, forKey: .timestamp) {
                 guard let date = Self.parseDate(text) else {
                     throw DecodingError.dataCorrupted(
-                        .init(codingPath: container.codingPath + [CodingKeys.timestamp], debugDescription: "must be epoch seconds or an ISO 8601 date-time"))
+                        .init(
+                            codingPath: container.codingPath + [CodingKeys.timestamp],
+                            debugDescription: "must be epoch seconds or an ISO 8601 date-time"))
                 }
                 self.timestamp = date
             }
@@ -53,7 +58,8 @@ enum FeedbackBatchDecoder {
             if let number = try? container.decode(Double.self, forKey: key) {
                 return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
             }
-            throw DecodingError.typeMismatch(String.self, .init(codingPath: container.codingPath + [key], debugDescription: "must be a string or a number"))
+            throw DecodingError.typeMismatch(
+                String.self, .init(codingPath: container.codingPath + [key], debugDescription: "must be a string or a number"))
         }
 
         private static func parseDate(_ text: String) -> Date? {
@@ -64,13 +70,16 @@ enum FeedbackBatchDecoder {
         }
 
         var record: FeedbackRecord {
-            FeedbackRecord(id: self.id, timestamp: self.timestamp, prediction: self.prediction, score: self.score, label: self.label, features: self.features)
+            FeedbackRecord(
+                id: self.id, timestamp: self.timestamp, prediction: self.prediction, score: self.score, label: self.label, features: self.features)
         }
     }
 
     static func decode(_ data: Data) throws -> [FeedbackRecord] {
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-        guard let firstByte else { throw APIError.badRequest("the body is empty; send a JSON array of feedback records or JSON lines", field: "body") }
+        guard let firstByte else {
+            throw APIError.badRequest("the body is empty; send a JSON array of feedback records or JSON lines", field: "body")
+        }
         let decoder = JSONDecoder()
         if firstByte == UInt8(ascii: "[") {
             do {

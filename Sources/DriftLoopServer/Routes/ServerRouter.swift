@@ -30,7 +30,9 @@ struct WebhookCredentials: Sendable {
         var secrets: [String: String] = [:]
         for (source, secret) in settings.signingSecrets {
             guard let value = secret.resolve(environment: environment) else {
-                throw ServerStartError("the signing secret of webhook source `\(source)` is not set (\(secret)); set it or remove the source from webhooks.signed.sources")
+                throw ServerStartError(
+                    "the signing secret of webhook source `\(source)` is not set (\(secret)); set it or remove the source from webhooks.signed.sources"
+                )
             }
             secrets[source] = value
         }
@@ -61,8 +63,10 @@ func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestConte
         library: dependencies.statusTemplates
     ).register(on: router)
     WebhookRoutes(
-        controller: dependencies.controller, authorizer: dependencies.authorizer, alertmanagerAuthorizer: dependencies.webhooks.alertmanagerAuthorizer,
-        pipelineLabel: dependencies.webhooks.pipelineLabel, signingSecrets: dependencies.webhooks.signingSecrets, maxSkew: dependencies.webhooks.maxSkew,
+        controller: dependencies.controller, authorizer: dependencies.authorizer,
+        alertmanagerAuthorizer: dependencies.webhooks.alertmanagerAuthorizer,
+        pipelineLabel: dependencies.webhooks.pipelineLabel, signingSecrets: dependencies.webhooks.signingSecrets,
+        maxSkew: dependencies.webhooks.maxSkew,
         bodies: dependencies.bodies, metrics: dependencies.metrics
     ).register(on: router)
     return router

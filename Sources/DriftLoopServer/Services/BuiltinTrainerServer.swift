@@ -6,8 +6,8 @@ import UnixSignals
 
 /// The built-in trainer as a service of its own (`driftloop trainer`), for running it apart from the controller.
 /// It answers only callers with `token`, and trains only on the data the given pipelines declare.
-public enum BuiltinTrainerServer {
-    public static func makeServiceGroup(
+package enum BuiltinTrainerServer {
+    package static func makeServiceGroup(
         directory: String, port: Int, maxBodyBytes: Int, token: String, pipelines: [PipelineDefinition], logger: Logger
     ) throws -> ServiceGroup {
         let service = try BuiltinTrainingService(directory: directory, policy: TrainingRequestPolicy(pipelines), logger: logger)

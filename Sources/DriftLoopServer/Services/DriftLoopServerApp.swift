@@ -10,12 +10,12 @@ import UnixSignals
 /// Where a running server can be reached, handed to `onReady` once both listeners are bound.
 public struct ServerEndpoints: Sendable {
     public var apiPort: Int
-    public var trainerPort: Int
+    package var trainerPort: Int
     public var controller: Controller
     /// The built-in trainer's per-process bearer token (in process only: never logged or written anywhere).
-    public var trainerToken: String
+    package var trainerToken: String
 
-    public init(apiPort: Int, trainerPort: Int, controller: Controller, trainerToken: String) {
+    package init(apiPort: Int, trainerPort: Int, controller: Controller, trainerToken: String) {
         self.apiPort = apiPort
         self.trainerPort = trainerPort
         self.controller = controller
@@ -27,13 +27,13 @@ public struct ServerEndpoints: Sendable {
 
 /// The controller's server, built and not yet running: an `Application` whose services are the built-in trainer and
 /// the background loops, and the controller it serves. Run `application` (it is a `Service`), or test it in process.
-public struct DriftLoopApplication: Sendable {
-    public var application: Application<RouterResponder<BasicRequestContext>>
-    public let controller: Controller
+package struct DriftLoopApplication: Sendable {
+    package var application: Application<RouterResponder<BasicRequestContext>>
+    package let controller: Controller
     /// Where the built-in trainer listens, once bound.
-    public let trainerEndpoint: BuiltinTrainerEndpoint
+    package let trainerEndpoint: BuiltinTrainerEndpoint
     /// The built-in trainer's per-process bearer token (in process only: never logged or written anywhere).
-    public let trainerToken: String
+    package let trainerToken: String
 }
 
 /// Builds the running controller: store, built-in registry and trainer, the controller, and the API server.
@@ -41,7 +41,9 @@ public enum DriftLoopServerApp {
     /// Everything `serve` and `demo` run, as one `ServiceGroup`. Run it; trigger its graceful shutdown to stop.
     public static func makeServiceGroup(
         config: ControllerConfig, pipelines: [PipelineDefinition], apiToken: String?, logger: Logger, handlesSignals: Bool = true,
-        observer: PipelineController.TransitionObserver? = nil, onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
+        // `PipelineController.TransitionObserver`, spelled out: the benchmarks package sees only public types.
+        observer: (@Sendable (_ cycleId: String, _ from: String, _ to: String, _ outcome: String) async -> Void)? = nil,
+        onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         let built = try await self.buildApplication(
             config: config, pipelines: pipelines, apiToken: apiToken, logger: logger, observer: observer, onReady: onReady)
@@ -55,7 +57,7 @@ public enum DriftLoopServerApp {
     /// Graceful shutdown runs in reverse: the API drains, the loops stop, the controller waits for running actions to
     /// commit, the notifier sends what they committed, and the trainer stops last. Unfinished cycles resume before the
     /// API binds.
-    public static func buildApplication(
+    package static func buildApplication(
         config: ControllerConfig, pipelines: [PipelineDefinition], apiToken: String?, logger: Logger,
         observer: PipelineController.TransitionObserver? = nil, onReady: @escaping @Sendable (ServerEndpoints) async -> Void = { _ in }
     ) async throws -> DriftLoopApplication {
@@ -146,7 +148,8 @@ public enum DriftLoopServerApp {
                 notifier.transition(cycleId: cycleId, from: from, to: to)
                 await observer?(cycleId, from, to, outcome)
             },
-            triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance) },
+            triggerObserver: { pipeline, trigger, acceptance in metrics.triggerAccepted(pipeline: pipeline, trigger: trigger, acceptance: acceptance)
+            },
             driftObserver: { pipeline, report in
                 metrics.recordDrift(pipeline: pipeline, report)
                 driftChecks.record(pipeline: pipeline, report: report)
@@ -169,7 +172,9 @@ public enum DriftLoopServerApp {
             ],
             onServerRunning: { channel in
                 let trainerPort = (try? await trainerEndpoint.url()).flatMap { URL(string: $0)?.port } ?? 0
-                await onReady(ServerEndpoints(apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller, trainerToken: trainerToken))
+                await onReady(
+                    ServerEndpoints(
+                        apiPort: channel.localAddress?.port ?? 0, trainerPort: trainerPort, controller: controller, trainerToken: trainerToken))
             },
             logger: logger)
         api.beforeServerStarts {
@@ -181,12 +186,12 @@ public enum DriftLoopServerApp {
 }
 
 /// The server cannot start; the message says why and what to change.
-public struct ServerStartError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    package var message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { self.message }
+    package var description: String { self.message }
 }

@@ -53,8 +53,10 @@ struct StatusPageRoutes: Sendable {
             drift = DriftSummary(report: scheduled.report, cycleId: nil, at: scheduled.at, now: now)
         }
         return PipelineRow(
-            pipelineName: pipeline.name, model: pipeline.model, trainerKind: pipeline.trainer.kind.rawValue, registryKind: pipeline.registry.kind.rawValue,
-            champion: champion.map { ChampionCell(version: $0.version, change: change, now: now) }, lastCycle: cycles.first.map { CycleRow($0, now: now) },
+            pipelineName: pipeline.name, model: pipeline.model, trainerKind: pipeline.trainer.kind.rawValue,
+            registryKind: pipeline.registry.kind.rawValue,
+            champion: champion.map { ChampionCell(version: $0.version, change: change, now: now) },
+            lastCycle: cycles.first.map { CycleRow($0, now: now) },
             currentDrift: drift)
     }
 
@@ -69,7 +71,9 @@ struct StatusPageRoutes: Sendable {
         let now = self.controller.clock.now()
         let history = self.controller.history
         guard let cycle = try await history.cycle(id: id) else {
-            let page = NotFoundPage(renderedAt: StatusFormat.time(now), missingWhat: "There is no cycle with id `\(id)`; it may never have existed, or retention removed it.")
+            let page = NotFoundPage(
+                renderedAt: StatusFormat.time(now),
+                missingWhat: "There is no cycle with id `\(id)`; it may never have existed, or retention removed it.")
             return self.html(page, template: "not_found", status: .notFound)
         }
         let pipeline = await self.controller.pipeline(named: cycle.pipeline)
@@ -94,7 +98,9 @@ struct StatusPageRoutes: Sendable {
     }
 
     private func html(_ page: Any, template: String, status: HTTPResponse.Status = .ok) -> Response {
-        let text = self.library.render(page, withTemplate: template) ?? "<!DOCTYPE html><title>driftloop</title><p>the status page template `\(template)` is missing</p>"
+        let text =
+            self.library.render(page, withTemplate: template)
+            ?? "<!DOCTYPE html><title>driftloop</title><p>the status page template `\(template)` is missing</p>"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
@@ -104,7 +110,8 @@ extension CyclePage {
     static func result(_ cycle: CycleRecord) -> String? {
         if let promotion = cycle.decision(PromotionResult.self) {
             if promotion.wasAlreadyChampion { return "version \(promotion.version) was already the champion" }
-            return "version \(promotion.version) promoted to champion" + (promotion.previousVersion.map { " (was version \($0))" } ?? " (the first champion)")
+            return "version \(promotion.version) promoted to champion"
+                + (promotion.previousVersion.map { " (was version \($0))" } ?? " (the first champion)")
         }
         if let rejection = cycle.decision(RejectionDecision.self) {
             return "version \(rejection.version) registered and rejected: \(rejection.reason)"

@@ -1,5 +1,5 @@
-import DriftStats
 import DriftLoop
+import DriftStats
 import Foundation
 
 // What the status page templates render: strings, flags and arrays, already formatted. A value shown only when

@@ -2,18 +2,20 @@ import Foundation
 import Hummingbird
 
 /// An API error that renders itself as `{"error": {"code", "message", "field"}}` with a 4xx/5xx status.
-public struct APIError: HTTPResponseError, Sendable {
-    public var status: HTTPResponse.Status
-    public var code: String
-    public var message: String
+package struct APIError: HTTPResponseError, Sendable {
+    package var status: HTTPResponse.Status
+    package var code: String
+    package var message: String
     /// The request field at fault, as a dotted path, when there is one.
-    public var field: String?
+    package var field: String?
     /// Sent as `Retry-After` (429, 503).
-    public var retryAfterSeconds: Int?
+    package var retryAfterSeconds: Int?
     /// Sent as `Allow` (405).
-    public var allow: String?
+    package var allow: String?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil, allow: String? = nil) {
+    package init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil, allow: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -22,7 +24,7 @@ public struct APIError: HTTPResponseError, Sendable {
         self.allow = allow
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: String] = ["code": self.code, "message": self.message]
         if let field = self.field { error["field"] = field }
         var response = try JSONResponse.make(["error": error], status: self.status)

@@ -68,7 +68,8 @@ struct BearerTokenAuthorizer: Sendable, CustomStringConvertible {
         guard matched.role >= role else {
             throw APIError(
                 .forbidden, code: "forbidden",
-                message: "token `\(matched.name)` has role \(matched.role.rawValue); this route needs \(role.rawValue) or above", field: "Authorization")
+                message: "token `\(matched.name)` has role \(matched.role.rawValue); this route needs \(role.rawValue) or above",
+                field: "Authorization")
         }
         return matched.name
     }

@@ -15,7 +15,8 @@ extension BoundedTextFields {
         for (name, value) in self.textFields {
             if let value, value.utf8.count > Self.maxTextBytes {
                 throw APIError(
-                    .badRequest, code: "invalid_field", message: "`\(name)` is \(value.utf8.count) bytes long; at most \(Self.maxTextBytes) are accepted",
+                    .badRequest, code: "invalid_field",
+                    message: "`\(name)` is \(value.utf8.count) bytes long; at most \(Self.maxTextBytes) are accepted",
                     field: name)
             }
         }

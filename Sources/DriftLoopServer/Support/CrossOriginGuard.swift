@@ -15,7 +15,8 @@ struct CrossOriginGuard: RouterMiddleware {
             guard origin != "null", !host.isEmpty, originHost == host else {
                 throw APIError(
                     .forbidden, code: "cross_origin",
-                    message: "a request from the web page at \(origin) is refused: API authentication is off, so only this server's own pages and non-browser clients may post; set a token to call the API from other origins",
+                    message:
+                        "a request from the web page at \(origin) is refused: API authentication is off, so only this server's own pages and non-browser clients may post; set a token to call the API from other origins",
                     field: "Origin")
             }
         }

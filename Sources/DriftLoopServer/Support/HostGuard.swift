@@ -24,7 +24,8 @@ struct HostGuard: RouterMiddleware {
         if path != "/healthz", path != "/readyz", let authority = request.head.authority, !self.allows(authority: authority) {
             throw APIError(
                 .misdirectedRequest, code: "host_not_allowed",
-                message: "this server does not answer to the host name in the Host header; use its address, or add the name to `allowed_hosts` in config.yaml",
+                message:
+                    "this server does not answer to the host name in the Host header; use its address, or add the name to `allowed_hosts` in config.yaml",
                 field: "Host")
         }
         return try await next(request, context)

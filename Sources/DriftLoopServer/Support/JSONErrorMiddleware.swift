@@ -1,6 +1,6 @@
 import DriftLoop
-import Logging
 import Hummingbird
+import Logging
 
 /// Gives every error response a JSON body: unknown routes, Hummingbird's own errors, and anything unexpected
 /// (logged, answered as a 500 that reveals nothing internal).

@@ -40,7 +40,9 @@ struct RequestBodyDecoder: Sendable {
         defer { if !authenticated { self.unauthenticatedSlots.release() } }
         let data = try await self.collect(request.body)
         if let depth = Self.depthExceeding(Self.maxDepth, in: data) {
-            throw APIError(.badRequest, code: "invalid_body", message: "the JSON is nested \(depth) levels deep; at most \(Self.maxDepth) are accepted", field: "body")
+            throw APIError(
+                .badRequest, code: "invalid_body", message: "the JSON is nested \(depth) levels deep; at most \(Self.maxDepth) are accepted",
+                field: "body")
         }
         return data
     }
@@ -52,7 +54,8 @@ struct RequestBodyDecoder: Sendable {
         guard Self.jsonMediaTypes.contains(mediaType) || mediaType.hasSuffix("+json") else {
             throw APIError(
                 .unsupportedMediaType, code: "unsupported_media_type",
-                message: "the body must be JSON: send `Content-Type: application/json` (JSON lines: application/x-ndjson), not `\(header)`", field: "Content-Type")
+                message: "the body must be JSON: send `Content-Type: application/json` (JSON lines: application/x-ndjson), not `\(header)`",
+                field: "Content-Type")
         }
     }
 
@@ -63,7 +66,13 @@ struct RequestBodyDecoder: Sendable {
         var escaped = false
         for byte in data {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -92,7 +101,8 @@ struct RequestBodyDecoder: Sendable {
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let data = first else {
                     throw APIError(
-                        .requestTimeout, code: "body_timeout", message: "the request body did not arrive within \(timeout.components.seconds) s", field: "body")
+                        .requestTimeout, code: "body_timeout", message: "the request body did not arrive within \(timeout.components.seconds) s",
+                        field: "body")
                 }
                 return data
             }

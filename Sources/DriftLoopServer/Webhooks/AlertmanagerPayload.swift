@@ -1,5 +1,5 @@
-import HTTPTypes
 import DriftLoop
+import HTTPTypes
 
 /// Alertmanager's webhook body, version 4 (`notify/webhook`): one notification for one alert group.
 struct AlertmanagerPayload: Decodable {
@@ -45,7 +45,8 @@ extension AlertmanagerPayload {
         func check(_ value: String?, _ field: @autoclosure () -> String) throws {
             guard let value, value.utf8.count > cap else { return }
             throw APIError(
-                .badRequest, code: "invalid_field", message: "`\(field())` is \(value.utf8.count) bytes long; at most \(cap) are accepted", field: field())
+                .badRequest, code: "invalid_field", message: "`\(field())` is \(value.utf8.count) bytes long; at most \(cap) are accepted",
+                field: field())
         }
         try check(self.version, "version")
         try check(self.groupKey, "groupKey")

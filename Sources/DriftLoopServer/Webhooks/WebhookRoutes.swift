@@ -36,13 +36,17 @@ struct WebhookRoutes: Sendable {
         }
         try payload.checkTextLengths()
         guard payload.version == "4" else {
-            throw APIError(.badRequest, code: "unsupported_version", message: "Alertmanager webhook version `\(payload.version)` is not supported; driftloop reads version 4", field: "version")
+            throw APIError(
+                .badRequest, code: "unsupported_version",
+                message: "Alertmanager webhook version `\(payload.version)` is not supported; driftloop reads version 4", field: "version")
         }
         // Every start is checked before any alert is stored, so a bad notification stores nothing.
         var starts: [RFC3339Timestamp] = []
         for (index, alert) in payload.alerts.enumerated() {
             guard let start = RFC3339Timestamp(alert.startsAt) else {
-                throw APIError(.badRequest, code: "invalid_field", message: "`startsAt` must be an RFC 3339 timestamp, got `\(alert.startsAt)`", field: "alerts[\(index)].startsAt")
+                throw APIError(
+                    .badRequest, code: "invalid_field", message: "`startsAt` must be an RFC 3339 timestamp, got `\(alert.startsAt)`",
+                    field: "alerts[\(index)].startsAt")
             }
             starts.append(start)
         }
@@ -66,7 +70,8 @@ struct WebhookRoutes: Sendable {
             for (entry, acceptance) in zip(batch, acceptances) {
                 let alert = payload.alerts[entry.index]
                 results[entry.index] = AlertDisposition(
-                    fingerprint: alert.fingerprint, status: alert.status, pipeline: pipeline, disposition: acceptance.disposition.rawValue, cycleId: acceptance.cycleId)
+                    fingerprint: alert.fingerprint, status: alert.status, pipeline: pipeline, disposition: acceptance.disposition.rawValue,
+                    cycleId: acceptance.cycleId)
             }
         }
         let answered = results.compactMap { $0 }
@@ -100,7 +105,8 @@ struct WebhookRoutes: Sendable {
         let record = Self.alertJSON(alert, payload: payload)
         if alert.status == "resolved" {
             let (cycleId, duplicate) = try await self.controller.resolveAlert(
-                pipeline: pipeline, fingerprint: alert.fingerprint, startsAt: startsAt, endsAt: alert.endsAt.flatMap(RFC3339Timestamp.init)?.canonical,
+                pipeline: pipeline, fingerprint: alert.fingerprint, startsAt: startsAt,
+                endsAt: alert.endsAt.flatMap(RFC3339Timestamp.init)?.canonical,
                 payload: record)
             result.disposition = duplicate ? "duplicate" : "resolved"
             result.cycleId = cycleId
@@ -109,7 +115,8 @@ struct WebhookRoutes: Sendable {
         let name = alert.labels["alertname"] ?? "alert"
         let trigger = Trigger(
             kind: .alertmanager, source: payload.receiver.map { "alertmanager/\($0)" } ?? "alertmanager",
-            reason: alert.annotations?["summary"] ?? "\(name) firing", dedupKey: AlertIdentity.firingKey(fingerprint: alert.fingerprint, startsAt: startsAt),
+            reason: alert.annotations?["summary"] ?? "\(name) firing",
+            dedupKey: AlertIdentity.firingKey(fingerprint: alert.fingerprint, startsAt: startsAt),
             payload: record)
         return .firing(pipeline: pipeline, trigger: trigger)
     }
@@ -170,7 +177,8 @@ struct WebhookRoutes: Sendable {
             payload: JSONValue.parse(String(decoding: data, as: UTF8.self)) ?? .null)
         let acceptance = try await self.controller.submit(pipeline: event.pipeline, trigger: trigger)
         self.metrics.webhook(source: signedBy == nil ? "drift" : "signed", result: acceptance.disposition == .duplicate ? "duplicate" : "accepted")
-        let body = TriggerAccepted(pipeline: event.pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
+        let body = TriggerAccepted(
+            pipeline: event.pipeline, cycleId: acceptance.cycleId, triggerId: acceptance.triggerId, disposition: acceptance.disposition)
         return try JSONResponse.make(body, status: .accepted)
     }
 
@@ -180,7 +188,9 @@ struct WebhookRoutes: Sendable {
         if source.isEmpty || source != source.trimmingCharacters(in: .whitespacesAndNewlines)
             || LogText.containsControlCharacters(source)
         {
-            throw APIError(.badRequest, code: "invalid_field", message: "`source` must be a name without control characters or surrounding spaces", field: "source")
+            throw APIError(
+                .badRequest, code: "invalid_field", message: "`source` must be a name without control characters or surrounding spaces",
+                field: "source")
         }
         let normalized = source.lowercased()
         if self.signingSecrets.keys.contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == normalized }) {
@@ -194,13 +204,19 @@ struct WebhookRoutes: Sendable {
     /// The signed source, its secret and the timestamp, from the headers alone.
     private func checkSignedHeaders(source: String?, request: Request) throws -> (source: String, secret: String, timestamp: String) {
         guard let source else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook must name its source in \(WebhookSignature.sourceHeader)", field: WebhookSignature.sourceHeader)
+            throw APIError(
+                .unauthorized, code: "unauthorized", message: "a signed webhook must name its source in \(WebhookSignature.sourceHeader)",
+                field: WebhookSignature.sourceHeader)
         }
         guard let secret = self.signingSecrets[source] else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "no signing secret is configured for that source (webhooks.signed.sources)", field: WebhookSignature.sourceHeader)
+            throw APIError(
+                .unauthorized, code: "unauthorized", message: "no signing secret is configured for that source (webhooks.signed.sources)",
+                field: WebhookSignature.sourceHeader)
         }
         guard let timestamp = request.headers[HTTPField.Name(WebhookSignature.timestampHeader)!] else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "a signed webhook needs \(WebhookSignature.timestampHeader) (Unix seconds)", field: WebhookSignature.timestampHeader)
+            throw APIError(
+                .unauthorized, code: "unauthorized", message: "a signed webhook needs \(WebhookSignature.timestampHeader) (Unix seconds)",
+                field: WebhookSignature.timestampHeader)
         }
         do {
             _ = try WebhookSignature.checkTimestamp(timestamp, now: Date(), maxSkew: self.maxSkew)
@@ -213,7 +229,8 @@ struct WebhookRoutes: Sendable {
     /// Checks a signed request's MAC over the body; returns the MAC.
     private func verify(signature: String, timestamp: String, secret: String, body: Data) throws -> [UInt8] {
         do {
-            return try WebhookSignature.verify(signature: signature, timestamp: timestamp, body: body, secret: secret, now: Date(), maxSkew: self.maxSkew)
+            return try WebhookSignature.verify(
+                signature: signature, timestamp: timestamp, body: body, secret: secret, now: Date(), maxSkew: self.maxSkew)
         } catch {
             throw self.signatureError(error)
         }
@@ -223,10 +240,14 @@ struct WebhookRoutes: Sendable {
         let message: String
         let field: String
         switch error {
-        case .malformedSignature: (message, field) = ("the signature must be `sha256=` followed by 64 lowercase hex digits", WebhookSignature.signatureHeader)
+        case .malformedSignature:
+            (message, field) = ("the signature must be `sha256=` followed by 64 lowercase hex digits", WebhookSignature.signatureHeader)
         case .malformedTimestamp: (message, field) = ("the timestamp must be Unix seconds", WebhookSignature.timestampHeader)
         case .outsideWindow(let skew):
-            (message, field) = ("the timestamp is \(abs(skew)) s \(skew > 0 ? "old" : "in the future"), outside the \(self.maxSkew.components.seconds) s replay window", WebhookSignature.timestampHeader)
+            (message, field) = (
+                "the timestamp is \(abs(skew)) s \(skew > 0 ? "old" : "in the future"), outside the \(self.maxSkew.components.seconds) s replay window",
+                WebhookSignature.timestampHeader
+            )
         case .mismatch: (message, field) = ("the signature does not match the body and timestamp", WebhookSignature.signatureHeader)
         }
         return APIError(.unauthorized, code: "bad_signature", message: message, field: field)

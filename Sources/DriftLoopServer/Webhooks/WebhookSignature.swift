@@ -28,7 +28,9 @@ enum WebhookSignature {
         let seconds = try Self.checkTimestamp(timestamp, now: now, maxSkew: maxSkew)
         guard let mac = Self.mac(in: signature) else { throw .malformedSignature }
         // Constant-time comparison inside Crypto.
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(seconds).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8))) else {
+        guard
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(seconds).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
+        else {
             throw .mismatch
         }
         return mac

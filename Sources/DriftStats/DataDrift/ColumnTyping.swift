@@ -1,10 +1,10 @@
 /// Evidently 0.7's column typing (`infer_column_type`), applied to the current dataset as its report does:
 /// floats are numerical; integers are categorical with at most 10 distinct values, else numerical; booleans are
 /// categorical; text is categorical unless more than half its values are distinct (then it is free text).
-public enum ColumnTyping {
+package enum ColumnTyping {
     static let integerCardinalityLimit = 10
 
-    public static func type(of column: TableColumn, forced: ForcedColumnType? = nil) -> DriftColumnType? {
+    package static func type(of column: TableColumn, forced: ForcedColumnType? = nil) -> DriftColumnType? {
         switch forced {
         case .numerical: return .numerical
         case .categorical: return .categorical

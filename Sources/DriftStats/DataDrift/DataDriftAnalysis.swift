@@ -2,19 +2,19 @@ import Foundation
 
 /// Evidently's DataDriftPreset on two tables: each column typed, tested (automatic choice or an override),
 /// compared with its threshold, then the share of drifted columns compared with the dataset threshold.
-public struct DataDriftAnalysis: Sendable {
+package struct DataDriftAnalysis: Sendable {
     /// Overrides, by precedence: per column, then per type, then for all columns (Evidently's order).
-    public var method: StatTestMethod?
-    public var numericalMethod: StatTestMethod?
-    public var categoricalMethod: StatTestMethod?
-    public var perColumnMethod: [String: StatTestMethod]
-    public var threshold: Double?
-    public var perColumnThreshold: [String: Double]
-    public var schema: ColumnSchema
+    package var method: StatTestMethod?
+    package var numericalMethod: StatTestMethod?
+    package var categoricalMethod: StatTestMethod?
+    package var perColumnMethod: [String: StatTestMethod]
+    package var threshold: Double?
+    package var perColumnThreshold: [String: Double]
+    package var schema: ColumnSchema
     /// Dataset drift when at least this share of tested columns drifted.
-    public var share: Double
+    package var share: Double
 
-    public init(
+    package init(
         method: StatTestMethod? = nil, numericalMethod: StatTestMethod? = nil, categoricalMethod: StatTestMethod? = nil,
         perColumnMethod: [String: StatTestMethod] = [:], threshold: Double? = nil, perColumnThreshold: [String: Double] = [:],
         schema: ColumnSchema = ColumnSchema(), share: Double = 0.5
@@ -30,14 +30,14 @@ public struct DataDriftAnalysis: Sendable {
     }
 
     /// - Parameter columns: the columns to test (default: every column of the current table present in both).
-    public func run(reference: DataTable, current: DataTable, columns: [String]? = nil) -> DataDriftReport {
+    package func run(reference: DataTable, current: DataTable, columns: [String]? = nil) -> DataDriftReport {
         let results = self.plan(reference: reference, current: current, columns: columns).map { self.test($0) }
         return self.report(results, reference: reference, current: current)
     }
 
     /// The same as `run`, with the columns tested in parallel (at most one task per core), for wide tables where
     /// each column's test costs milliseconds.
-    public func runConcurrently(reference: DataTable, current: DataTable, columns: [String]? = nil) async -> DataDriftReport {
+    package func runConcurrently(reference: DataTable, current: DataTable, columns: [String]? = nil) async -> DataDriftReport {
         let jobs = self.plan(reference: reference, current: current, columns: columns)
         // sysconf, not ProcessInfo: its first use reads cgroup files (a third of a millisecond, in a command timed
         // as a whole). The width only bounds the tasks queued; the cooperative pool bounds those running.
@@ -81,7 +81,8 @@ public struct DataDriftAnalysis: Sendable {
         let drifted = results.filter(\.drifted).count
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
         return DataDriftReport(
-            columns: results, driftedColumns: drifted, share: share, shareThreshold: self.share, datasetDrift: !results.isEmpty && share >= self.share,
+            columns: results, driftedColumns: drifted, share: share, shareThreshold: self.share,
+            datasetDrift: !results.isEmpty && share >= self.share,
             referenceRows: reference.rowCount, currentRows: current.rowCount, referenceSource: reference.source, currentSource: current.source,
             excludedColumns: current.excluded.isEmpty ? nil : current.excluded)
     }

@@ -1,18 +1,18 @@
 /// The per-column verdicts and the dataset verdict, with the JSON shape of `driftloop drift --json`.
-public struct DataDriftReport: Sendable, Codable, Equatable {
-    public struct Column: Sendable, Codable, Equatable {
-        public var column: String
-        public var columnType: DriftColumnType
+package struct DataDriftReport: Sendable, Codable, Equatable {
+    package struct Column: Sendable, Codable, Equatable {
+        package var column: String
+        package var columnType: DriftColumnType
         /// Evidently's name of the test; `none` for free-text columns, which we do not test (see DEVIATIONS).
-        public var stattest: String
+        package var stattest: String
         /// NaN (as JSON null) when the test is undefined, e.g. chi-square on a constant column; never drifted.
-        public var score: Double?
-        public var threshold: Double
-        public var drifted: Bool
-        public var referenceCount: Int
-        public var currentCount: Int
+        package var score: Double?
+        package var threshold: Double
+        package var drifted: Bool
+        package var referenceCount: Int
+        package var currentCount: Int
         /// Why a column could not be tested, when it could not.
-        public var error: String?
+        package var error: String?
 
         enum CodingKeys: String, CodingKey {
             case column, stattest, score, threshold, drifted, error
@@ -22,21 +22,21 @@ public struct DataDriftReport: Sendable, Codable, Equatable {
         }
     }
 
-    public var columns: [Column]
-    public var driftedColumns: Int
-    public var share: Double
-    public var shareThreshold: Double
-    public var datasetDrift: Bool
-    public var referenceRows: Int
-    public var currentRows: Int
+    package var columns: [Column]
+    package var driftedColumns: Int
+    package var share: Double
+    package var shareThreshold: Double
+    package var datasetDrift: Bool
+    package var referenceRows: Int
+    package var currentRows: Int
     /// Where each side's rows came from, when known.
-    public var referenceSource: DataSourceSummary?
-    public var currentSource: DataSourceSummary?
+    package var referenceSource: DataSourceSummary?
+    package var currentSource: DataSourceSummary?
     /// Columns of the current data left out of drift because of their type, with why (Parquet dates, timestamps,
     /// decimals, unsigned integers: Evidently leaves those pandas dtypes out).
-    public var excludedColumns: [ExcludedColumn]?
+    package var excludedColumns: [ExcludedColumn]?
 
-    public init(
+    package init(
         columns: [Column], driftedColumns: Int, share: Double, shareThreshold: Double, datasetDrift: Bool, referenceRows: Int, currentRows: Int,
         referenceSource: DataSourceSummary? = nil, currentSource: DataSourceSummary? = nil, excludedColumns: [ExcludedColumn]? = nil
     ) {

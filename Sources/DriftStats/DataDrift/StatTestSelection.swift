@@ -1,7 +1,7 @@
 /// Evidently's automatic test choice (`_get_default_stattest`): by column type, the cleaned reference size
 /// (<= 1000 rows) and the number of distinct values in reference and current together.
-public enum StatTestSelection {
-    public static func automatic(type: DriftColumnType, referenceCount: Int, uniqueCount: Int) -> StatTestMethod? {
+package enum StatTestSelection {
+    package static func automatic(type: DriftColumnType, referenceCount: Int, uniqueCount: Int) -> StatTestMethod? {
         let small = referenceCount <= 1000
         switch type {
         case .numerical:

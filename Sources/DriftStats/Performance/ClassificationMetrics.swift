@@ -2,12 +2,12 @@ import Foundation
 
 /// One labelled prediction of a classifier. `score` is the predicted probability of the positive class, when the
 /// model reports one (needed for log loss and ROC AUC).
-public struct ClassificationOutcome: Sendable, Codable, Equatable {
-    public var label: String
-    public var prediction: String
-    public var score: Double?
+package struct ClassificationOutcome: Sendable, Codable, Equatable {
+    package var label: String
+    package var prediction: String
+    package var score: Double?
 
-    public init(label: String, prediction: String, score: Double? = nil) {
+    package init(label: String, prediction: String, score: Double? = nil) {
         self.label = label
         self.prediction = prediction
         self.score = score
@@ -16,11 +16,11 @@ public struct ClassificationOutcome: Sendable, Codable, Equatable {
 
 /// Classification metrics with scikit-learn's definitions (zero_division=0), so a window's figures compare with
 /// the champion's holdout figures from training.
-public enum ClassificationMetrics {
+package enum ClassificationMetrics {
     /// Keys: `accuracy`; `precision`, `recall`, `f1` of `positiveLabel` when given, else macro-averaged;
     /// `precision_macro`, `recall_macro`, `f1_macro`; `f1[CLASS]` etc. per class; `log_loss` and `roc_auc` when
     /// every outcome has a score and a positive label is given.
-    public static func compute(_ outcomes: [ClassificationOutcome], positiveLabel: String?) -> [String: Double] {
+    package static func compute(_ outcomes: [ClassificationOutcome], positiveLabel: String?) -> [String: Double] {
         guard !outcomes.isEmpty else { return [:] }
         var classes = Set<String>()
         var truePositives: [String: Double] = [:]

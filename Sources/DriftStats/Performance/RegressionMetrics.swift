@@ -1,10 +1,10 @@
 import Foundation
 
 /// Regression metrics with scikit-learn's definitions.
-public enum RegressionMetrics {
+package enum RegressionMetrics {
     /// Keys: `mae`, `rmse`, `mape` (a fraction, |y| floored at machine epsilon as scikit-learn does), `r2`
     /// (1 for a perfect fit of a constant target, 0 for an imperfect one, as scikit-learn does).
-    public static func compute(labels: [Double], predictions: [Double]) -> [String: Double] {
+    package static func compute(labels: [Double], predictions: [Double]) -> [String: Double] {
         let count = min(labels.count, predictions.count)
         guard count > 0 else { return [:] }
         var absolute = 0.0, squared = 0.0, percentage = 0.0, labelSum = 0.0

@@ -11,7 +11,8 @@ enum KolmogorovSmirnovDistribution {
             let lcm = Double(n1 / g) * Double(n2)
             let h = Int((d * lcm).rounded(.toNearestOrEven))
             if h == 0 { return 1 }
-            let probability = n1 == n2
+            let probability =
+                n1 == n2
                 ? KolmogorovSmirnovExact.probabilityOutsideSquare(n: n1, h: h)
                 : Self.probabilityOutsideInside(m: n1, n: n2, g: g, h: h)
             if probability.isFinite, (0...1).contains(probability) { return probability }

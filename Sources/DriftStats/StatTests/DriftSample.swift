@@ -1,9 +1,9 @@
 /// A category value: numbers and text kept apart so numeric categories sort numerically, as pandas sorts them.
-public enum CategoryKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+package enum CategoryKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     case number(Double)
     case text(String)
 
-    public static func < (lhs: CategoryKey, rhs: CategoryKey) -> Bool {
+    package static func < (lhs: CategoryKey, rhs: CategoryKey) -> Bool {
         switch (lhs, rhs) {
         case (.number(let a), .number(let b)): a < b
         case (.text(let a), .text(let b)): a < b
@@ -12,7 +12,7 @@ public enum CategoryKey: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .number(let value): value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         case .text(let text): text
@@ -21,16 +21,16 @@ public enum CategoryKey: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// One column of one dataset after Evidently's cleaning (NaN and ±inf dropped).
-public struct DriftSample: Sendable {
+package struct DriftSample: Sendable {
     /// The values when the column is numeric.
-    public var numbers: [Double]?
+    package var numbers: [Double]?
     /// The values when the column holds text (or booleans): a code per value into `levels`.
-    public var codes: [Int32]?
-    public var levels: [String]
+    package var codes: [Int32]?
+    package var levels: [String]
     /// Integer storage (pandas int64), which changes numpy's histogram bin width.
-    public var isInteger: Bool
+    package var isInteger: Bool
 
-    public init(numbers: [Double], isInteger: Bool = false) {
+    package init(numbers: [Double], isInteger: Bool = false) {
         self.numbers = numbers.allSatisfy(\.isFinite) ? numbers : numbers.filter(\.isFinite)
         self.codes = nil
         self.levels = []
@@ -38,14 +38,14 @@ public struct DriftSample: Sendable {
     }
 
     /// Interned text values; codes must be valid indices into `levels` (missing values already dropped).
-    public init(codes: [Int32], levels: [String]) {
+    package init(codes: [Int32], levels: [String]) {
         self.numbers = nil
         self.codes = codes
         self.levels = levels
         self.isInteger = false
     }
 
-    public init(texts: [String]) {
+    package init(texts: [String]) {
         var index: [String: Int32] = [:]
         var levels: [String] = []
         let codes = texts.map { text -> Int32 in
@@ -58,7 +58,7 @@ public struct DriftSample: Sendable {
         self.init(codes: codes, levels: levels)
     }
 
-    public var count: Int { self.numbers?.count ?? self.codes?.count ?? 0 }
+    package var count: Int { self.numbers?.count ?? self.codes?.count ?? 0 }
 
     /// Counts per category, by key.
     func categoryCounts() -> [CategoryKey: Double] {

@@ -3,7 +3,7 @@ import Foundation
 /// Evidently's `get_binned_data`: reference and current proportions per Sturges bin of the pooled values for a
 /// numeric column with more than 20 distinct reference values, else per category; zeros optionally replaced by
 /// a small value (PSI and KL need it, Jensen-Shannon does not).
-enum HistogramBinning {
+package enum HistogramBinning {
     struct Proportions {
         var reference: [Double]
         var current: [Double]
@@ -35,7 +35,7 @@ enum HistogramBinning {
     }
 
     /// numpy's `histogram_bin_edges(values, "sturges")`.
-    static func sturgesEdges(_ values: [Double], integer: Bool) -> [Double] {
+    package static func sturgesEdges(_ values: [Double], integer: Bool) -> [Double] {
         guard var low = values.min(), var high = values.max() else { return [0, 1] }
         let range = high - low
         if low == high {
@@ -51,7 +51,7 @@ enum HistogramBinning {
         return Self.linspace(low, high, binCount + 1)
     }
 
-    static func linspace(_ start: Double, _ stop: Double, _ count: Int) -> [Double] {
+    package static func linspace(_ start: Double, _ stop: Double, _ count: Int) -> [Double] {
         let step = (stop - start) / Double(count - 1)
         var edges = (0..<count).map { Double($0) * step + start }
         edges[count - 1] = stop
@@ -60,7 +60,7 @@ enum HistogramBinning {
 
     /// numpy's `histogram` counts for equal-width edges: [e_i, e_{i+1}), the last bin closed, with numpy's index
     /// computation and its corrections at the edges.
-    static func histogram(_ values: [Double], edges: [Double]) -> [Double] {
+    package static func histogram(_ values: [Double], edges: [Double]) -> [Double] {
         let bins = edges.count - 1
         let first = edges[0], last = edges[bins]
         var counts = [Double](repeating: 0, count: bins)

@@ -47,7 +47,9 @@ enum PermutationTests {
     /// permutations reaching it.
     static func empiricalMMD(_ reference: [Double], _ current: [Double]) throws(StatTestError) -> Double {
         let nx = reference.count, ny = current.count, total = nx + ny
-        guard total <= Self.empiricalMMDLimit else { throw .failed(method: "empirical_mmd", reason: "more than \(Self.empiricalMMDLimit) values in all") }
+        guard total <= Self.empiricalMMDLimit else {
+            throw .failed(method: "empirical_mmd", reason: "more than \(Self.empiricalMMDLimit) values in all")
+        }
         guard nx >= 2, ny >= 2 else { throw .failed(method: "empirical_mmd", reason: "needs at least two values on each side") }
         var squaredDistances: [Double] = []
         squaredDistances.reserveCapacity(nx * nx)

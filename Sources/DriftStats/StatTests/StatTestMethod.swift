@@ -1,5 +1,5 @@
 /// Evidently's stat tests by their `method=` names, with each one's default threshold and drift rule.
-public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
+package enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     case ks
     case chisquare
     case z
@@ -19,7 +19,7 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     case totalVariation = "TVD"
     case empiricalMMD = "empirical_mmd"
 
-    public var defaultThreshold: Double {
+    package var defaultThreshold: Double {
         switch self {
         case .ks, .chisquare, .z, .tTest, .mannWhitney, .eppsSingleton: 0.05
         default: 0.1
@@ -28,7 +28,7 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
 
     /// Column types the test accepts when asked for explicitly (the automatic choice also applies chisquare and
     /// z to numeric columns with few values, as Evidently does).
-    public var columnTypes: Set<DriftColumnType> {
+    package var columnTypes: Set<DriftColumnType> {
         switch self {
         case .ks, .wasserstein, .energyDistance, .tTest, .mannWhitney, .anderson, .cramerVonMises, .eppsSingleton, .empiricalMMD: [.numerical]
         case .chisquare, .z, .fisherExact, .gTest, .totalVariation: [.categorical]
@@ -38,7 +38,7 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
 
     /// Evidently's comparison, test by test: p-values drift below the threshold (`<=` for ks), distances at or
     /// above it (strictly above for energy distance). A NaN score never drifts.
-    public func isDrift(score: Double, threshold: Double) -> Bool {
+    package func isDrift(score: Double, threshold: Double) -> Bool {
         switch self {
         case .ks, .cramerVonMises: score <= threshold
         case .chisquare, .z, .tTest, .mannWhitney, .anderson, .fisherExact, .gTest, .eppsSingleton, .totalVariation, .empiricalMMD:
@@ -48,7 +48,7 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    public func score(reference: DriftSample, current: DriftSample, type: DriftColumnType) throws(StatTestError) -> Double {
+    package func score(reference: DriftSample, current: DriftSample, type: DriftColumnType) throws(StatTestError) -> Double {
         switch self {
         case .ks: return try KolmogorovSmirnovTest.pValue(try Self.numbers(reference, self), try Self.numbers(current, self))
         case .chisquare: return ChiSquareGoodnessOfFit.pValue(CategoryCounts(reference, current))
@@ -86,13 +86,16 @@ public enum StatTestMethod: String, Sendable, Codable, CaseIterable {
     }
 }
 
-public enum DriftColumnType: String, Sendable, Codable {
+/// How a column is tested, as Evidently types it: numerical, categorical or text (text columns are not tested).
+package enum DriftColumnType: String, Sendable, Codable {
     case numerical = "num"
     case categorical = "cat"
     case text
 }
 
-public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Why a column could not be tested: an unknown method name, a method that does not apply to the column's type, an
+/// empty column, or a method whose preconditions the data does not meet. The report shows it for that column.
+package enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownMethod(String)
     case notApplicable(method: String, type: DriftColumnType)
     case emptyColumn(String)
@@ -100,7 +103,7 @@ public enum StatTestError: Error, Sendable, Equatable, CustomStringConvertible {
     case notBinary(method: String, categories: Int)
     case failed(method: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownMethod(let name):
             "unknown stat test `\(name)`; expected one of \(StatTestMethod.allCases.map(\.rawValue).joined(separator: ", "))"

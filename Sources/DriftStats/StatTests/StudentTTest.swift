@@ -9,6 +9,6 @@ enum StudentTTest {
         let pooled = ((n1 - 1) * variance1 + (n2 - 1) * variance2) / degrees
         let t = (mean1 - mean2) / (pooled * (1 / n1 + 1 / n2)).squareRoot()
         guard t.isFinite else { return .nan }
-        return 2 * StudentTDistribution.survival(abs(t), degreesOfFreedom: degrees)
+        return StudentTDistribution.twoSidedPValue(t: t, degreesOfFreedom: degrees)
     }
 }

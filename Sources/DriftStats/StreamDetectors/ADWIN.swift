@@ -4,29 +4,31 @@ import Foundation
 /// bucket summaries, cut points tested every `clock` updates once the window exceeds `gracePeriod`. Where River
 /// differs from the paper (δ' = δ/ln W, the `min_window_length` correction, strict `>`, and the whole window
 /// dropped on the update after a drift), we follow River.
-public struct ADWIN: StreamDriftDetector {
+package struct ADWIN: StreamDriftDetector {
 
-    public var delta: Double
-    public var clock: Int
-    public var maxBuckets: Int
-    public var minWindowLength: Int
-    public var gracePeriod: Int
+    package var delta: Double
+    package var clock: Int
+    package var maxBuckets: Int
+    package var minWindowLength: Int
+    package var gracePeriod: Int
     /// The exponential histogram, flat: row i holds `rowCounts[i]` bucket summaries of 2^i items each, oldest
     /// first, at `i * (maxBuckets + 1)` in `totals` (sums) and `variances` (sums of squared deviations). Flat
     /// arrays keep the hot path free of nested copy-on-write checks.
     private var totals: [Double] = []
     private var variances: [Double] = []
     private var rowCounts: [Int] = []
-    public private(set) var width = 0.0
-    public private(set) var total = 0.0
+    package private(set) var width = 0.0
+    package private(set) var total = 0.0
     /// Sum of squared deviations from the window mean (not divided by the width).
-    public private(set) var variance = 0.0
+    package private(set) var variance = 0.0
     /// Updates left until the next check: counts down from `clock` (River checks when its tick count is a multiple of it).
     private var untilCheck: Int?
-    public private(set) var driftDetected = false
-    public var warningDetected: Bool { false }
+    package private(set) var driftDetected = false
+    package var warningDetected: Bool { false }
 
-    public init(delta: Double = 0.002, clock: Int = 32, maxBuckets: Int = 5, minWindowLength: Int = 5, gracePeriod: Int = 10) throws(DetectorParameterError) {
+    package init(delta: Double = 0.002, clock: Int = 32, maxBuckets: Int = 5, minWindowLength: Int = 5, gracePeriod: Int = 10)
+        throws(DetectorParameterError)
+    {
         guard delta > 0, delta < 1 else { throw DetectorParameterError(parameter: "delta", message: "must be in (0, 1)") }
         guard clock > 0 else { throw DetectorParameterError(parameter: "clock", message: "must be a positive integer") }
         guard maxBuckets > 0 else { throw DetectorParameterError(parameter: "max_buckets", message: "must be a positive integer") }
@@ -38,9 +40,9 @@ public struct ADWIN: StreamDriftDetector {
     }
 
     /// The window mean.
-    public var estimation: Double { self.width > 0 ? self.total / self.width : 0 }
+    package var estimation: Double { self.width > 0 ? self.total / self.width : 0 }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
             self.totals.removeAll(keepingCapacity: true)
             self.variances.removeAll(keepingCapacity: true)

@@ -16,9 +16,9 @@ public struct AnyStreamDetector: StreamDriftDetector {
     }
 
     let kind: Kind
-    public private(set) var adwin: ADWIN?
+    package private(set) var adwin: ADWIN?
     private var pageHinkley: PageHinkley?
-    public private(set) var kswin: KSWIN?
+    package private(set) var kswin: KSWIN?
     private var ddm: DDM?
     private var eddm: EDDM?
     private var hddmA: HDDMA?
@@ -26,7 +26,7 @@ public struct AnyStreamDetector: StreamDriftDetector {
     private var fhddm: FHDDM?
     private var dummy: DummyDriftDetector?
 
-    public static let names = ["adwin", "page-hinkley", "kswin", "ddm", "eddm", "hddm-a", "hddm-w", "fhddm", "dummy", "no-drift"]
+    package static let names = ["adwin", "page-hinkley", "kswin", "ddm", "eddm", "hddm-a", "hddm-w", "fhddm", "dummy", "no-drift"]
 
     private init(_ made: Made) {
         switch made {
@@ -67,7 +67,8 @@ public struct AnyStreamDetector: StreamDriftDetector {
         case "kswin":
             made = .kswin(
                 try KSWIN(
-                    alpha: try reader.double("alpha", 0.005), windowSize: try reader.int("window_size", 100), statSize: try reader.int("stat_size", 30),
+                    alpha: try reader.double("alpha", 0.005), windowSize: try reader.int("window_size", 100),
+                    statSize: try reader.int("stat_size", 30),
                     seed: UInt64(try reader.int("seed", 0))))
         case "ddm":
             made = .ddm(
@@ -75,7 +76,8 @@ public struct AnyStreamDetector: StreamDriftDetector {
                     warmStart: try reader.int("warm_start", 30), warningThreshold: try reader.double("warning_threshold", 2),
                     driftThreshold: try reader.double("drift_threshold", 3)))
         case "eddm":
-            made = .eddm(try EDDM(warmStart: try reader.int("warm_start", 30), alpha: try reader.double("alpha", 0.95), beta: try reader.double("beta", 0.9)))
+            made = .eddm(
+                try EDDM(warmStart: try reader.int("warm_start", 30), alpha: try reader.double("alpha", 0.95), beta: try reader.double("beta", 0.9)))
         case "hddm-a", "hddma":
             made = .hddmA(
                 HDDMA(
@@ -97,11 +99,14 @@ public struct AnyStreamDetector: StreamDriftDetector {
             guard let method = DummyDriftDetector.TriggerMethod(rawValue: methodText) else {
                 throw DetectorParameterError(parameter: "trigger_method", message: "is `\(methodText)`; expected fixed or random")
             }
-            made = .dummy(try DummyDriftDetector(method: method, t0: try reader.int("t_0", 300), w: try reader.int("w", 0), seed: UInt64(try reader.int("seed", 0))))
+            made = .dummy(
+                try DummyDriftDetector(
+                    method: method, t0: try reader.int("t_0", 300), w: try reader.int("w", 0), seed: UInt64(try reader.int("seed", 0))))
         case "no-drift", "nodrift":
             made = .noDrift(NoDrift())
         default:
-            throw DetectorParameterError(parameter: "detector", message: "`\(name)` is unknown; expected one of \(Self.names.joined(separator: ", "))")
+            throw DetectorParameterError(
+                parameter: "detector", message: "`\(name)` is unknown; expected one of \(Self.names.joined(separator: ", "))")
         }
         if let unknown = reader.unused.sorted().first {
             throw DetectorParameterError(parameter: unknown, message: "is not a parameter of \(name)")
@@ -111,7 +116,7 @@ public struct AnyStreamDetector: StreamDriftDetector {
 
     /// The flags of the last update, kept here so reading them touches no detector state.
     public private(set) var driftDetected = false
-    public private(set) var warningDetected = false
+    package private(set) var warningDetected = false
 
     public mutating func update(_ x: Double) {
         switch self.kind {
@@ -166,7 +171,9 @@ struct ParameterReader {
     mutating func double(_ name: String, _ fallback: Double) throws(DetectorParameterError) -> Double {
         self.unused.remove(name)
         guard let text = self.values[name] else { return fallback }
-        guard let value = Double(text), value.isFinite else { throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a number") }
+        guard let value = Double(text), value.isFinite else {
+            throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a number")
+        }
         return value
     }
 
@@ -177,7 +184,9 @@ struct ParameterReader {
     mutating func optionalInt(_ name: String) throws(DetectorParameterError) -> Int? {
         self.unused.remove(name)
         guard let text = self.values[name], text != "None" else { return nil }
-        guard let value = Int(text), value >= 0 else { throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a non-negative integer") }
+        guard let value = Int(text), value >= 0 else {
+            throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a non-negative integer")
+        }
         return value
     }
 

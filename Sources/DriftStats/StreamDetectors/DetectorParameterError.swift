@@ -1,9 +1,9 @@
 /// A detector parameter that is unknown or out of range, named as River names it.
 public struct DetectorParameterError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var parameter: String
-    public var message: String
+    package var parameter: String
+    package var message: String
 
-    public init(parameter: String, message: String) {
+    package init(parameter: String, message: String) {
         self.parameter = parameter
         self.message = message
     }

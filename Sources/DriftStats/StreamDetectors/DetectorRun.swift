@@ -1,10 +1,10 @@
 /// Drift indices and warning runs of a detector over a whole stream, in River's convention: 0-based index of
 /// the value whose update left the flag set; warnings as inclusive [start, end] runs.
-public struct DetectorRun: Sendable, Codable, Equatable {
-    public var drift: [Int]
-    public var warning: [[Int]]
+package struct DetectorRun: Sendable, Codable, Equatable {
+    package var drift: [Int]
+    package var warning: [[Int]]
 
-    public init<Detector: StreamDriftDetector>(detector: inout Detector, stream: [Double]) {
+    package init<Detector: StreamDriftDetector>(detector: inout Detector, stream: [Double]) {
         var drift: [Int] = []
         var warning: [[Int]] = []
         var warningStart: Int?

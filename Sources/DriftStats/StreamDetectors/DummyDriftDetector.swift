@@ -2,20 +2,20 @@ import Foundation
 
 /// River's `DummyDriftDetector`: a drift every `t0` updates (fixed), or with probability
 /// 1/(1+exp(-4(t-t0)/w)) (random, seeded). Useful to test what a pipeline does on a drift.
-public struct DummyDriftDetector: StreamDriftDetector {
-    public enum TriggerMethod: String, Sendable, Codable { case fixed, random }
+package struct DummyDriftDetector: StreamDriftDetector {
+    package enum TriggerMethod: String, Sendable, Codable { case fixed, random }
 
-    public var method: TriggerMethod
-    public var t0: Int
-    public var w: Int
+    package var method: TriggerMethod
+    package var t0: Int
+    package var w: Int
     private var generator: MersenneTwister
     private var count = 0
     private var warmup = 0
     private var warmupDone = true
-    public private(set) var driftDetected = false
-    public var warningDetected: Bool { false }
+    package private(set) var driftDetected = false
+    package var warningDetected: Bool { false }
 
-    public init(method: TriggerMethod = .fixed, t0: Int = 300, w: Int = 0, seed: UInt64 = 0) throws(DetectorParameterError) {
+    package init(method: TriggerMethod = .fixed, t0: Int = 300, w: Int = 0, seed: UInt64 = 0) throws(DetectorParameterError) {
         if method == .random && w == 0 {
             throw DetectorParameterError(parameter: "w", message: "must be greater than zero when trigger_method is random")
         }
@@ -29,7 +29,7 @@ public struct DummyDriftDetector: StreamDriftDetector {
         }
     }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         self.count += 1
         self.driftDetected = false
         switch self.method {
@@ -52,9 +52,9 @@ public struct DummyDriftDetector: StreamDriftDetector {
 }
 
 /// River's `NoDrift`: never fires; a pipeline's placeholder detector.
-public struct NoDrift: StreamDriftDetector {
-    public init() {}
-    public mutating func update(_ x: Double) {}
-    public var driftDetected: Bool { false }
-    public var warningDetected: Bool { false }
+package struct NoDrift: StreamDriftDetector {
+    package init() {}
+    package mutating func update(_ x: Double) {}
+    package var driftDetected: Bool { false }
+    package var warningDetected: Bool { false }
 }

@@ -1,26 +1,26 @@
 /// Early Drift Detection Method (Baena-García et al. 2006) as River 0.26 runs it: watches the distance between
 /// consecutive errors. Input: 1 for an error. River's warning flag is sticky across correct predictions and new
 /// maxima (MOA clears it); we follow River.
-public struct EDDM: StreamDriftDetector {
-    public var warmStart: Int
-    public var alpha: Double
-    public var beta: Double
+package struct EDDM: StreamDriftDetector {
+    package var warmStart: Int
+    package var alpha: Double
+    package var beta: Double
     private var distances = RunningVariance()
     private var count = 0
     private var lastError = 0
     private var errorCount = 0
     private var maximum = -1.0
-    public private(set) var driftDetected = false
-    public private(set) var warningDetected = false
+    package private(set) var driftDetected = false
+    package private(set) var warningDetected = false
 
-    public init(warmStart: Int = 30, alpha: Double = 0.95, beta: Double = 0.9) throws(DetectorParameterError) {
+    package init(warmStart: Int = 30, alpha: Double = 0.95, beta: Double = 0.9) throws(DetectorParameterError) {
         guard alpha >= beta else { throw DetectorParameterError(parameter: "alpha", message: "must be greater than or equal to beta (\(beta))") }
         self.warmStart = warmStart
         self.alpha = alpha
         self.beta = beta
     }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
             self.distances = RunningVariance()
             self.count = 0

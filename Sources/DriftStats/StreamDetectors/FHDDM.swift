@@ -4,20 +4,22 @@ import Foundation
 /// share of 1s in the window drops. The paper feeds 1 for a correct prediction, so a drop means more errors;
 /// River's docs say 1 means an error, which makes it detect improvements. `inputIsError` (our option) feeds it
 /// `1 - x`, the paper's reading; the default keeps River's behaviour for parity.
-public struct FHDDM: StreamDriftDetector {
-    public var windowSize: Int
-    public var confidence: Double
-    public var shortWindowSize: Int?
-    public var inputIsError: Bool
+package struct FHDDM: StreamDriftDetector {
+    package var windowSize: Int
+    package var confidence: Double
+    package var shortWindowSize: Int?
+    package var inputIsError: Bool
     private var window: [Double] = []
     private var head = 0
     private var ones = 0
     private var maximum = 0.0
     private var shortMaximum = 0.0
-    public private(set) var driftDetected = false
-    public var warningDetected: Bool { false }
+    package private(set) var driftDetected = false
+    package var warningDetected: Bool { false }
 
-    public init(windowSize: Int = 100, confidence: Double = 0.000001, shortWindowSize: Int? = nil, inputIsError: Bool = false) throws(DetectorParameterError) {
+    package init(windowSize: Int = 100, confidence: Double = 0.000001, shortWindowSize: Int? = nil, inputIsError: Bool = false)
+        throws(DetectorParameterError)
+    {
         guard windowSize > 0 else { throw DetectorParameterError(parameter: "sliding_window_size", message: "must be a positive integer") }
         if let shortWindowSize, !(1...windowSize).contains(shortWindowSize) {
             throw DetectorParameterError(parameter: "short_window_size", message: "must be between 1 and sliding_window_size (\(windowSize))")
@@ -30,7 +32,7 @@ public struct FHDDM: StreamDriftDetector {
 
     private var epsilon: Double { (Foundation.log(1 / self.confidence) / (2 * Double(self.windowSize))).squareRoot() }
 
-    public mutating func update(_ raw: Double) {
+    package mutating func update(_ raw: Double) {
         if self.driftDetected {
             self.window = []
             self.head = 0

@@ -1,17 +1,17 @@
 import Foundation
 
 /// HDDM_A (Frías-Blanco et al. 2015, Hoeffding bounds on averages) as River 0.26 runs it, following MOA.
-public struct HDDMA: StreamDriftDetector {
-    public var driftConfidence: Double
-    public var warningConfidence: Double
-    public var twoSided: Bool
+package struct HDDMA: StreamDriftDetector {
+    package var driftConfidence: Double
+    package var warningConfidence: Double
+    package var twoSided: Bool
     private var total = RunningMean()
     private var cutForIncrease = RunningMean()
     private var cutForDecrease = RunningMean()
-    public private(set) var driftDetected = false
-    public private(set) var warningDetected = false
+    package private(set) var driftDetected = false
+    package private(set) var warningDetected = false
 
-    public init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, twoSided: Bool = false) {
+    package init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, twoSided: Bool = false) {
         self.driftConfidence = driftConfidence
         self.warningConfidence = warningConfidence
         self.twoSided = twoSided
@@ -21,7 +21,7 @@ public struct HDDMA: StreamDriftDetector {
         (1.0 / (2 * n) * Foundation.log(1.0 / self.driftConfidence)).squareRoot()
     }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
             self = HDDMA(driftConfidence: self.driftConfidence, warningConfidence: self.warningConfidence, twoSided: self.twoSided)
         }

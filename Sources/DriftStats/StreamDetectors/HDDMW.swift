@@ -1,7 +1,7 @@
 import Foundation
 
 /// HDDM_W (Frías-Blanco et al. 2015, McDiarmid bounds on exponentially weighted averages) as River 0.26 runs it.
-public struct HDDMW: StreamDriftDetector {
+package struct HDDMW: StreamDriftDetector {
     /// An EWMA with its independent bounded condition (the sum of squared weights).
     struct Sample: Sendable, Codable {
         var lambda: Double
@@ -16,10 +16,10 @@ public struct HDDMW: StreamDriftDetector {
         }
     }
 
-    public var driftConfidence: Double
-    public var warningConfidence: Double
-    public var lambda: Double
-    public var twoSided: Bool
+    package var driftConfidence: Double
+    package var warningConfidence: Double
+    package var lambda: Double
+    package var twoSided: Bool
     private var total: Sample
     private var increaseBefore: Sample
     private var increaseAfter: Sample
@@ -27,10 +27,10 @@ public struct HDDMW: StreamDriftDetector {
     private var decreaseAfter: Sample
     private var increaseCut = Double.infinity
     private var decreaseCut = -Double.infinity
-    public private(set) var driftDetected = false
-    public private(set) var warningDetected = false
+    package private(set) var driftDetected = false
+    package private(set) var warningDetected = false
 
-    public init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, lambda: Double = 0.05, twoSided: Bool = false) {
+    package init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, lambda: Double = 0.05, twoSided: Bool = false) {
         self.driftConfidence = driftConfidence
         self.warningConfidence = warningConfidence
         self.lambda = lambda
@@ -51,9 +51,10 @@ public struct HDDMW: StreamDriftDetector {
         return second.ewma - first.ewma > Self.bound(first.ibc + second.ibc, confidence)
     }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
-            self = HDDMW(driftConfidence: self.driftConfidence, warningConfidence: self.warningConfidence, lambda: self.lambda, twoSided: self.twoSided)
+            self = HDDMW(
+                driftConfidence: self.driftConfidence, warningConfidence: self.warningConfidence, lambda: self.lambda, twoSided: self.twoSided)
         }
         self.total.update(x)
         let epsilon = Self.bound(self.total.ibc, self.driftConfidence)

@@ -5,20 +5,20 @@ import Foundation
 /// update; drift iff the exact KS p-value <= `alpha` and the statistic > 0.1. Draws use CPython's MT19937
 /// seeded with `seed`, re-seeded at every reset as River does. River's unseeded default is not reproducible, so
 /// we require a seed (default 0) to make every run repeatable.
-public struct KSWIN: StreamDriftDetector {
-    public var alpha: Double
-    public var windowSize: Int
-    public var statSize: Int
-    public var seed: UInt64
+package struct KSWIN: StreamDriftDetector {
+    package var alpha: Double
+    package var windowSize: Int
+    package var statSize: Int
+    package var seed: UInt64
     private var window: [Double] = []
     private var head = 0
     private var generator: MersenneTwister
-    public private(set) var count = 0
-    public private(set) var pValue = 0.0
-    public private(set) var driftDetected = false
-    public var warningDetected: Bool { false }
+    package private(set) var count = 0
+    package private(set) var pValue = 0.0
+    package private(set) var driftDetected = false
+    package var warningDetected: Bool { false }
 
-    public init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, seed: UInt64 = 0) throws(DetectorParameterError) {
+    package init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, seed: UInt64 = 0) throws(DetectorParameterError) {
         guard alpha > 0, alpha < 1 else { throw DetectorParameterError(parameter: "alpha", message: "must be in (0, 1)") }
         guard statSize > 0, windowSize > statSize else {
             throw DetectorParameterError(parameter: "stat_size", message: "must be positive and smaller than window_size (\(windowSize))")
@@ -34,9 +34,9 @@ public struct KSWIN: StreamDriftDetector {
         self.generator = MersenneTwister(seed: seed)
     }
 
-    public var windowCount: Int { self.window.count }
+    package var windowCount: Int { self.window.count }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
             self.window = []
             self.head = 0

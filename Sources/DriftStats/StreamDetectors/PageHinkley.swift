@@ -1,23 +1,23 @@
 /// Page-Hinkley test as River 0.26 runs it: a cumulative sum with a forgetting factor `alpha`, testing for an
 /// increase, a decrease or both (River's default; MOA tests increases only). The decrease branch starts its
 /// maximum at -1, not -inf, as River does.
-public struct PageHinkley: StreamDriftDetector {
-    public enum Mode: String, Sendable, Codable { case up, down, both }
+package struct PageHinkley: StreamDriftDetector {
+    package enum Mode: String, Sendable, Codable { case up, down, both }
 
-    public var minInstances: Int
-    public var delta: Double
-    public var threshold: Double
-    public var alpha: Double
-    public var mode: Mode
+    package var minInstances: Int
+    package var delta: Double
+    package var threshold: Double
+    package var alpha: Double
+    package var mode: Mode
     private var mean = RunningMean()
     private var sumUp = 0.0
     private var sumDown = 0.0
     private var minUp = Double.infinity
     private var maxDown = -1.0
-    public private(set) var driftDetected = false
-    public var warningDetected: Bool { false }
+    package private(set) var driftDetected = false
+    package var warningDetected: Bool { false }
 
-    public init(minInstances: Int = 30, delta: Double = 0.005, threshold: Double = 50, alpha: Double = 1 - 0.0001, mode: Mode = .both) {
+    package init(minInstances: Int = 30, delta: Double = 0.005, threshold: Double = 50, alpha: Double = 1 - 0.0001, mode: Mode = .both) {
         self.minInstances = minInstances
         self.delta = delta
         self.threshold = threshold
@@ -25,7 +25,7 @@ public struct PageHinkley: StreamDriftDetector {
         self.mode = mode
     }
 
-    public mutating func update(_ x: Double) {
+    package mutating func update(_ x: Double) {
         if self.driftDetected {
             self = PageHinkley(minInstances: self.minInstances, delta: self.delta, threshold: self.threshold, alpha: self.alpha, mode: self.mode)
         }

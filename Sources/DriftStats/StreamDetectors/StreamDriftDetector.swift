@@ -1,7 +1,7 @@
 /// A concept-drift detector fed one value at a time, with River's contract: the flags describe the last update
 /// only, and a detector that flagged a drift starts afresh on its next update (that value is the first of the
 /// new state), so every drift flag is an onset.
-public protocol StreamDriftDetector: Sendable, Codable {
+package protocol StreamDriftDetector: Sendable, Codable {
     mutating func update(_ x: Double)
     var driftDetected: Bool { get }
     /// Detectors without a warning zone always answer false.

@@ -50,7 +50,8 @@ enum FloatRadixSort {
                             let base = pass * Self.bucketCount
                             Self.turnCountsIntoOffsets(counts, base: base)
                             let shift = UInt64(Self.topBitsShift &+ pass &* Self.digitBits)
-                            Self.scatter(inKeys ? keyBuffer : scratchBuffer, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: shift)
+                            Self.scatter(
+                                inKeys ? keyBuffer : scratchBuffer, to: inKeys ? scratchBuffer : keyBuffer, counts: counts, base: base, shift: shift)
                             inKeys.toggle()
                         }
                         let sortedKeys = inKeys ? keyBuffer : scratchBuffer
@@ -172,7 +173,8 @@ enum FloatRadixSort {
     /// One counting-sort pass: each key of `from` to the next slot of its digit's bucket in `to`.
     @inline(__always)
     private static func scatter(
-        _ from: UnsafeMutableBufferPointer<UInt64>, to: UnsafeMutableBufferPointer<UInt64>, counts: UnsafeMutableBufferPointer<UInt32>, base: Int, shift: UInt64
+        _ from: UnsafeMutableBufferPointer<UInt64>, to: UnsafeMutableBufferPointer<UInt64>, counts: UnsafeMutableBufferPointer<UInt32>, base: Int,
+        shift: UInt64
     ) {
         for key in from {
             let slot = base &+ Int(truncatingIfNeeded: (key &>> shift) & Self.digitMask)

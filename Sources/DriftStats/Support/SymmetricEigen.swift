@@ -19,7 +19,8 @@ enum SymmetricEigen {
                     if a[p][q] == 0 { continue }
                     let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
                     // For a huge θ the rotation angle is 1/(2θ); θ² would overflow.
-                    let t = abs(theta) > 1e150
+                    let t =
+                        abs(theta) > 1e150
                         ? 1 / (2 * theta)
                         : (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
                     let c = 1 / (t * t + 1).squareRoot()

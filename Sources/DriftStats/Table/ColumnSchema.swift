@@ -1,7 +1,7 @@
 import Foundation
 
 /// Column types forced by the user, overriding what the values look like (Evidently's `DataDefinition`).
-public enum ForcedColumnType: String, Sendable, Codable, CaseIterable {
+package enum ForcedColumnType: String, Sendable, Codable, CaseIterable {
     case numerical = "num"
     case categorical = "cat"
     /// Left out of drift altogether (ids, timestamps, free text).
@@ -9,24 +9,17 @@ public enum ForcedColumnType: String, Sendable, Codable, CaseIterable {
 }
 
 /// A schema file: `{"columns": {"age": "num", "plan": "cat", "user_id": "ignore"}}`.
-public struct ColumnSchema: Sendable, Equatable {
-    public var types: [String: ForcedColumnType]
+package struct ColumnSchema: Sendable, Equatable {
+    package var types: [String: ForcedColumnType]
 
-    public init(types: [String: ForcedColumnType] = [:]) {
+    package init(types: [String: ForcedColumnType] = [:]) {
         self.types = types
     }
 
-    public static func load(path: String) throws(ColumnSchemaError) -> ColumnSchema {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ColumnSchemaError(path: path, message: "cannot be read")
-        }
-        return try Self.parse(data, source: path)
-    }
-
-    public static func parse(_ data: Data, source: String) throws(ColumnSchemaError) -> ColumnSchema {
+    package static func parse(_ data: Data, source: String) throws(ColumnSchemaError) -> ColumnSchema {
         let expected = #"expected {"columns": {"NAME": "num" | "cat" | "ignore", ...}}"#
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let columns = root["columns"] as? [String: Any]
+            let columns = root["columns"] as? [String: Any]
         else {
             throw ColumnSchemaError(path: source, message: "is not a schema; \(expected)")
         }
@@ -41,8 +34,15 @@ public struct ColumnSchema: Sendable, Equatable {
     }
 }
 
-public struct ColumnSchemaError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public var description: String { "\(self.path): \(self.message)" }
+/// A schema file that cannot be read or parsed, with the path and what the file should look like.
+package struct ColumnSchemaError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var message: String
+
+    package init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    package var description: String { "\(self.path): \(self.message)" }
 }

@@ -1,6 +1,6 @@
 /// How a CSV column was read, mirroring the pandas dtype `read_csv` would give it, because Evidently's column
 /// typing (and so its choice of test) depends on that dtype.
-public enum StorageType: String, Sendable, Codable {
+package enum StorageType: String, Sendable, Codable {
     /// Every present value is an integer and none is missing (pandas `int64`).
     case integer
     /// Numbers with a fraction, an exponent, infinities, or any missing value (pandas `float64`).
@@ -15,23 +15,23 @@ public enum StorageType: String, Sendable, Codable {
 
 /// One column's values. Numbers are kept as `Double` (missing is NaN); strings are interned as codes into
 /// `levels` (missing is -1) so a categorical column of any length costs 4 bytes a row.
-public struct TableColumn: Sendable {
-    public enum Values: Sendable {
+package struct TableColumn: Sendable {
+    package enum Values: Sendable {
         case numbers([Double])
         case codes([Int32], levels: [String])
     }
 
-    public var name: String
-    public var storage: StorageType
-    public var values: Values
+    package var name: String
+    package var storage: StorageType
+    package var values: Values
 
-    public init(name: String, storage: StorageType, values: Values) {
+    package init(name: String, storage: StorageType, values: Values) {
         self.name = name
         self.storage = storage
         self.values = values
     }
 
-    public var count: Int {
+    package var count: Int {
         switch self.values {
         case .numbers(let numbers): numbers.count
         case .codes(let codes, _): codes.count
@@ -39,7 +39,7 @@ public struct TableColumn: Sendable {
     }
 
     /// Present (non-missing) values as text, for categorical treatment of any column.
-    public func categoricalValues() -> [String] {
+    package func categoricalValues() -> [String] {
         switch self.values {
         case .numbers(let numbers):
             return numbers.compactMap { $0.isNaN ? nil : Self.text(of: $0, storage: self.storage) }
@@ -49,7 +49,7 @@ public struct TableColumn: Sendable {
     }
 
     /// Present finite numbers (NaN and ±inf dropped, as Evidently cleans a column before testing it).
-    public func finiteNumbers() -> [Double]? {
+    package func finiteNumbers() -> [Double]? {
         guard case .numbers(let numbers) = self.values else { return nil }
         return numbers.filter { $0.isFinite }
     }
@@ -61,53 +61,53 @@ public struct TableColumn: Sendable {
 }
 
 /// The columns kept from one table (a CSV or Parquet file, objects under a prefix, a query's rows).
-public struct DataTable: Sendable {
-    public var columns: [TableColumn]
-    public var rowCount: Int
+package struct DataTable: Sendable {
+    package var columns: [TableColumn]
+    package var rowCount: Int
     /// Columns the source has but drift leaves out, with why: a Parquet DATE, TIMESTAMP or DECIMAL column is a type
     /// pandas does not give Evidently as a number or text, so Evidently does not test it.
-    public var excluded: [ExcludedColumn]
+    package var excluded: [ExcludedColumn]
     /// Where the rows came from, for the report.
-    public var source: DataSourceSummary?
+    package var source: DataSourceSummary?
 
-    public init(columns: [TableColumn], rowCount: Int, excluded: [ExcludedColumn] = [], source: DataSourceSummary? = nil) {
+    package init(columns: [TableColumn], rowCount: Int, excluded: [ExcludedColumn] = [], source: DataSourceSummary? = nil) {
         self.columns = columns
         self.rowCount = rowCount
         self.excluded = excluded
         self.source = source
     }
 
-    public subscript(name: String) -> TableColumn? {
+    package subscript(name: String) -> TableColumn? {
         self.columns.first { $0.name == name }
     }
 
-    public var columnNames: [String] { self.columns.map(\.name) }
+    package var columnNames: [String] { self.columns.map(\.name) }
 }
 
 /// A column present in the source but left out of drift, and why.
-public struct ExcludedColumn: Sendable, Codable, Equatable {
-    public var column: String
-    public var reason: String
+package struct ExcludedColumn: Sendable, Codable, Equatable {
+    package var column: String
+    package var reason: String
 
-    public init(column: String, reason: String) {
+    package init(column: String, reason: String) {
         self.column = column
         self.reason = reason
     }
 }
 
 /// What a drift report says about where a table came from.
-public struct DataSourceSummary: Sendable, Codable, Equatable {
+package struct DataSourceSummary: Sendable, Codable, Equatable {
     /// The location as given: a path, a URL, `s3://bucket/prefix/*.parquet`, `postgres: <query>`, `recent feedback`.
-    public var source: String
+    package var source: String
     /// `csv`, `parquet`, `postgres` or `feedback`.
-    public var format: String
-    public var rows: Int
+    package var format: String
+    package var rows: Int
     /// Objects read, for a prefix or glob.
-    public var objects: Int?
+    package var objects: Int?
     /// Bytes fetched over the network (range reads), when the source is remote.
-    public var bytesFetched: Int?
+    package var bytesFetched: Int?
 
-    public init(source: String, format: String, rows: Int, objects: Int? = nil, bytesFetched: Int? = nil) {
+    package init(source: String, format: String, rows: Int, objects: Int? = nil, bytesFetched: Int? = nil) {
         self.source = source
         self.format = format
         self.rows = rows

@@ -50,7 +50,8 @@ enum CivilTime {
     static func timestampText(ticks: Int64, unit: ParquetTimeUnit, isAdjustedToUTC: Bool) -> String {
         let (seconds, fraction) = floorDivide(ticks, by: unit.ticksPerSecond)
         let (days, secondOfDay) = floorDivide(seconds, by: secondsPerDay)
-        let text = dateText(daysSinceEpoch: days) + "T"
+        let text =
+            dateText(daysSinceEpoch: days) + "T"
             + timeOfDayText(ticks: secondOfDay * unit.ticksPerSecond + fraction, unit: unit)
         return isAdjustedToUTC ? text + "Z" : text
     }

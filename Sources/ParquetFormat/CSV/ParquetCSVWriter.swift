@@ -10,13 +10,13 @@
 /// - binary values (not in the fixture format) as unquoted `0x` + lowercase hex.
 ///
 /// Output is bytes, so string values pass through unchanged even if they are not valid UTF-8.
-public struct ParquetCSVWriter: Sendable {
-    public private(set) var output: [UInt8] = []
+package struct ParquetCSVWriter: Sendable {
+    package private(set) var output: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
     /// The header line.
-    public mutating func writeHeader(_ names: [String]) {
+    package mutating func writeHeader(_ names: [String]) {
         for (position, name) in names.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             let bytes = Array(name.utf8)
@@ -27,7 +27,7 @@ public struct ParquetCSVWriter: Sendable {
     }
 
     /// One line per row (of `rows`, default all); all columns must have the same row count.
-    public mutating func writeRows(_ columns: [ParquetColumn], rows: Range<Int>? = nil) throws(ParquetError) {
+    package mutating func writeRows(_ columns: [ParquetColumn], rows: Range<Int>? = nil) throws(ParquetError) {
         guard let rowCount = columns.first?.count else { return }
         guard columns.allSatisfy({ $0.count == rowCount }) else {
             throw ParquetError(.invalidRequest, "columns of different lengths cannot be written as rows")
@@ -43,13 +43,13 @@ public struct ParquetCSVWriter: Sendable {
     }
 
     /// Hands the bytes written so far to the caller and starts afresh (for streaming output).
-    public mutating func takeOutput() -> [UInt8] {
+    package mutating func takeOutput() -> [UInt8] {
         defer { output = [] }
         return output
     }
 
     /// A whole table: header and rows.
-    public static func render(_ columns: [ParquetColumn]) throws(ParquetError) -> [UInt8] {
+    package static func render(_ columns: [ParquetColumn]) throws(ParquetError) -> [UInt8] {
         var writer = ParquetCSVWriter()
         writer.writeHeader(columns.map(\.name))
         try writer.writeRows(columns)

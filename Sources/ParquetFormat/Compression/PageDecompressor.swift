@@ -149,7 +149,8 @@ enum PageDecompressor {
 
     /// Inflates one or more concatenated gzip members (Compression.md asks readers to accept
     /// several).
-    private static func inflateGzipMembers(source: UnsafeRawPointer, sourceCount: Int, into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+    private static func inflateGzipMembers(source: UnsafeRawPointer, sourceCount: Int, into destination: UnsafeMutableRawBufferPointer) throws -> Int
+    {
         guard sourceCount <= Int(UInt32.max), destination.count <= Int(UInt32.max) else {
             throw ParquetError(.limitExceeded, "GZIP page larger than 4 GiB")
         }

@@ -1,5 +1,5 @@
 /// Page compression codecs (the Parquet `CompressionCodec` enum).
-public enum ParquetCompressionCodec: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+package enum ParquetCompressionCodec: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     case uncompressed = 0
     case snappy = 1
     case gzip = 2
@@ -11,7 +11,7 @@ public enum ParquetCompressionCodec: Int32, Sendable, Equatable, CaseIterable, C
     /// Plain LZ4 block, what pyarrow and DuckDB write for "lz4".
     case lz4Raw = 7
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .uncompressed: "UNCOMPRESSED"
         case .snappy: "SNAPPY"
@@ -25,7 +25,7 @@ public enum ParquetCompressionCodec: Int32, Sendable, Equatable, CaseIterable, C
     }
 
     /// Whether this reader can decompress pages written with the codec.
-    public var isSupported: Bool {
+    package var isSupported: Bool {
         switch self {
         case .lzo, .lz4Hadoop: false
         default: true

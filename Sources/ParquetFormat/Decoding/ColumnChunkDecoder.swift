@@ -58,13 +58,17 @@ struct ColumnChunkDecoder {
                 position = thrift.position
                 let bodySize = Int(header.compressedPageSize)
                 guard header.compressedPageSize >= 0, header.uncompressedPageSize >= 0 else {
-                    throw ParquetError(.corruptPage, "negative page size (compressed \(header.compressedPageSize), uncompressed \(header.uncompressedPageSize))")
+                    throw ParquetError(
+                        .corruptPage, "negative page size (compressed \(header.compressedPageSize), uncompressed \(header.uncompressedPageSize))")
                 }
                 guard bodySize <= chunk.count - position else {
-                    throw ParquetError(.corruptPage, "compressed_page_size \(bodySize) runs past the column chunk end (\(chunk.count - position) bytes left in the chunk)")
+                    throw ParquetError(
+                        .corruptPage,
+                        "compressed_page_size \(bodySize) runs past the column chunk end (\(chunk.count - position) bytes left in the chunk)")
                 }
                 guard Int(header.uncompressedPageSize) <= limits.maxPageBytes else {
-                    throw ParquetError(.limitExceeded, "uncompressed_page_size \(header.uncompressedPageSize) is above the \(limits.maxPageBytes)-byte page limit")
+                    throw ParquetError(
+                        .limitExceeded, "uncompressed_page_size \(header.uncompressedPageSize) is above the \(limits.maxPageBytes)-byte page limit")
                 }
                 let body = position..<position + bodySize
                 position += bodySize
@@ -103,8 +107,10 @@ struct ColumnChunkDecoder {
             throw ParquetError(.corruptPage, "dictionary page with \(dictionaryHeader.numValues) values")
         }
         // PLAIN_DICTIONARY (2) in a dictionary page means PLAIN.
-        guard dictionaryHeader.encoding == ParquetEncoding.plain.rawValue
-                || dictionaryHeader.encoding == ParquetEncoding.plainDictionary.rawValue else {
+        guard
+            dictionaryHeader.encoding == ParquetEncoding.plain.rawValue
+                || dictionaryHeader.encoding == ParquetEncoding.plainDictionary.rawValue
+        else {
             throw ParquetError(.unsupported, "dictionary page encoding \(Self.encodingName(dictionaryHeader.encoding)) is not supported")
         }
         var dictionary = Store(context: valueContext)
@@ -150,9 +156,13 @@ struct ColumnChunkDecoder {
         let repetitionLength = Int(pageHeader.repetitionLevelsByteLength)
         let definitionLength = Int(pageHeader.definitionLevelsByteLength)
         guard repetitionLength >= 0, definitionLength >= 0, pageHeader.numNulls >= 0,
-              repetitionLength + definitionLength <= body.count,
-              repetitionLength + definitionLength <= Int(header.uncompressedPageSize) else {
-            throw ParquetError(.corruptPage, "V2 level lengths (repetition \(repetitionLength), definition \(definitionLength)) do not fit the page (\(body.count) bytes, \(header.uncompressedPageSize) uncompressed)")
+            repetitionLength + definitionLength <= body.count,
+            repetitionLength + definitionLength <= Int(header.uncompressedPageSize)
+        else {
+            throw ParquetError(
+                .corruptPage,
+                "V2 level lengths (repetition \(repetitionLength), definition \(definitionLength)) do not fit the page (\(body.count) bytes, \(header.uncompressedPageSize) uncompressed)"
+            )
         }
         // Levels are never compressed in V2 pages; they carry no length prefix.
         var presentCount = slotCount
@@ -162,7 +172,8 @@ struct ColumnChunkDecoder {
                 levels, encoding: .rle, count: slotCount, into: &state.levels)
         }
         guard Int(pageHeader.numNulls) == slotCount - presentCount else {
-            throw ParquetError(.corruptPage, "V2 page header says \(pageHeader.numNulls) nulls but the definition levels hold \(slotCount - presentCount)")
+            throw ParquetError(
+                .corruptPage, "V2 page header says \(pageHeader.numNulls) nulls but the definition levels hold \(slotCount - presentCount)")
         }
         // Only the values are compressed, and only when is_compressed is true (its default);
         // pyarrow stores them raw whenever compression would not shrink them.

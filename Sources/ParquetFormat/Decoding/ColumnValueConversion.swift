@@ -53,8 +53,9 @@ enum ColumnValueConversion {
 
         case .int96:
             let decoded = try decoder.decode(chunk, as: FixedLengthByteArrayValueStore.self)
-            values = .timestamp(try int96Timestamps(decoded.store.bytes, validity: decoded.validity),
-                                unit: .nanoseconds, isAdjustedToUTC: false)
+            values = .timestamp(
+                try int96Timestamps(decoded.store.bytes, validity: decoded.validity),
+                unit: .nanoseconds, isAdjustedToUTC: false)
             validity = decoded.validity
 
         case .float:

@@ -33,8 +33,9 @@ struct FixedLengthByteArrayValueStore: PhysicalValueStore {
             bytes.append(contentsOf: repeatElement(0, count: count * width))
             do {
                 try bytes.withUnsafeMutableBytes { buffer in
-                    try ByteStreamSplitDecoder.decode(data, width: width, count: count,
-                                                      into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
+                    try ByteStreamSplitDecoder.decode(
+                        data, width: width, count: count,
+                        into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
                 }
             } catch {
                 bytes.removeLast(count * width)
@@ -45,7 +46,10 @@ struct FixedLengthByteArrayValueStore: PhysicalValueStore {
             var decoded = ParquetByteArrays()
             try DeltaByteArrayDecoder.decode(from: &reader, count: count, into: &decoded, byteLimit: byteLimit)
             for index in 0..<count where decoded.offsets[index + 1] - decoded.offsets[index] != width {
-                throw ParquetError(.corruptPage, "DELTA_BYTE_ARRAY value of \(decoded.offsets[index + 1] - decoded.offsets[index]) bytes in a FIXED_LEN_BYTE_ARRAY(\(width)) column")
+                throw ParquetError(
+                    .corruptPage,
+                    "DELTA_BYTE_ARRAY value of \(decoded.offsets[index + 1] - decoded.offsets[index]) bytes in a FIXED_LEN_BYTE_ARRAY(\(width)) column"
+                )
             }
             bytes.append(contentsOf: decoded.bytes)
         default:

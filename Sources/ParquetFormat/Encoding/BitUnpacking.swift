@@ -17,8 +17,9 @@ enum BitUnpacking {
         count: Int,
         into destination: UnsafeMutableBufferPointer<Output>
     ) {
-        precondition(bitWidth >= 0 && bitWidth <= 64 && destination.count >= count
-            && source.count >= byteCount(values: count, bitWidth: bitWidth), "caller checks sizes")
+        precondition(
+            bitWidth >= 0 && bitWidth <= 64 && destination.count >= count
+                && source.count >= byteCount(values: count, bitWidth: bitWidth), "caller checks sizes")
         guard count > 0 else { return }
         if bitWidth == 0 {
             destination.baseAddress!.update(repeating: 0, count: count)

@@ -17,8 +17,9 @@ enum ByteStreamSplitDecoder {
         for stream in 0..<width {
             let streamStart = stream * streamLength
             for index in 0..<count {
-                target.storeBytes(of: source.load(fromByteOffset: streamStart + index, as: UInt8.self),
-                                  toByteOffset: index * width + stream, as: UInt8.self)
+                target.storeBytes(
+                    of: source.load(fromByteOffset: streamStart + index, as: UInt8.self),
+                    toByteOffset: index * width + stream, as: UInt8.self)
             }
         }
     }

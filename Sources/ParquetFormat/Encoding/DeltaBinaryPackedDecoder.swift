@@ -24,8 +24,11 @@ enum DeltaBinaryPackedDecoder {
             throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED block size \(blockSize) is not a positive multiple of 128 up to \(maxBlockSize)")
         }
         guard miniblocksPerBlock > 0, blockSize % miniblocksPerBlock == 0,
-              (blockSize / miniblocksPerBlock) % 32 == 0 else {
-            throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED block of \(blockSize) values cannot hold \(miniblocksPerBlock) miniblocks of a multiple of 32 values")
+            (blockSize / miniblocksPerBlock) % 32 == 0
+        else {
+            throw ParquetError(
+                .corruptPage,
+                "DELTA_BINARY_PACKED block of \(blockSize) values cannot hold \(miniblocksPerBlock) miniblocks of a multiple of 32 values")
         }
         guard totalCount == UInt64(count) else {
             throw ParquetError(.corruptPage, "DELTA_BINARY_PACKED stream holds \(totalCount) values where \(count) are expected")
@@ -55,8 +58,9 @@ enum DeltaBinaryPackedDecoder {
                     throw ByteReader.endOfData("a DELTA_BINARY_PACKED miniblock of \(neededBytes) bytes (\(reader.remaining) left)")
                 }
                 unpacked.withUnsafeMutableBufferPointer { buffer in
-                    BitUnpacking.unpack(UnsafeRawBufferPointer(rebasing: reader.rest[0..<neededBytes]),
-                                        bitWidth: bitWidth, count: valueCount, into: buffer)
+                    BitUnpacking.unpack(
+                        UnsafeRawBufferPointer(rebasing: reader.rest[0..<neededBytes]),
+                        bitWidth: bitWidth, count: valueCount, into: buffer)
                 }
                 for index in 0..<valueCount {
                     previous = previous &+ minDelta &+ unpacked[index]

@@ -16,7 +16,8 @@ enum DeltaByteArrayDecoder {
         for index in 0..<count {
             let prefixLength = prefixLengths[index]
             guard prefixLength <= previous.count else {
-                throw ParquetError(.corruptPage, "DELTA_BYTE_ARRAY prefix length \(prefixLength) is longer than the previous value (\(previous.count) bytes)")
+                throw ParquetError(
+                    .corruptPage, "DELTA_BYTE_ARRAY prefix length \(prefixLength) is longer than the previous value (\(previous.count) bytes)")
             }
             let suffix = suffixes[index]
             total += prefixLength + suffix.count

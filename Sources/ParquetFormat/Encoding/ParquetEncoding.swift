@@ -1,5 +1,5 @@
 /// Value and level encodings (the Parquet `Encoding` enum).
-public enum ParquetEncoding: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+package enum ParquetEncoding: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     case plain = 0
     /// Deprecated name for dictionary indices in data pages (DuckDB still writes it); read
     /// exactly like ``rleDictionary``.
@@ -13,7 +13,7 @@ public enum ParquetEncoding: Int32, Sendable, Equatable, CaseIterable, CustomStr
     case rleDictionary = 8
     case byteStreamSplit = 9
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .plain: "PLAIN"
         case .plainDictionary: "PLAIN_DICTIONARY"

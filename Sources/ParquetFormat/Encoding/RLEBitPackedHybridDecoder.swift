@@ -46,8 +46,9 @@ struct RLEBitPackedHybridDecoder {
                 let start = output.count
                 output.append(contentsOf: repeatElement(0, count: take))
                 output.withUnsafeMutableBufferPointer { buffer in
-                    BitUnpacking.unpack(packed, bitWidth: bitWidth, count: take,
-                                        into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + take]))
+                    BitUnpacking.unpack(
+                        packed, bitWidth: bitWidth, count: take,
+                        into: UnsafeMutableBufferPointer(rebasing: buffer[start..<start + take]))
                 }
                 produced += take
             } else {

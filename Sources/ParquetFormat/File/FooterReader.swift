@@ -44,7 +44,8 @@ enum FooterReader {
             let metadata = try FileMetaData(from: &reader)
             return Footer(metadata: metadata, metadataOffset: metadataOffset)
         } catch let error as ParquetError {
-            throw ParquetError(.corruptMetadata, "footer (FileMetaData at offset \(metadataOffset), \(footerLength) bytes) is corrupt: \(error.detail)")
+            throw ParquetError(
+                .corruptMetadata, "footer (FileMetaData at offset \(metadataOffset), \(footerLength) bytes) is corrupt: \(error.detail)")
         }
     }
 
@@ -53,9 +54,10 @@ enum FooterReader {
         if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             return "\"" + String(decoding: bytes, as: UTF8.self) + "\""
         }
-        return "0x" + bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        return "0x"
+            + bytes.map { byte in
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
     }
 }

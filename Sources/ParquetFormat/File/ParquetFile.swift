@@ -5,23 +5,23 @@
 /// let file = try ParquetFile.open(reading: try FileByteSource(path: path), name: path)
 /// for column in try file.readColumns(["price", "day"]) { ... }
 /// ```
-public struct ParquetFile: Sendable {
+package struct ParquetFile: Sendable {
     /// The name given at open; every error names it.
-    public let name: String
-    public let schema: ParquetSchema
-    public let rowGroups: [ParquetRowGroupInfo]
-    public let rowCount: Int
+    package let name: String
+    package let schema: ParquetSchema
+    package let rowGroups: [ParquetRowGroupInfo]
+    package let rowCount: Int
     /// FileMetaData.version (1 or 2; it does not decide page formats).
-    public let formatVersion: Int
-    public let createdBy: String?
-    public let keyValueMetadata: [ParquetKeyValue]
-    public let limits: ParquetReadLimits
+    package let formatVersion: Int
+    package let createdBy: String?
+    package let keyValueMetadata: [ParquetKeyValue]
+    package let limits: ParquetReadLimits
 
     private let source: any ParquetByteSource
 
     /// Reads and checks the footer through `source`: the 8-byte tail, the FileMetaData, and
     /// the 4-byte leading magic. No column data is read.
-    public static func open(
+    package static func open(
         reading source: some ParquetByteSource,
         name: String,
         limits: ParquetReadLimits = ParquetReadLimits()
@@ -30,7 +30,8 @@ public struct ParquetFile: Sendable {
             let footer = try FooterReader.read(from: source, limits: limits)
             let metadata = footer.metadata
             if metadata.hasEncryptionAlgorithm {
-                throw ParquetError(.unsupported, "the file is encrypted (plaintext footer with encryption_algorithm); encrypted Parquet files are not supported")
+                throw ParquetError(
+                    .unsupported, "the file is encrypted (plaintext footer with encryption_algorithm); encrypted Parquet files are not supported")
             }
             let schema = try ParquetSchema(elements: metadata.schema)
             let rowGroups = try RowGroupLayout.validate(
@@ -49,7 +50,7 @@ public struct ParquetFile: Sendable {
     }
 
     /// Opens a local file; the path is the name used in errors.
-    public static func open(path: String, limits: ParquetReadLimits = ParquetReadLimits()) throws(ParquetError) -> ParquetFile {
+    package static func open(path: String, limits: ParquetReadLimits = ParquetReadLimits()) throws(ParquetError) -> ParquetFile {
         try open(reading: try FileByteSource(path: path), name: path, limits: limits)
     }
 
@@ -70,13 +71,15 @@ public struct ParquetFile: Sendable {
     }
 
     /// Schema positions of the named columns (all columns for nil), in the order asked.
-    public func columnIndices(_ names: [String]?) throws(ParquetError) -> [Int] {
+    package func columnIndices(_ names: [String]?) throws(ParquetError) -> [Int] {
         guard let names else { return Array(schema.columns.indices) }
         var indices: [Int] = []
         for name in names {
             guard let column = schema.column(named: name) else {
                 let known = schema.columns.prefix(20).map { "`\($0.name)`" }.joined(separator: ", ")
-                throw ParquetError(.invalidRequest, "no column named `\(name)`; the columns are \(known)\(schema.columns.count > 20 ? ", ..." : "")", fileName: self.name)
+                throw ParquetError(
+                    .invalidRequest, "no column named `\(name)`; the columns are \(known)\(schema.columns.count > 20 ? ", ..." : "")",
+                    fileName: self.name)
             }
             indices.append(column.index)
         }
@@ -85,11 +88,11 @@ public struct ParquetFile: Sendable {
 
     /// Reads and decodes the named columns (all for nil) of one row group. Each column chunk is
     /// one range read; columns not named are not read at all.
-    public func readRowGroup(_ index: Int, columns names: [String]? = nil) throws(ParquetError) -> ParquetRowGroup {
+    package func readRowGroup(_ index: Int, columns names: [String]? = nil) throws(ParquetError) -> ParquetRowGroup {
         try readRowGroup(index, columnIndices: try columnIndices(names))
     }
 
-    public func readRowGroup(_ index: Int, columnIndices: [Int]) throws(ParquetError) -> ParquetRowGroup {
+    package func readRowGroup(_ index: Int, columnIndices: [Int]) throws(ParquetError) -> ParquetRowGroup {
         guard rowGroups.indices.contains(index) else {
             throw ParquetError(.invalidRequest, "row group \(index) does not exist (the file has \(rowGroups.count))", fileName: name)
         }
@@ -98,7 +101,8 @@ public struct ParquetFile: Sendable {
         columns.reserveCapacity(columnIndices.count)
         for columnIndex in columnIndices {
             guard schema.columns.indices.contains(columnIndex) else {
-                throw ParquetError(.invalidRequest, "column index \(columnIndex) does not exist (the file has \(schema.columns.count))", fileName: name)
+                throw ParquetError(
+                    .invalidRequest, "column index \(columnIndex) does not exist (the file has \(schema.columns.count))", fileName: name)
             }
             columns.append(try readColumnChunk(group.columns[columnIndex], rowGroup: index))
         }
@@ -107,7 +111,7 @@ public struct ParquetFile: Sendable {
 
     /// Reads the named columns (all for nil) across every row group, appended into one column
     /// each. Memory is the kept columns plus one column chunk at a time.
-    public func readColumns(_ names: [String]? = nil) throws(ParquetError) -> [ParquetColumn] {
+    package func readColumns(_ names: [String]? = nil) throws(ParquetError) -> [ParquetColumn] {
         let indices = try columnIndices(names)
         var columns: [ParquetColumn]?
         var iterator = rowGroupIterator(columnIndices: indices)
@@ -136,11 +140,11 @@ public struct ParquetFile: Sendable {
     }
 
     /// Iterates over row groups in file order, decoding only the named columns.
-    public func rowGroupIterator(columns names: [String]? = nil) throws(ParquetError) -> ParquetRowGroupIterator {
+    package func rowGroupIterator(columns names: [String]? = nil) throws(ParquetError) -> ParquetRowGroupIterator {
         rowGroupIterator(columnIndices: try columnIndices(names))
     }
 
-    public func rowGroupIterator(columnIndices: [Int]) -> ParquetRowGroupIterator {
+    package func rowGroupIterator(columnIndices: [Int]) -> ParquetRowGroupIterator {
         ParquetRowGroupIterator(file: self, columnIndices: columnIndices)
     }
 
@@ -164,7 +168,7 @@ public struct ParquetFile: Sendable {
 }
 
 /// Row groups one at a time, so a caller can process a file larger than memory.
-public struct ParquetRowGroupIterator: Sendable {
+package struct ParquetRowGroupIterator: Sendable {
     private let file: ParquetFile
     private let columnIndices: [Int]
     private var nextIndex = 0
@@ -174,7 +178,7 @@ public struct ParquetRowGroupIterator: Sendable {
         self.columnIndices = columnIndices
     }
 
-    public mutating func next() throws(ParquetError) -> ParquetRowGroup? {
+    package mutating func next() throws(ParquetError) -> ParquetRowGroup? {
         guard nextIndex < file.rowGroups.count else { return nil }
         defer { nextIndex += 1 }
         return try file.readRowGroup(nextIndex, columnIndices: columnIndices)

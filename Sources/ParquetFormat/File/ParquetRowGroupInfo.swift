@@ -1,42 +1,42 @@
 /// Where one column chunk lives and how it is stored, from the footer.
-public struct ParquetColumnChunkInfo: Sendable, Equatable {
-    public let columnIndex: Int
+package struct ParquetColumnChunkInfo: Sendable, Equatable {
+    package let columnIndex: Int
     /// nil when the file names a codec this reader does not know.
-    public let codec: ParquetCompressionCodec?
+    package let codec: ParquetCompressionCodec?
     /// The raw codec id, for messages about unknown codecs.
-    public let codecID: Int32
+    package let codecID: Int32
     /// Encodings listed in ColumnMetaData (unknown ids are dropped).
-    public let encodings: [ParquetEncoding]
+    package let encodings: [ParquetEncoding]
     /// Values in the chunk, nulls included; equals the row group's row count for flat columns.
-    public let valueCount: Int
-    public let compressedSize: Int
-    public let uncompressedSize: Int
+    package let valueCount: Int
+    package let compressedSize: Int
+    package let uncompressedSize: Int
     /// The file range the reader fetches for this chunk (empty when `valueCount` is 0).
-    public let byteRange: Range<Int>
+    package let byteRange: Range<Int>
 }
 
 /// One row group's footer metadata.
-public struct ParquetRowGroupInfo: Sendable, Equatable {
-    public let index: Int
-    public let rowCount: Int
-    public let totalByteSize: Int
+package struct ParquetRowGroupInfo: Sendable, Equatable {
+    package let index: Int
+    package let rowCount: Int
+    package let totalByteSize: Int
     /// One entry per schema column, in schema order.
-    public let columns: [ParquetColumnChunkInfo]
+    package let columns: [ParquetColumnChunkInfo]
 }
 
 /// A row group's decoded columns (only those asked for, in the order asked).
-public struct ParquetRowGroup: Sendable, Equatable {
-    public let index: Int
-    public let rowCount: Int
-    public let columns: [ParquetColumn]
+package struct ParquetRowGroup: Sendable, Equatable {
+    package let index: Int
+    package let rowCount: Int
+    package let columns: [ParquetColumn]
 
-    public subscript(name: String) -> ParquetColumn? {
+    package subscript(name: String) -> ParquetColumn? {
         columns.first { $0.name == name }
     }
 }
 
 /// A key/value pair from the footer (pyarrow writes `ARROW:schema`, pandas `pandas`).
-public struct ParquetKeyValue: Sendable, Equatable {
-    public let key: String
-    public let value: String?
+package struct ParquetKeyValue: Sendable, Equatable {
+    package let key: String
+    package let value: String?
 }

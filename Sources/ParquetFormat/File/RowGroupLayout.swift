@@ -32,13 +32,15 @@ enum RowGroupLayout {
             var chunks: [ParquetColumnChunkInfo] = []
             chunks.reserveCapacity(group.columns.count)
             for (columnIndex, chunk) in group.columns.enumerated() {
-                chunks.append(try chunkInfo(
-                    chunk, column: schema.columns[columnIndex], rowCount: Int(numRows),
-                    metadataOffset: metadataOffset, place: place))
+                chunks.append(
+                    try chunkInfo(
+                        chunk, column: schema.columns[columnIndex], rowCount: Int(numRows),
+                        metadataOffset: metadataOffset, place: place))
             }
-            infos.append(ParquetRowGroupInfo(
-                index: groupIndex, rowCount: Int(numRows),
-                totalByteSize: Int(clamping: group.totalByteSize), columns: chunks))
+            infos.append(
+                ParquetRowGroupInfo(
+                    index: groupIndex, rowCount: Int(numRows),
+                    totalByteSize: Int(clamping: group.totalByteSize), columns: chunks))
         }
         guard totalRows == metadata.numRows else {
             throw ParquetError(.corruptMetadata, "the footer declares \(metadata.numRows) rows but its row groups hold \(totalRows)")
@@ -64,7 +66,8 @@ enum RowGroupLayout {
             throw ParquetError(.corruptMetadata, "\(where_) has no ColumnMetaData")
         }
         guard chunk.type == column.physicalType.rawValue else {
-            throw ParquetError(.corruptMetadata, "\(where_) has physical type \(chunk.type.map(String.init) ?? "none") but the schema says \(column.physicalType)")
+            throw ParquetError(
+                .corruptMetadata, "\(where_) has physical type \(chunk.type.map(String.init) ?? "none") but the schema says \(column.physicalType)")
         }
         guard chunk.pathInSchema == [column.name] else {
             throw ParquetError(.corruptMetadata, "\(where_) has path_in_schema `\(chunk.pathInSchema.joined(separator: "."))`")
@@ -88,8 +91,12 @@ enum RowGroupLayout {
                 start = dictionaryOffset
             }
             guard compressedSize > 0, start >= Int64(FooterReader.magic.count),
-                  start < Int64(metadataOffset), compressedSize <= Int64(metadataOffset) - start else {
-                throw ParquetError(.corruptMetadata, "\(where_): chunk at offset \(start) with total_compressed_size \(compressedSize) lies outside the data area (4..<\(metadataOffset))")
+                start < Int64(metadataOffset), compressedSize <= Int64(metadataOffset) - start
+            else {
+                throw ParquetError(
+                    .corruptMetadata,
+                    "\(where_): chunk at offset \(start) with total_compressed_size \(compressedSize) lies outside the data area (4..<\(metadataOffset))"
+                )
             }
             byteRange = Int(start)..<Int(start + compressedSize)
         }

@@ -51,37 +51,52 @@ struct PageHeader {
             case 3: compressedPageSize = try reader.i32Field(field) ?? -1
             case 5:
                 var header = DataPageHeaderV1()
-                if try reader.structField(field, { reader, field in
-                    switch field.id {
-                    case 1: header.numValues = try reader.i32Field(field) ?? -1
-                    case 2: header.encoding = try reader.i32Field(field) ?? -1
-                    case 3: header.definitionLevelEncoding = try reader.i32Field(field) ?? -1
-                    default: try reader.skip(field.type)
-                    }
-                }) { dataPage = header }
+                if try reader.structField(
+                    field,
+                    { reader, field in
+                        switch field.id {
+                        case 1: header.numValues = try reader.i32Field(field) ?? -1
+                        case 2: header.encoding = try reader.i32Field(field) ?? -1
+                        case 3: header.definitionLevelEncoding = try reader.i32Field(field) ?? -1
+                        default: try reader.skip(field.type)
+                        }
+                    })
+                {
+                    dataPage = header
+                }
             case 7:
                 var header = DictionaryPageHeader()
-                if try reader.structField(field, { reader, field in
-                    switch field.id {
-                    case 1: header.numValues = try reader.i32Field(field) ?? -1
-                    case 2: header.encoding = try reader.i32Field(field) ?? -1
-                    default: try reader.skip(field.type)
-                    }
-                }) { dictionaryPage = header }
+                if try reader.structField(
+                    field,
+                    { reader, field in
+                        switch field.id {
+                        case 1: header.numValues = try reader.i32Field(field) ?? -1
+                        case 2: header.encoding = try reader.i32Field(field) ?? -1
+                        default: try reader.skip(field.type)
+                        }
+                    })
+                {
+                    dictionaryPage = header
+                }
             case 8:
                 var header = DataPageHeaderV2()
-                if try reader.structField(field, { reader, field in
-                    switch field.id {
-                    case 1: header.numValues = try reader.i32Field(field) ?? -1
-                    case 2: header.numNulls = try reader.i32Field(field) ?? -1
-                    case 3: header.numRows = try reader.i32Field(field) ?? -1
-                    case 4: header.encoding = try reader.i32Field(field) ?? -1
-                    case 5: header.definitionLevelsByteLength = try reader.i32Field(field) ?? -1
-                    case 6: header.repetitionLevelsByteLength = try reader.i32Field(field) ?? -1
-                    case 7: header.isCompressed = try reader.boolField(field) ?? true
-                    default: try reader.skip(field.type)
-                    }
-                }) { dataPageV2 = header }
+                if try reader.structField(
+                    field,
+                    { reader, field in
+                        switch field.id {
+                        case 1: header.numValues = try reader.i32Field(field) ?? -1
+                        case 2: header.numNulls = try reader.i32Field(field) ?? -1
+                        case 3: header.numRows = try reader.i32Field(field) ?? -1
+                        case 4: header.encoding = try reader.i32Field(field) ?? -1
+                        case 5: header.definitionLevelsByteLength = try reader.i32Field(field) ?? -1
+                        case 6: header.repetitionLevelsByteLength = try reader.i32Field(field) ?? -1
+                        case 7: header.isCompressed = try reader.boolField(field) ?? true
+                        default: try reader.skip(field.type)
+                        }
+                    })
+                {
+                    dataPageV2 = header
+                }
             default: try reader.skip(field.type)
             }
         }

@@ -25,9 +25,12 @@ struct SchemaElement: Equatable {
             case 8: precision = try reader.i32Field(field)
             case 10:
                 var annotation = LogicalTypeAnnotation.other(unionFieldID: 0)
-                if try reader.structField(field, { reader, member in
-                    annotation = try LogicalTypeAnnotation(unionMember: member, from: &reader)
-                }) {
+                if try reader.structField(
+                    field,
+                    { reader, member in
+                        annotation = try LogicalTypeAnnotation(unionMember: member, from: &reader)
+                    })
+                {
                     logicalType = annotation
                 }
             default: try reader.skip(field.type)
@@ -87,7 +90,9 @@ enum LogicalTypeAnnotation: Equatable {
                 default: try reader.skip(field.type)
                 }
             }
-            self = member.id == 7 ? .time(isAdjustedToUTC: adjusted, unit: unit)
+            self =
+                member.id == 7
+                ? .time(isAdjustedToUTC: adjusted, unit: unit)
                 : .timestamp(isAdjustedToUTC: adjusted, unit: unit)
             return
         case 10:

@@ -1,15 +1,15 @@
 /// One column of a flat Parquet schema.
-public struct ParquetColumnDescriptor: Sendable, Equatable {
+package struct ParquetColumnDescriptor: Sendable, Equatable {
     /// Position in the file's column order (0-based).
-    public let index: Int
-    public let name: String
-    public let physicalType: ParquetPhysicalType
-    public let logicalType: ParquetLogicalType
-    public let repetition: ParquetRepetition
+    package let index: Int
+    package let name: String
+    package let physicalType: ParquetPhysicalType
+    package let logicalType: ParquetLogicalType
+    package let repetition: ParquetRepetition
     /// Byte width of FIXED_LEN_BYTE_ARRAY values (12 for INT96); nil for other types.
-    public let typeLength: Int?
+    package let typeLength: Int?
 
-    public var isNullable: Bool { repetition == .optional }
+    package var isNullable: Bool { repetition == .optional }
 
     package init(
         index: Int,

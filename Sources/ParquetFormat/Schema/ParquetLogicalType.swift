@@ -1,6 +1,6 @@
 /// What the stored values mean, resolved from the `LogicalType` annotation or, for writers that
 /// only write the older `ConvertedType` (DuckDB does), from that.
-public enum ParquetLogicalType: Sendable, Equatable, CustomStringConvertible {
+package enum ParquetLogicalType: Sendable, Equatable, CustomStringConvertible {
     /// No annotation: the physical type is the meaning (INT32/INT64 are signed integers).
     case none
     /// UTF-8 text (STRING / UTF8).
@@ -28,7 +28,7 @@ public enum ParquetLogicalType: Sendable, Equatable, CustomStringConvertible {
     /// The UNKNOWN / null type: every value is null.
     case unknown
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .none: "none"
         case .string: "STRING"
@@ -101,9 +101,9 @@ extension ParquetLogicalType {
 
     private static func fromConvertedType(_ converted: Int32, element: SchemaElement) throws -> ParquetLogicalType {
         switch converted {
-        case 0: return .string                      // UTF8
-        case 4: return .enumeration                 // ENUM
-        case 5:                                     // DECIMAL
+        case 0: return .string  // UTF8
+        case 4: return .enumeration  // ENUM
+        case 5:  // DECIMAL
             return .decimal(precision: Int(element.precision ?? 0), scale: Int(element.scale ?? 0))
         case 6: return .date
         case 7: return .time(unit: .milliseconds, isAdjustedToUTC: true)
@@ -120,7 +120,7 @@ extension ParquetLogicalType {
         case 18: return .integer(bitWidth: 64, isSigned: true)
         case 19: return .json
         case 20: return .bson
-        case 21: return .none                       // INTERVAL: raw 12 bytes
+        case 21: return .none  // INTERVAL: raw 12 bytes
         default:
             // MAP, MAP_KEY_VALUE, LIST belong to groups; anything else is unknown to us.
             return .none
@@ -158,7 +158,8 @@ extension ParquetLogicalType {
                 throw ParquetError(.corruptMetadata, "column `\(column)`: invalid DECIMAL(\(precision), \(scale))")
             }
             guard precision <= Self.maxSupportedDecimalPrecision else {
-                throw ParquetError(.unsupported, "column `\(column)`: DECIMAL precision \(precision) is above the supported \(Self.maxSupportedDecimalPrecision)")
+                throw ParquetError(
+                    .unsupported, "column `\(column)`: DECIMAL precision \(precision) is above the supported \(Self.maxSupportedDecimalPrecision)")
             }
             switch physicalType {
             case .int32: guard precision <= 9 else { throw mismatch() }

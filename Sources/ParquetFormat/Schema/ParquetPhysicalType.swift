@@ -1,5 +1,5 @@
 /// How values are stored on disk (the Parquet `Type` enum).
-public enum ParquetPhysicalType: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+package enum ParquetPhysicalType: Int32, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     case boolean = 0
     case int32 = 1
     case int64 = 2
@@ -10,7 +10,7 @@ public enum ParquetPhysicalType: Int32, Sendable, Equatable, CaseIterable, Custo
     case byteArray = 6
     case fixedLenByteArray = 7
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .boolean: "BOOLEAN"
         case .int32: "INT32"

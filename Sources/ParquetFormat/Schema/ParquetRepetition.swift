@@ -1,5 +1,5 @@
 /// Whether a flat column may hold nulls. (REPEATED columns are nested and refused at open.)
-public enum ParquetRepetition: Sendable, Equatable {
+package enum ParquetRepetition: Sendable, Equatable {
     case required
     case optional
 }

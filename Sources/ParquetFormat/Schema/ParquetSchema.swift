@@ -1,10 +1,10 @@
 /// The columns of a flat Parquet file, in file order.
-public struct ParquetSchema: Sendable, Equatable {
-    public let columns: [ParquetColumnDescriptor]
+package struct ParquetSchema: Sendable, Equatable {
+    package let columns: [ParquetColumnDescriptor]
 
     /// The first column called `name` (Parquet does not forbid duplicates; pandas and DuckDB
     /// do not write them).
-    public func column(named name: String) -> ParquetColumnDescriptor? {
+    package func column(named name: String) -> ParquetColumnDescriptor? {
         columns.first { $0.name == name }
     }
 }
@@ -55,7 +55,10 @@ extension ParquetSchema {
         switch physicalType {
         case .fixedLenByteArray:
             guard let length = element.typeLength, length > 0, Int(length) <= maxFixedLengthBytes else {
-                throw ParquetError(.corruptMetadata, "column `\(element.name)`: FIXED_LEN_BYTE_ARRAY length \(element.typeLength.map(String.init) ?? "missing") is not in 1...\(maxFixedLengthBytes)")
+                throw ParquetError(
+                    .corruptMetadata,
+                    "column `\(element.name)`: FIXED_LEN_BYTE_ARRAY length \(element.typeLength.map(String.init) ?? "missing") is not in 1...\(maxFixedLengthBytes)"
+                )
             }
             typeLength = Int(length)
         case .int96:

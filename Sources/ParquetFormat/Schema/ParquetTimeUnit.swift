@@ -1,11 +1,11 @@
 /// Resolution of TIME and TIMESTAMP values.
-public enum ParquetTimeUnit: Sendable, Equatable, CustomStringConvertible {
+package enum ParquetTimeUnit: Sendable, Equatable, CustomStringConvertible {
     case milliseconds
     case microseconds
     case nanoseconds
 
     /// Ticks per second; also how many fraction digits a rendering shows (3, 6, 9).
-    public var ticksPerSecond: Int64 {
+    package var ticksPerSecond: Int64 {
         switch self {
         case .milliseconds: 1_000
         case .microseconds: 1_000_000
@@ -13,7 +13,7 @@ public enum ParquetTimeUnit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var fractionDigits: Int {
+    package var fractionDigits: Int {
         switch self {
         case .milliseconds: 3
         case .microseconds: 6
@@ -21,7 +21,7 @@ public enum ParquetTimeUnit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .milliseconds: "MILLIS"
         case .microseconds: "MICROS"

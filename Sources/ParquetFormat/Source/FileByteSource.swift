@@ -8,13 +8,13 @@ import Darwin
 
 /// A ``ParquetByteSource`` over a local file, read with `pread` so that concurrent reads of
 /// different ranges need no shared file position.
-public final class FileByteSource: ParquetByteSource {
-    public let size: Int
-    public let path: String
+package final class FileByteSource: ParquetByteSource {
+    package let size: Int
+    package let path: String
     private let descriptor: Int32
 
     /// Opens `path` read-only. Errors name the path.
-    public init(path: String) throws(ParquetError) {
+    package init(path: String) throws(ParquetError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw ParquetError(.io, "cannot open: \(Self.describeErrno())", fileName: path)
@@ -38,7 +38,7 @@ public final class FileByteSource: ParquetByteSource {
         close(descriptor)
     }
 
-    public func read(offset: Int, count: Int) throws -> [UInt8] {
+    package func read(offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
             throw ParquetError(.io, "read of \(count) bytes at \(offset) is outside the \(size)-byte file", fileName: path)
         }

@@ -3,7 +3,7 @@
 /// The reader only ever asks for ranges: the 8-byte tail, the footer, then each column chunk it
 /// needs. That keeps the same reader usable over HTTP or S3 range requests, where reading the
 /// whole object to get two columns would be wasteful.
-public protocol ParquetByteSource: Sendable {
+package protocol ParquetByteSource: Sendable {
     /// Total size of the file in bytes.
     var size: Int { get }
 

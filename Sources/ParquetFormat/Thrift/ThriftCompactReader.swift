@@ -234,7 +234,8 @@ struct ThriftCompactReader {
             if count == 0 { return }
             let kinds = try readByte()
             guard let keyType = ThriftCompactType(rawValue: kinds >> 4),
-                  let valueType = ThriftCompactType(rawValue: kinds & 0x0F) else {
+                let valueType = ThriftCompactType(rawValue: kinds & 0x0F)
+            else {
                 throw ParquetError(.corruptMetadata, "unknown Thrift map key/value types \(kinds)")
             }
             try nested {

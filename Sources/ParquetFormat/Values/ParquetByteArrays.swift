@@ -1,38 +1,38 @@
 /// Variable-length byte strings stored Arrow-style: one contiguous byte buffer plus offsets, so
 /// a column of a million strings is two allocations, and appending row groups is two copies.
-public struct ParquetByteArrays: Sendable, Equatable {
+package struct ParquetByteArrays: Sendable, Equatable {
     /// `count + 1` ascending offsets into `bytes`; value i is `bytes[offsets[i]..<offsets[i+1]]`.
-    public private(set) var offsets: [Int]
-    public private(set) var bytes: [UInt8]
+    package private(set) var offsets: [Int]
+    package private(set) var bytes: [UInt8]
 
-    public init() {
+    package init() {
         offsets = [0]
         bytes = []
     }
 
-    public var count: Int { offsets.count - 1 }
-    public var isEmpty: Bool { offsets.count == 1 }
+    package var count: Int { offsets.count - 1 }
+    package var isEmpty: Bool { offsets.count == 1 }
 
-    public subscript(index: Int) -> ArraySlice<UInt8> {
+    package subscript(index: Int) -> ArraySlice<UInt8> {
         bytes[offsets[index]..<offsets[index + 1]]
     }
 
     /// Value `index` as text; invalid UTF-8 is repaired with U+FFFD.
-    public func string(at index: Int) -> String {
+    package func string(at index: Int) -> String {
         String(decoding: self[index], as: UTF8.self)
     }
 
     /// All values as Swift strings (allocates one String per value).
-    public var strings: [String] {
+    package var strings: [String] {
         (0..<count).map(string(at:))
     }
 
-    public mutating func append(_ value: some Collection<UInt8>) {
+    package mutating func append(_ value: some Collection<UInt8>) {
         bytes.append(contentsOf: value)
         offsets.append(bytes.count)
     }
 
-    public mutating func append(contentsOf other: ParquetByteArrays) {
+    package mutating func append(contentsOf other: ParquetByteArrays) {
         let shift = bytes.count
         bytes.append(contentsOf: other.bytes)
         offsets.reserveAdditionalCapacity(other.count)

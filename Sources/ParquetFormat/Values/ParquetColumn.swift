@@ -1,9 +1,9 @@
 /// One column's decoded rows: typed values plus which rows are null.
-public struct ParquetColumn: Sendable, Equatable {
-    public let descriptor: ParquetColumnDescriptor
-    public private(set) var values: ParquetColumnValues
+package struct ParquetColumn: Sendable, Equatable {
+    package let descriptor: ParquetColumnDescriptor
+    package private(set) var values: ParquetColumnValues
     /// nil when no row is null (always nil for REQUIRED columns).
-    public private(set) var validity: ParquetValidity?
+    package private(set) var validity: ParquetValidity?
 
     package init(descriptor: ParquetColumnDescriptor, values: ParquetColumnValues, validity: ParquetValidity?) {
         self.descriptor = descriptor
@@ -11,20 +11,20 @@ public struct ParquetColumn: Sendable, Equatable {
         self.validity = validity
     }
 
-    public var name: String { descriptor.name }
-    public var count: Int { values.count }
-    public var nullCount: Int {
+    package var name: String { descriptor.name }
+    package var count: Int { values.count }
+    package var nullCount: Int {
         if case let .null(count) = values { return count }
         return validity?.nullCount ?? 0
     }
 
-    public func isNull(at row: Int) -> Bool {
+    package func isNull(at row: Int) -> Bool {
         if case .null = values { return true }
         return validity?.isNull(at: row) ?? false
     }
 
     /// Appends the rows of `other` (the same column from a later row group).
-    public mutating func append(contentsOf other: ParquetColumn) throws(ParquetError) {
+    package mutating func append(contentsOf other: ParquetColumn) throws(ParquetError) {
         guard other.descriptor == descriptor else {
             throw ParquetError(.invalidRequest, "cannot append column `\(other.name)` to column `\(name)`")
         }
@@ -47,7 +47,7 @@ public struct ParquetColumn: Sendable, Equatable {
         }
     }
 
-    public func appending(_ other: ParquetColumn) throws(ParquetError) -> ParquetColumn {
+    package func appending(_ other: ParquetColumn) throws(ParquetError) -> ParquetColumn {
         var copy = self
         try copy.append(contentsOf: other)
         return copy

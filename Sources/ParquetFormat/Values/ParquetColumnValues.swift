@@ -3,7 +3,7 @@
 /// Storage is dense: one entry per row, null rows included (they hold 0, false or an empty
 /// value; ``ParquetColumn/validity`` says which rows are null). That keeps row i at index i
 /// for every case and makes appending row groups a plain array append.
-public enum ParquetColumnValues: Sendable, Equatable {
+package enum ParquetColumnValues: Sendable, Equatable {
     case boolean([Bool])
     /// INT32 without annotation, INT(8|16|32, signed) and INT(8|16, unsigned).
     case int32([Int32])
@@ -30,7 +30,7 @@ public enum ParquetColumnValues: Sendable, Equatable {
     case null(count: Int)
 
     /// Number of rows.
-    public var count: Int {
+    package var count: Int {
         switch self {
         case let .boolean(values): values.count
         case let .int32(values): values.count
@@ -52,7 +52,7 @@ public enum ParquetColumnValues: Sendable, Equatable {
     ///
     /// Cheap: each payload array is taken out of `self` before it grows, so it is uniquely
     /// referenced and grows in place (amortized O(appended rows), not a copy of what is there).
-    public mutating func append(contentsOf other: ParquetColumnValues) throws(ParquetError) {
+    package mutating func append(contentsOf other: ParquetColumnValues) throws(ParquetError) {
         let mismatch = ParquetError(.invalidRequest, "cannot append column values of different types")
         // Checked first, so the payload is only taken out of `self` when the append succeeds.
         guard shape == other.shape else { throw mismatch }

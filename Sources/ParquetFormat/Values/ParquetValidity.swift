@@ -2,11 +2,11 @@
 ///
 /// Stored as one Bool per row so decoding, appending and lookups are plain array operations;
 /// the representation stays private to allow a bitmap later without changing callers.
-public struct ParquetValidity: Sendable, Equatable {
-    public private(set) var isValid: [Bool]
-    public private(set) var nullCount: Int
+package struct ParquetValidity: Sendable, Equatable {
+    package private(set) var isValid: [Bool]
+    package private(set) var nullCount: Int
 
-    public init(isValid: [Bool]) {
+    package init(isValid: [Bool]) {
         self.isValid = isValid
         self.nullCount = isValid.reduce(0) { $0 + ($1 ? 0 : 1) }
     }
@@ -17,9 +17,9 @@ public struct ParquetValidity: Sendable, Equatable {
         nullCount = 0
     }
 
-    public var count: Int { isValid.count }
+    package var count: Int { isValid.count }
 
-    public func isNull(at index: Int) -> Bool { !isValid[index] }
+    package func isNull(at index: Int) -> Bool { !isValid[index] }
 
     package mutating func append(_ slots: ArraySlice<Bool>, nullCount slotNulls: Int) {
         isValid.append(contentsOf: slots)
@@ -35,7 +35,7 @@ public struct ParquetValidity: Sendable, Equatable {
         nullCount += count
     }
 
-    public mutating func append(contentsOf other: ParquetValidity) {
+    package mutating func append(contentsOf other: ParquetValidity) {
         isValid.append(contentsOf: other.isValid)
         nullCount += other.nullCount
     }

@@ -26,7 +26,7 @@ struct RetrainCommand: AsyncParsableCommand {
         let detail = try await CycleWatcher(api: api, printsProgress: !self.client.json).waitForEnd(cycleId: cycleId, timeout: .seconds(3600))
         if self.client.json { JSONOutput.print(detail) } else { CyclePrinter.printDetail(detail) }
         let outcome = detail["cycle"]?["outcome"]?.stringValue ?? ""
-        if !["promoted", "rejected", "no_drift"].contains(outcome) { throw ExitCode(1) }
+        if CycleOutcome(rawValue: outcome)?.isDecision != true { throw ExitCode(1) }
     }
 }
 
@@ -88,7 +88,8 @@ struct ShowCommand: AsyncParsableCommand {
 }
 
 struct RollbackCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rollback", abstract: "Move PIPELINE's champion back (to the previous champion, or --to VERSION).")
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Move PIPELINE's champion back (to the previous champion, or --to VERSION).")
     @Argument(help: "Pipeline name.") var pipeline: String
     @Option(help: "Version to roll back to (an earlier champion).") var to: String?
     @Flag(help: "Allow --to a version that was never champion or was rejected.") var anyVersion = false
@@ -105,7 +106,9 @@ struct RollbackCommand: AsyncParsableCommand {
             ])
         if self.client.json { return JSONOutput.print(detail) }
         let decision = detail.escapingControlCharacters()["decisions"]?["rollback"]
-        print("rolled back \(self.pipeline): v\(decision?["from_version"]?.stringValue ?? "?") -> v\(decision?["to_version"]?.stringValue ?? "?") (cycle \(detail["cycle"]?["id"]?.stringValue ?? "?"))")
+        print(
+            "rolled back \(self.pipeline): v\(decision?["from_version"]?.stringValue ?? "?") -> v\(decision?["to_version"]?.stringValue ?? "?") (cycle \(detail["cycle"]?["id"]?.stringValue ?? "?"))"
+        )
     }
 }
 
@@ -153,7 +156,9 @@ struct PauseCommand: AsyncParsableCommand {
             JSONOutput.print(body)
         } else {
             let by = LogText.escape(body["pause"]?["actor"]?.stringValue ?? who)
-            print(body["changed"]?.boolValue == true ? "pipeline \(self.pipeline): paused by \(by)" : "pipeline \(self.pipeline): already paused by \(by)")
+            print(
+                body["changed"]?.boolValue == true
+                    ? "pipeline \(self.pipeline): paused by \(by)" : "pipeline \(self.pipeline): already paused by \(by)")
         }
     }
 }

@@ -2,11 +2,9 @@ import ArgumentParser
 import CurlHTTP
 import DriftData
 import DriftLoop
+import DriftReport
 import DriftStats
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Evidently's DataDriftPreset verdicts on two CSV files, natively: exit 0 without dataset drift, 1 with it, 2 on error.
 struct DriftCommand: AsyncParsableCommand {
@@ -36,7 +34,10 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Dataset drift when at least this share of columns drifted.")
     var share: Double = 0.5
 
-    @Option(help: "Use this test for every column instead of the automatic choice (ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger, ed, t_test, mannw, anderson, cramer_von_mises, fisher_exact, g_test, es, TVD, empirical_mmd).")
+    @Option(
+        help:
+            "Use this test for every column instead of the automatic choice (ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger, ed, t_test, mannw, anderson, cramer_von_mises, fisher_exact, g_test, es, TVD, empirical_mmd)."
+    )
     var method: String?
 
     @Option(help: "Threshold for every column instead of each test's default.")
@@ -79,7 +80,7 @@ struct DriftRun: Sendable {
 
     private func check() async throws -> Bool {
         guard (0...1).contains(self.share) else { throw ValidationError("--share must be between 0 and 1") }
-        Self.keepFreedMemory()
+        MallocTuning.keepFreedMemory()
         var method: StatTestMethod?
         if let name = self.method {
             guard let parsed = StatTestMethod(rawValue: name) else { throw StatTestError.unknownMethod(name) }
@@ -106,75 +107,37 @@ struct DriftRun: Sendable {
             }
         }
         if let html = self.html {
-            let page = DriftHTMLReport.render(report, reference: reference, current: current, title: "Drift: \((self.current as NSString).lastPathComponent)")
+            let page = DriftHTMLReport.render(
+                report, reference: reference, current: current, title: "Drift: \((self.current as NSString).lastPathComponent)")
             try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
         }
         if self.json != "-" { self.printSummary(report) }
         return report.datasetDrift
     }
 
-    /// The tests allocate and free arrays of a few megabytes per column. By default glibc maps each afresh and
-    /// unmaps it on free, so every one costs page faults again (a quarter of the test time on 200,000 rows);
-    /// kept in the heap, the memory is reused. The process is short-lived, so holding on to it costs nothing.
-    /// `mallopt` is looked up at run time because Swift's Glibc module does not include `<malloc.h>`.
-    private static func keepFreedMemory() {
-        #if os(Linux)
-        typealias MallocOption = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: MallocOption.self)
-        // <malloc.h>: M_TRIM_THRESHOLD is -1, M_MMAP_THRESHOLD -3; 32 MB is the largest threshold glibc accepts.
-        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
-        let size: Int32 = 32 << 20
-        _ = mallopt(mmapThreshold, size)
-        _ = mallopt(trimThreshold, size)
-        #endif
+    /// printf's `%.<digits>g`, as the summary has always printed scores.
+    private static func significant(_ value: Double, digits: Int) -> String {
+        String(format: "%.\(digits)g", value)
     }
 
     private func printSummary(_ report: DataDriftReport) {
-        print("dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(PrintfFormat.general(report.share, significantDigits: 3)), threshold \(report.shareThreshold))")
+        print(
+            "dataset drift: \(report.datasetDrift ? "yes" : "no") (\(report.driftedColumns) of \(report.columns.count) columns, share \(Self.significant(report.share, digits: 3)), threshold \(report.shareThreshold))"
+        )
         for (side, summary) in [("reference", report.referenceSource), ("current", report.currentSource)] {
             guard let summary else { continue }
-            print("\(side): \(LogText.escape(summary.source)) (\(summary.format), \(summary.rows) rows\(summary.objects.map { ", \($0) objects" } ?? ""))")
+            print(
+                "\(side): \(LogText.escape(summary.source)) (\(summary.format), \(summary.rows) rows\(summary.objects.map { ", \($0) objects" } ?? ""))"
+            )
         }
         for excluded in report.excludedColumns ?? [] { print("left out: \(LogText.escape(excluded.column)): \(excluded.reason)") }
         var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
         for column in report.columns {
             table.add(
-                column.column, column.columnType.rawValue, column.stattest, column.score.map { PrintfFormat.general($0, significantDigits: 4) } ?? "-",
-                PrintfFormat.general(column.threshold, significantDigits: 4), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
+                column.column, column.columnType.rawValue, column.stattest,
+                column.score.map { Self.significant($0, digits: 4) } ?? "-",
+                Self.significant(column.threshold, digits: 4), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
         }
         print(table.render())
-    }
-}
-
-extension DriftRun {
-    /// Reads the usual shape of a `drift` command line without ArgumentParser: `--option value` pairs of known
-    /// options, each at most once, whose values do not start with `-`, with `--reference` and `--current` given.
-    /// On a binary this size, ArgumentParser's type lookups cost about 3 ms, a tenth of a small run (issue 3).
-    /// Anything else (help, `--option=value`, a mistake) is nil, and ArgumentParser reads and reports it as usual.
-    init?(arguments: ArraySlice<String>) {
-        var values: [String: String] = [:]
-        var rest = arguments[...]
-        while let option = rest.popFirst() {
-            guard let value = rest.popFirst(), !value.hasPrefix("-"), values[option] == nil else { return nil }
-            values[option] = value
-        }
-        let known: Set = ["--reference", "--current", "--json", "--html", "--schema", "--columns", "--share", "--method", "--threshold"]
-        guard values.keys.allSatisfy(known.contains), let reference = values["--reference"], let current = values["--current"] else {
-            return nil
-        }
-        var share = 0.5
-        if let text = values["--share"] {
-            guard let value = Double(text) else { return nil }
-            share = value
-        }
-        var threshold: Double?
-        if let text = values["--threshold"] {
-            guard let value = Double(text) else { return nil }
-            threshold = value
-        }
-        self.init(
-            reference: reference, current: current, json: values["--json"], html: values["--html"], schema: values["--schema"],
-            columns: values["--columns"], share: share, method: values["--method"], threshold: threshold)
     }
 }

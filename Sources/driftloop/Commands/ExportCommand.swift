@@ -17,7 +17,9 @@ struct ExportCommand: AsyncParsableCommand {
         let config = try self.configOptions.load()
         var since: Date?
         if let text = self.since {
-            guard let date = ISO8601DateFormatter().date(from: text) else { throw CLIError("--since must be an ISO 8601 time such as 2026-11-01T00:00:00Z, got `\(text)`") }
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw CLIError("--since must be an ISO 8601 time such as 2026-11-01T00:00:00Z, got `\(text)`")
+            }
             since = date
         }
         if case .sqlite(let path) = config.store, !FileManager.default.fileExists(atPath: path) {
@@ -25,7 +27,8 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let store: any CycleStore
         do {
-            store = try await CycleStoreOpener.open(config.store, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "driftloop.export"))
+            store = try await CycleStoreOpener.open(
+                config.store, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "driftloop.export"))
         } catch let error as StoreOpenError {
             throw CLIError(error.message)
         }
@@ -34,7 +37,8 @@ struct ExportCommand: AsyncParsableCommand {
         encoder.dateEncodingStrategy = .iso8601
         var lines = Data()
         for cycle in try await store.allCycles(pipeline: self.pipeline, createdSince: since) {
-            let line = ExportedCycle(cycle: cycle, transitions: try await store.transitions(cycleId: cycle.id), triggers: try await store.triggers(cycleId: cycle.id))
+            let line = ExportedCycle(
+                cycle: cycle, transitions: try await store.transitions(cycleId: cycle.id), triggers: try await store.triggers(cycleId: cycle.id))
             lines.append(try encoder.encode(line))
             lines.append(0x0A)
         }

@@ -33,7 +33,8 @@ struct APIClient {
             let message = LogText.escape(body["error"]?["message"]?.stringValue ?? response.text)
             if response.status == 401 {
                 throw CLIError(
-                    "server answered 401: \(message). Pass a token: set DRIFTLOOP_API_TOKEN (the config's api_token_env), or name the variable holding it with --token-env VARIABLE")
+                    "server answered 401: \(message). Pass a token: set DRIFTLOOP_API_TOKEN (the config's api_token_env), or name the variable holding it with --token-env VARIABLE"
+                )
             }
             throw CLIError("server answered \(response.status): \(message)")
         }

@@ -35,7 +35,9 @@ struct ClientOptions: ParsableArguments {
         let url = self.server ?? "http://\(config.listen.host == "0.0.0.0" ? "127.0.0.1" : config.listen.host):\(config.listen.port)"
         var token = config.apiToken()
         if let variable = self.tokenEnv {
-            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else { throw CLIError("--token-env \(variable): that variable is not set") }
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                throw CLIError("--token-env \(variable): that variable is not set")
+            }
             token = value
         }
         return APIClient(baseURL: url, token: token)

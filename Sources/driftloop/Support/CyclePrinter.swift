@@ -38,15 +38,21 @@ enum CyclePrinter {
     static func printDetail(_ detail: JSONValue) {
         let detail = detail.escapingControlCharacters()
         let cycle = detail["cycle"]
-        print("cycle \(cycle?["id"]?.stringValue ?? "?")  pipeline \(cycle?["pipeline"]?.stringValue ?? "?")  kind \(cycle?["kind"]?.stringValue ?? "?")")
-        print("  status \(cycle?["status"]?.stringValue ?? "?"), state \(cycle?["state"]?.stringValue ?? "?"), outcome \(cycle?["outcome"]?.stringValue ?? "-")")
+        print(
+            "cycle \(cycle?["id"]?.stringValue ?? "?")  pipeline \(cycle?["pipeline"]?.stringValue ?? "?")  kind \(cycle?["kind"]?.stringValue ?? "?")"
+        )
+        print(
+            "  status \(cycle?["status"]?.stringValue ?? "?"), state \(cycle?["state"]?.stringValue ?? "?"), outcome \(cycle?["outcome"]?.stringValue ?? "-")"
+        )
         if let reason = cycle?["reason"]?.stringValue { print("  reason: \(reason)") }
         if let failure = cycle?["failure"]?.stringValue { print("  failure: \(failure)") }
         print("\ntransitions:")
         if case .array(let transitions)? = detail["transitions"] { transitions.forEach(printTransition) }
         let decisions = detail["decisions"]
         if let drift = decisions?["drift"] {
-            print("\ndrift: \(drift["drifted_columns"]?.numberValue.map { String(Int($0)) } ?? "?") drifted column(s), share \(Self.number(drift["share"])), dataset drift \(drift["dataset_drift"]?.boolValue == true ? "yes" : "no")")
+            print(
+                "\ndrift: \(drift["drifted_columns"]?.numberValue.map { String(Int($0)) } ?? "?") drifted column(s), share \(Self.number(drift["share"])), dataset drift \(drift["dataset_drift"]?.boolValue == true ? "yes" : "no")"
+            )
             var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
             if case .array(let columns)? = drift["columns"] {
                 for column in columns {
@@ -58,7 +64,9 @@ enum CyclePrinter {
             print(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
         if let training = decisions?["training"] {
-            print("\ntraining: job \(training["job"]?.stringValue ?? "?") \(training["status"]?.stringValue ?? "?"), holdout rows \(training["holdout_rows"]?.numberValue.map { String(Int($0)) } ?? "?")")
+            print(
+                "\ntraining: job \(training["job"]?.stringValue ?? "?") \(training["status"]?.stringValue ?? "?"), holdout rows \(training["holdout_rows"]?.numberValue.map { String(Int($0)) } ?? "?")"
+            )
         }
         if let evaluation = decisions?["evaluation"] {
             print("\nevaluation: \(evaluation["is_better"]?.boolValue == true ? "challenger is better" : "challenger is not better")")
@@ -66,20 +74,25 @@ enum CyclePrinter {
             if case .array(let rules)? = evaluation["rules"] {
                 for rule in rules {
                     table.add(
-                        rule["kind"]?.stringValue ?? "", rule["metric"]?.stringValue ?? "", Self.number(rule["champion"]), Self.number(rule["challenger"]),
+                        rule["kind"]?.stringValue ?? "", rule["metric"]?.stringValue ?? "", Self.number(rule["champion"]),
+                        Self.number(rule["challenger"]),
                         rule["requirement"]?.stringValue ?? "", rule["passed"]?.boolValue == true ? "pass" : "fail")
                 }
             }
             print(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
         if let promotion = decisions?["promotion"] {
-            print("\npromotion: v\(promotion["version"]?.stringValue ?? "?") is champion (previous: \(promotion["previous_version"]?.stringValue.map { "v\($0)" } ?? "none"))")
+            print(
+                "\npromotion: v\(promotion["version"]?.stringValue ?? "?") is champion (previous: \(promotion["previous_version"]?.stringValue.map { "v\($0)" } ?? "none"))"
+            )
         }
         if let rejection = decisions?["rejection"] {
             print("\nrejection: v\(rejection["version"]?.stringValue ?? "?") rejected: \(rejection["reason"]?.stringValue ?? "")")
         }
         if let rollback = decisions?["rollback"] {
-            print("\nrollback: v\(rollback["from_version"]?.stringValue ?? "?") -> v\(rollback["to_version"]?.stringValue ?? "?") by \(rollback["actor"]?.stringValue ?? "?"): \(rollback["reason"]?.stringValue ?? "")")
+            print(
+                "\nrollback: v\(rollback["from_version"]?.stringValue ?? "?") -> v\(rollback["to_version"]?.stringValue ?? "?") by \(rollback["actor"]?.stringValue ?? "?"): \(rollback["reason"]?.stringValue ?? "")"
+            )
         }
         if case .array(let triggers)? = detail["triggers"], triggers.count > 1 {
             print("\ntriggers folded into this cycle: \(triggers.count)")

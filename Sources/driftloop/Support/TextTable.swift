@@ -22,8 +22,7 @@ struct TextTable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                // Padded natively: Foundation's `padding(toLength:)` bridges through NSString, a millisecond on
-                // first use, a tenth of a small `drift` run.
+                // The last column is not padded, so no line ends in spaces.
                 index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - cell.count))
             }.joined(separator: "  ")
         }

@@ -10,7 +10,9 @@ import Testing
     }()
 
     @Test func everyParquetFixturePrintsToItsCSVTwin() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures).filter { $0.hasSuffix(".parquet") }.map { String($0.dropLast(8)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures).filter { $0.hasSuffix(".parquet") }.map {
+            String($0.dropLast(8))
+        }
         #expect(names.count == 14)
         for name in names + ["generated/extra_types"] {
             let run = try CLIRun.run(["data", "\(Self.fixtures)/\(name).parquet"])
@@ -35,7 +37,9 @@ import Testing
     @Test func aBrokenFileOrAnUnknownColumnIsRefusedNamingTheProblem() throws {
         let broken = try CLIRun.run(["data", "\(Self.fixtures)/broken/broken_page_size_overrun.parquet"])
         #expect(broken.status == 2)
-        #expect(broken.output.contains("broken_page_size_overrun.parquet") && broken.output.contains("runs past the column chunk end"), "\(broken.output)")
+        #expect(
+            broken.output.contains("broken_page_size_overrun.parquet") && broken.output.contains("runs past the column chunk end"), "\(broken.output)"
+        )
         let magic = try CLIRun.run(["data", "\(Self.fixtures)/broken/broken_bad_magic.parquet"])
         #expect(magic.status == 2)
         let unknown = try CLIRun.run(["data", "\(Self.fixtures)/pandas_default.parquet", "--columns", "nope"])

@@ -35,11 +35,16 @@ import Testing
         #expect(pipeline.data.current == TestData.current, "the trainer is sent data.train's file")
 
         let recent = try TestData.pipeline(
-            Self.yaml(data: "data: {reference: \(TestData.reference), current: {recent: {records: 500}}, train: {current: \(TestData.current)}, target: churned}"),
+            Self.yaml(
+                data:
+                    "data: {reference: \(TestData.reference), current: {recent: {records: 500}}, train: {current: \(TestData.current)}, target: churned}"
+            ),
             directory: directory)
         #expect(recent.data.currentSource == .recentFeedback(.records(500)))
         let window = try TestData.pipeline(
-            Self.yaml(data: "data: {reference: \(TestData.reference), current: {recent: {window: 6h}}, target: churned}", trainer: "{kind: jenkins, url: http://127.0.0.1:1, job: j, params: {C: \"{{cycle_id}}\"}}"),
+            Self.yaml(
+                data: "data: {reference: \(TestData.reference), current: {recent: {window: 6h}}, target: churned}",
+                trainer: "{kind: jenkins, url: http://127.0.0.1:1, job: j, params: {C: \"{{cycle_id}}\"}}"),
             directory: directory)
         #expect(window.data.currentSource == .recentFeedback(.window(.seconds(21_600))))
     }
@@ -50,9 +55,15 @@ import Testing
         ("data: {reference: {recent: {records: 10}}, current: x.csv, target: churned}", "the reference is the data the model was trained on"),
         ("data: {reference: x.csv, current: {recent: {records: 10, window: 1h}}, train: {current: x.csv}}", "exactly one of"),
         ("data: {reference: x.csv, current: {postgres: {url_env: U}, query: \"SELECT {{who}}\"}, train: {current: x.csv}}", "`{{who}}`"),
-        ("data: {reference: x.csv, current: {postgres: {url_env: U}, query: \"SELECT 1 WHERE t > {{window_start}}\"}, train: {current: x.csv}}", "window: 24h"),
+        (
+            "data: {reference: x.csv, current: {postgres: {url_env: U}, query: \"SELECT 1 WHERE t > {{window_start}}\"}, train: {current: x.csv}}",
+            "window: 24h"
+        ),
         ("data: {reference: x.csv, current: {query: \"SELECT 1\"}, train: {current: x.csv}}", "postgres: {url_env"),
-        ("data: {reference: x.csv, current: {postgres: {url: \"postgres://u:p@h/d\"}, query: \"SELECT 1\"}, train: {current: x.csv}}", "never the URL itself"),
+        (
+            "data: {reference: x.csv, current: {postgres: {url: \"postgres://u:p@h/d\"}, query: \"SELECT 1\"}, train: {current: x.csv}}",
+            "never the URL itself"
+        ),
         ("data: {reference: x.csv, current: {files: y}}", "`postgres` and `query`, or `recent`"),
     ])
     func aWrongDeclarationNamesItsLineAndTheExpectedForm(data: String, expected: String) throws {
@@ -67,7 +78,8 @@ import Testing
     }
 
     @Test func queryParametersBecomeBoundPlaceholders() {
-        let (text, bindings) = SQLTemplate.compile("SELECT * FROM t WHERE a = {{x}} AND b > {{ window_start }} AND c = {{x}} AND d = '{{not a marker}}'")
+        let (text, bindings) = SQLTemplate.compile(
+            "SELECT * FROM t WHERE a = {{x}} AND b > {{ window_start }} AND c = {{x}} AND d = '{{not a marker}}'")
         #expect(text == "SELECT * FROM t WHERE a = $1 AND b > $2 AND c = $1 AND d = '{{not a marker}}'")
         #expect(bindings == ["x", "window_start"])
     }

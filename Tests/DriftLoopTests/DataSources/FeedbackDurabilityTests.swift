@@ -33,10 +33,12 @@ import Testing
                         batch += 1
                         sent.insert(ids)
                         let body: JSONValue = .array(ids.map { ["id": .string($0), "prediction": "1", "features": ["x1": 0.5, "x2": "a"]] })
-                        guard let answer = try? await http.send(
-                            CurlHTTP.HTTPRequest(
-                                method: "POST", url: "http://127.0.0.1:\(port)/v1/pipelines/churn/feedback", headers: [("Content-Type", "application/json")],
-                                body: Data(body.jsonText.utf8), timeout: .seconds(5)))
+                        guard
+                            let answer = try? await http.send(
+                                CurlHTTP.HTTPRequest(
+                                    method: "POST", url: "http://127.0.0.1:\(port)/v1/pipelines/churn/feedback",
+                                    headers: [("Content-Type", "application/json")],
+                                    body: Data(body.jsonText.utf8), timeout: .seconds(5)))
                         else { return }
                         if answer.status == 202 { acknowledged.insert(ids) }
                     }

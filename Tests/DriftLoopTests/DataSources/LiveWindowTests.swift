@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 import Testing
 
@@ -18,17 +19,22 @@ import Testing
         TestData.pipelineYAML()
             .replacingOccurrences(
                 of: "data: {reference: \(TestData.reference), current: \(TestData.current), target: churned}",
-                with: "data: {reference: \(reference), current: {recent: {records: 300}}, prediction: [prediction], train: {reference: \(TestData.reference), current: \(TestData.current)}, target: churned}")
+                with:
+                    "data: {reference: \(reference), current: {recent: {records: 300}}, prediction: [prediction], train: {reference: \(TestData.reference), current: \(TestData.current)}, target: churned}"
+            )
             + "\nschedule: {every: 1h, on_drift: cycle}\nfeedback_retention: {max_records: 100000}\n"
     }
 
     /// `count` records whose `x1` is shifted by `shift`.
     static func records(_ range: Range<Int>, shift: Double) -> JSONValue {
         var generator = SeededNormal(seed: UInt64(range.lowerBound + 1))
-        return .array(range.map { index in
-            ["id": .string("r\(index)"), "prediction": .string(String(index % 2)),
-             "features": ["x1": .number(generator.next() + shift), "x2": .string(["a", "b", "c"][index % 3])]]
-        })
+        return .array(
+            range.map { index in
+                [
+                    "id": .string("r\(index)"), "prediction": .string(String(index % 2)),
+                    "features": ["x1": .number(generator.next() + shift), "x2": .string(["a", "b", "c"][index % 3])],
+                ]
+            })
     }
 
     @Test func postedFeaturesWithAShiftedColumnStartACycleFromAScheduledCheck() async throws {

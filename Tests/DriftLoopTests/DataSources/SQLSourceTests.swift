@@ -17,7 +17,9 @@ struct SQLSourceTests {
         let url = try await TestPostgres.freshDatabaseURL()
         let settings = try PostgresConnectionSettings(url: url)
         let connection = try await PostgresConnection.connect(
-            configuration: .init(host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database, tls: .disable),
+            configuration: .init(
+                host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database,
+                tls: .disable),
             id: 1, logger: TestData.quietLogger)
         try await connection.query(
             """
@@ -38,7 +40,9 @@ struct SQLSourceTests {
     }
 
     static func pipeline(query: String, params: [String: String], window: String = "24h", maxRows: Int = 1000) throws -> PipelineDefinition {
-        let paramsText = params.map { "\($0.key): \"\($0.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ")
+        let paramsText = params.map {
+            "\($0.key): \"\($0.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+        }.joined(separator: ", ")
         let data = """
             data:
               reference: \(TestData.reference)
@@ -57,7 +61,8 @@ struct SQLSourceTests {
     @Test func aQueryWithATimeWindowAndAQuotedParameterIsBoundNotPasted() async throws {
         let url = try await Self.database()
         let pipeline = try Self.pipeline(
-            query: "SELECT age, score, plan, amount, active FROM predictions WHERE model = {{model}} AND at >= {{window_start}} AND at < {{window_end}}",
+            query:
+                "SELECT age, score, plan, amount, active FROM predictions WHERE model = {{model}} AND at >= {{window_start}} AND at < {{window_end}}",
             params: ["model": #"o'brien "x""#])
         let loader = DataLoader(client: .init(), environment: ["TEST_WAREHOUSE_URL": url], logger: TestData.quietLogger)
         let table = try await loader.table(pipeline.data.currentSource, pipeline: pipeline, at: Self.now)

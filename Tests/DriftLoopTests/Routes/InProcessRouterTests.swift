@@ -46,7 +46,8 @@ import Testing
                 #expect(Self.json(response.body)["pipelines"]?.arrayValue?.first?["name"]?.stringValue == "churn")
             }
             try await client.execute(
-                uri: "/v1/pipelines/churn/pause", method: .post, headers: Self.authorized, body: ByteBuffer(string: #"{"actor":"ops","reason":"freeze"}"#)
+                uri: "/v1/pipelines/churn/pause", method: .post, headers: Self.authorized,
+                body: ByteBuffer(string: #"{"actor":"ops","reason":"freeze"}"#)
             ) { response in
                 #expect(response.status == .ok)
                 #expect(Self.json(response.body)["changed"] == true)
@@ -64,10 +65,13 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(Self.json(response.body)["error"]?["field"]?.stringValue == "force")
             }
-            try await client.execute(uri: "/v1/pipelines/nope/retrain", method: .post, headers: Self.authorized, body: ByteBuffer(string: "{}")) { response in
+            try await client.execute(uri: "/v1/pipelines/nope/retrain", method: .post, headers: Self.authorized, body: ByteBuffer(string: "{}")) {
+                response in
                 #expect(response.status == .notFound)
             }
-            try await client.execute(uri: "/v1/pipelines/churn/retrain", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) {
+            try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")
+            ) {
                 response in
                 #expect(response.status == .unauthorized)
             }

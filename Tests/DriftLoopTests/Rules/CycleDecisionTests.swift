@@ -14,7 +14,10 @@ import Testing
             DriftReport.self,
             #"{"columns":[{"column":"age","column_type":"num","stattest":"ks","score":0.001,"threshold":0.05,"drifted":true,"n_reference":10,"n_current":12}],"drifted_columns":1,"share":1,"share_threshold":0.5,"dataset_drift":true,"n_reference":10,"n_current":12,"prediction":{"columns":[],"drifted_columns":0,"share":0,"share_threshold":0.5,"dataset_drift":false,"n_reference":10,"n_current":12}}"#
         ),
-        (TrainingJobStatus.self, #"{"job":"job-1","status":"succeeded","metrics":{"challenger":{"auc":0.9},"champion":{"auc":0.8}},"model_uri":"file:///m","holdout_rows":40}"#),
+        (
+            TrainingJobStatus.self,
+            #"{"job":"job-1","status":"succeeded","metrics":{"challenger":{"auc":0.9},"champion":{"auc":0.8}},"model_uri":"file:///m","holdout_rows":40}"#
+        ),
         (
             EvaluationVerdict.self,
             #"{"is_better":true,"summary":"passes","rules":[{"kind":"primary","metric":"auc","direction":"higher","champion":0.8,"challenger":0.9,"requirement":"improve by >= 0.01","passed":true,"explanation":"auc 0.9 vs 0.8"}]}"#
@@ -65,7 +68,10 @@ import Testing
 
     @Test func theTriggerDecisionIsWhatTheStoresWriteWithTheCycle() throws {
         let trigger = Trigger(kind: .driftWebhook, source: "evidently", reason: "share 0.5", dedupKey: "k", payload: ["share": 0.5])
-        #expect(NewCycle.initialDecisions(trigger) == ["trigger": ["kind": "drift_webhook", "source": "evidently", "reason": "share 0.5", "evidence": ["share": 0.5]]])
+        #expect(
+            NewCycle.initialDecisions(trigger) == [
+                "trigger": ["kind": "drift_webhook", "source": "evidently", "reason": "share 0.5", "evidence": ["share": 0.5]]
+            ])
         let manual = Trigger(kind: .manual, source: nil, reason: nil, dedupKey: nil, payload: .null)
         #expect(NewCycle.initialDecisions(manual) == ["trigger": ["kind": "manual"]])
         #expect(TriggerDecision(manual).trainingReason == "manual")

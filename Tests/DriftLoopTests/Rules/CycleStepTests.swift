@@ -19,7 +19,8 @@ import Testing
             guard let kind = state.action else { continue }
             let descriptor = try #require(ActionCatalog.descriptors[kind])
             for outcome in descriptor.outcomes + descriptor.optionalOutcomes {
-                let transition = Self.step.transition(cycleId: "c1", from: name, after: .completed(ActionResult(outcome: outcome, details: ["k": "v"], decisions: ["d": 1])))
+                let transition = Self.step.transition(
+                    cycleId: "c1", from: name, after: .completed(ActionResult(outcome: outcome, details: ["k": "v"], decisions: ["d": 1])))
                 let mapped = state.transitions[outcome]?.target
                 #expect(transition.to == (mapped ?? "failed"), "\(name) --\(outcome)-->")
                 #expect(transition.outcome == outcome)
@@ -56,7 +57,8 @@ import Testing
             #expect(transition.details == ["error": "registry unreachable"])
         }
         // An action that ends its own state with a universal outcome (a wait that stopped its job) still failed.
-        let own = Self.step.transition(cycleId: "c1", from: "await_training", after: .completed(ActionResult(outcome: outcome.rawValue, details: ["error": "stopped"])))
+        let own = Self.step.transition(
+            cycleId: "c1", from: "await_training", after: .completed(ActionResult(outcome: outcome.rawValue, details: ["error": "stopped"])))
         #expect(own.failure == "await_training: stopped")
     }
 
@@ -94,7 +96,9 @@ import Testing
         #expect(after(transient: false, 1) == .giveUp, "a permanent error")
         #expect(after(1, remaining: .milliseconds(10)) == .retry(after: .milliseconds(10)), "the wait never passes the state's deadline")
         let long = RetryPolicy(attempts: 10, initialBackoff: .seconds(1), maxBackoff: .seconds(3))
-        #expect(CycleStep.afterFailure(transient: true, attempt: 5, retry: long, remaining: .seconds(60), jitter: 1) == .retry(after: .seconds(3)), "capped")
+        #expect(
+            CycleStep.afterFailure(transient: true, attempt: 5, retry: long, remaining: .seconds(60), jitter: 1) == .retry(after: .seconds(3)),
+            "capped")
     }
 
     @Test func aStatesDeadlineRunsFromWhenTheCycleEnteredIt() {

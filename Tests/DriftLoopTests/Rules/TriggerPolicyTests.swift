@@ -49,7 +49,9 @@ import Testing
         #expect(Self.decide(TriggerPolicy.Facts()) == .start)
         #expect(Self.decide(TriggerPolicy.Facts()).disposition == .started)
         #expect(Self.decide(TriggerPolicy.Facts()).joinedCycle == nil)
-        #expect(TriggerPolicy(cooldown: .zero).decide(Trigger(kind: .manual), facts: .init(lastFinished: (id: "c", at: Self.now)), now: Self.now) == .start)
+        #expect(
+            TriggerPolicy(cooldown: .zero).decide(Trigger(kind: .manual), facts: .init(lastFinished: (id: "c", at: Self.now)), now: Self.now)
+                == .start)
     }
 
     @Test func theCooldownWindowStartsCooldownBeforeNow() {

@@ -1,8 +1,8 @@
 import CurlHTTP
-@testable import DriftLoop
 import Foundation
 import Testing
 
+@testable import DriftLoop
 @testable import DriftLoopServer
 
 /// Findings 3 to 6 and 14 of the hostile probe, at the API's edge: each request the probe sent, refused, with
@@ -21,7 +21,8 @@ import Testing
                 sources: {evidently: {secret_file: \(secretFile)}}
             \(configYAML)
             """
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: config, apiToken: nil, transport: .live, body)
+        try await LiveServer.run(
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: config, apiToken: nil, transport: .live, body)
     }
 
     static func send(
@@ -29,7 +30,8 @@ import Testing
     ) async throws -> (status: Int, json: JSONValue, headers: [(name: String, value: String)]) {
         let response = try await CurlHTTPClient().send(
             CurlHTTP.HTTPRequest(
-                method: method, url: url, headers: headers, body: body.map { Data($0.utf8) }, authentication: token.map { .bearer(token: $0) } ?? .none))
+                method: method, url: url, headers: headers, body: body.map { Data($0.utf8) },
+                authentication: token.map { .bearer(token: $0) } ?? .none))
         return (response.status, JSONValue.parse(response.text) ?? .null, response.headers)
     }
 
@@ -40,7 +42,9 @@ import Testing
             let port = endpoints.apiPort
             let rebound = try await Self.send(
                 "POST", endpoints.apiURL + "/v1/pipelines/churn/pause",
-                headers: [("Host", "rebind.evil.example:\(port)"), ("Origin", "http://rebind.evil.example:\(port)"), ("Content-Type", "application/json")],
+                headers: [
+                    ("Host", "rebind.evil.example:\(port)"), ("Origin", "http://rebind.evil.example:\(port)"), ("Content-Type", "application/json"),
+                ],
                 body: "{}")
             #expect(rebound.status == 421)
             #expect(rebound.json["error"]?["code"]?.stringValue == "host_not_allowed")
@@ -56,12 +60,16 @@ import Testing
             _ = client
         }
         // With auth on, the same: the name is checked whatever the credentials.
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "allowed_hosts: [driftloop.example.com]", transport: .live) { endpoints, _ in
+        try await LiveServer.run(
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "allowed_hosts: [driftloop.example.com]", transport: .live
+        ) { endpoints, _ in
             let rebound = try await Self.send(
-                "POST", endpoints.apiURL + "/v1/pipelines/churn/pause", headers: [("Host", "rebind.evil.example"), ("Content-Type", "application/json")],
+                "POST", endpoints.apiURL + "/v1/pipelines/churn/pause",
+                headers: [("Host", "rebind.evil.example"), ("Content-Type", "application/json")],
                 body: "{}", token: APITests.token)
             #expect(rebound.status == 421)
-            let named = try await Self.send("GET", endpoints.apiURL + "/v1/pipelines", headers: [("Host", "driftloop.example.com")], token: APITests.token)
+            let named = try await Self.send(
+                "GET", endpoints.apiURL + "/v1/pipelines", headers: [("Host", "driftloop.example.com")], token: APITests.token)
             #expect(named.status == 200, "a name in allowed_hosts is accepted")
         }
     }
@@ -98,7 +106,9 @@ import Testing
             #expect(upper.status == 401)
             #expect(upper.json["error"]?["field"]?.stringValue == "X-Driftloop-Signature")
             // (Spaces around a header value are not part of it in HTTP, so they are no variant.)
-            for variant in ["SHA256=" + signature.dropFirst(7), signature + "00", "sha256=+8" + signature.dropFirst(9), "sha256=" + signature.dropFirst(8)] {
+            for variant in [
+                "SHA256=" + signature.dropFirst(7), signature + "00", "sha256=+8" + signature.dropFirst(9), "sha256=" + signature.dropFirst(8),
+            ] {
                 #expect(try await post(variant).status == 401, "\(variant)")
             }
             let replay = try await post(signature)
@@ -116,7 +126,8 @@ import Testing
             // Headers that promise 1,040,000 bytes, and none sent: the 401 comes at once, not after a body.
             let connection = try RawHTTPConnection(port: endpoints.apiPort)
             connection.send(
-                "POST /v1/webhooks/drift HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1040000\r\n\r\n{\"pipeline\":")
+                "POST /v1/webhooks/drift HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1040000\r\n\r\n{\"pipeline\":"
+            )
             // (Before the fix the server waited for the body, and the idle timeout closed the connection after 30 s
             // without an answer; the wait here is generous because a loaded test machine delays the server's tasks.)
             let answer = await connection.response(timeout: .seconds(20))
@@ -125,13 +136,15 @@ import Testing
             let unsigned = try RawHTTPConnection(port: endpoints.apiPort)
             unsigned.send(
                 "POST /v1/webhooks/drift HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1040000\r\n"
-                    + "X-Driftloop-Signature: sha256=\(String(repeating: "0", count: 64))\r\nX-Driftloop-Source: nobody\r\nX-Driftloop-Timestamp: 1\r\n\r\n")
+                    + "X-Driftloop-Signature: sha256=\(String(repeating: "0", count: 64))\r\nX-Driftloop-Source: nobody\r\nX-Driftloop-Timestamp: 1\r\n\r\n"
+            )
             #expect(RawHTTPConnection.status(of: await unsigned.response(timeout: .seconds(20))) == 401)
         }
     }
 
     @Test func aBodyTrickledToKeepTheConnectionOpenIsCutOffAtTheDeadline() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "body_read_timeout: 1s", transport: .live) { endpoints, _ in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "body_read_timeout: 1s", transport: .live)
+        { endpoints, _ in
             let connection = try RawHTTPConnection(port: endpoints.apiPort)
             connection.send(
                 "POST /v1/pipelines/churn/retrain HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(APITests.token)\r\n"
@@ -209,7 +222,8 @@ import Testing
                 #expect(reply.status == 200, "\(scheme)")
             }
             let wrong = try await Self.send(
-                "POST", endpoints.apiURL + "/v1/pipelines/churn/resume", headers: [("Authorization", "Basic \(APITests.token)"), ("Content-Type", "application/json")],
+                "POST", endpoints.apiURL + "/v1/pipelines/churn/resume",
+                headers: [("Authorization", "Basic \(APITests.token)"), ("Content-Type", "application/json")],
                 body: "{}")
             #expect(wrong.status == 401)
         }
@@ -241,7 +255,8 @@ import Testing
     @Test func anUnsignedCallerCannotPassForASignedSource() async throws {
         try await self.withOpenServer { endpoints, client in
             for source in ["evidently", "evidently ", " evidently", "Evidently", "EVIDENTLY\t"] {
-                let reply = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": .string(source), "event_id": "e"], token: nil)
+                let reply = try await client.post(
+                    "/v1/webhooks/drift", ["pipeline": "churn", "source": .string(source), "event_id": "e"], token: nil)
                 #expect(reply.status == 401 || reply.status == 400, "\(source.debugDescription): \(reply.status)")
             }
             let control = try await client.post("/v1/webhooks/drift", ["pipeline": "churn", "source": "mon\u{1B}[2J"], token: nil)

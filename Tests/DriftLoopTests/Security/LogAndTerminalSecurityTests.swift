@@ -1,10 +1,11 @@
 import Crypto
 import CurlHTTP
-@testable import DriftLoop
 import DriftLoopServer
 import Foundation
 import Logging
 import Testing
+
+@testable import DriftLoop
 
 /// Findings 8, 9, 12 and 13: what reaches the log and the terminal, and what the CLI sends.
 @Suite struct LogAndTerminalSecurityTests {
@@ -47,7 +48,8 @@ import Testing
         let readToken = "read-token-0123456789"
         let tokenFile = secrets.write("read-token", readToken + "\n")
         try await LiveServer.run(
-            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]",
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20,
+            configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]",
             logger: capture.logger(level: .trace)
         ) { endpoints, client in
             _ = try await client.get("/v1/pipelines", token: readToken)
@@ -87,12 +89,14 @@ import Testing
         let secrets = TemporaryDirectory()
         let tokenFile = secrets.write("reader", "reader-token-42\n")
         try await LiveServer.run(
-            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20, configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]", transport: .live
+            pipelineYAML: TestData.pipelineYAML(), maxBodyBytes: 1 << 20,
+            configYAML: "api_tokens: [{name: reader, role: read, token_file: \(tokenFile)}]", transport: .live
         ) { endpoints, client in
             let accepted = try await client.post("/v1/pipelines/churn/retrain", ["force": true])
             let cycle = try #require(accepted.json["cycle_id"]?.stringValue)
             for arguments in [["status"], ["cycles"], ["show", cycle]] {
-                let run = try CLIRun.run(arguments + ["--server", endpoints.apiURL, "--token-env", "READER_TOKEN"], environment: ["READER_TOKEN": "reader-token-42"])
+                let run = try CLIRun.run(
+                    arguments + ["--server", endpoints.apiURL, "--token-env", "READER_TOKEN"], environment: ["READER_TOKEN": "reader-token-42"])
                 #expect(run.status == 0, "\(arguments): \(run.output)")
                 let refused = try CLIRun.run(arguments + ["--server", endpoints.apiURL], environment: [:])
                 #expect(refused.status == 2)

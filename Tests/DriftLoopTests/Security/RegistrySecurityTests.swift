@@ -1,7 +1,8 @@
-@testable import DriftLoop
 import DriftLoopServer
 import Foundation
 import Testing
+
+@testable import DriftLoop
 
 /// Findings 10 and 11: what may become champion. A rollback restores an earlier champion, not any version; a
 /// trainer's report cannot have an arbitrary file of the controller's disk registered and promoted.

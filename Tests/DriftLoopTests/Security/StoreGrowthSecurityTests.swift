@@ -1,14 +1,15 @@
 import CurlHTTP
-@testable import DriftLoop
 import Foundation
 import Testing
 
+@testable import DriftLoop
 @testable import DriftLoopServer
 
 /// Finding 7: one caller could grow the store and every answer that quotes it without bound.
 @Suite struct StoreGrowthSecurityTests {
     @Test func aCycleShowsAPageOfItsTriggersAndPagesTheRest() async throws {
-        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(awaitPoll: "20ms"), maxBodyBytes: 1 << 20, transport: .live) { endpoints, client in
+        try await LiveServer.run(pipelineYAML: TestData.pipelineYAML(awaitPoll: "20ms"), maxBodyBytes: 1 << 20, transport: .live) {
+            endpoints, client in
             let controller = endpoints.controller
             // 250 triggers that all join one cycle (duplicates of one event id), stored as the webhook stores them.
             let triggers = (0..<250).map { index in
@@ -77,7 +78,8 @@ import Testing
 
     @Test func feedbackRetentionIsDeclaredPerPipeline() throws {
         let directory = TemporaryDirectory()
-        let pipeline = try TestData.pipeline(TestData.pipelineYAML() + "\nfeedback_retention: {max_age: 30d, max_records: 5000}\n", directory: directory)
+        let pipeline = try TestData.pipeline(
+            TestData.pipelineYAML() + "\nfeedback_retention: {max_age: 30d, max_records: 5000}\n", directory: directory)
         #expect(pipeline.feedbackRetention == FeedbackRetention(maxAge: .seconds(30 * 86_400), maxRecords: 5000))
         #expect(throws: DiagnosticsError.self) { try TestData.pipeline(TestData.pipelineYAML() + "\nfeedback_retention: {}\n", directory: directory) }
     }
@@ -87,7 +89,9 @@ import Testing
 enum AuthHeaders {
     static func post(_ url: String, token: String) async throws -> (status: Int, retryAfter: String?) {
         let response = try await CurlHTTPClient().send(
-            CurlHTTP.HTTPRequest(method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Data("{}".utf8), authentication: .bearer(token: token)))
+            CurlHTTP.HTTPRequest(
+                method: "POST", url: url, headers: [("Content-Type", "application/json")], body: Data("{}".utf8),
+                authentication: .bearer(token: token)))
         return (response.status, response.headers.first { $0.name.lowercased() == "retry-after" }?.value)
     }
 }

@@ -1,9 +1,9 @@
 import CurlHTTP
-@testable import DriftLoop
 import Foundation
 import Hummingbird
 import Testing
 
+@testable import DriftLoop
 @testable import DriftLoopServer
 
 /// Findings 1 and 2 of the hostile probe: the built-in trainer's loopback port took requests from anyone, read any
@@ -66,7 +66,8 @@ import Testing
             let data = try #require(JSONValue.parse(String(decoding: declared, as: UTF8.self)))
             var heavy = data
             heavy = .object((heavy.objectValue ?? [:]).merging(["params": ["iterations": "20000"]]) { $1 })
-            heavy = .object((heavy.objectValue ?? [:]).merging(["data": ["reference": .string(TestData.reference), "current": .string(TestData.current)]]) { $1 })
+            heavy = .object(
+                (heavy.objectValue ?? [:]).merging(["data": ["reference": .string(TestData.reference), "current": .string(TestData.current)]]) { $1 })
             let capped = try await Self.post(trainer, Data(heavy.jsonText.utf8), token: token)
             #expect(capped.status == 400)
             #expect(capped.json["error"]?["field"]?.stringValue == "params.iterations")
@@ -166,7 +167,8 @@ import Testing
                 _ = try await HTTPTrainer(baseURL: base + "/wrong", client: CurlHTTPClient()).start(request, idempotencyKey: "c-9")
             } throws: { "\($0)".contains("made from a different request") }
             await #expect {
-                _ = try await HTTPTrainer(baseURL: base + "/silent", client: CurlHTTPClient(), requiresDigest: true).start(request, idempotencyKey: "c-9")
+                _ = try await HTTPTrainer(baseURL: base + "/silent", client: CurlHTTPClient(), requiresDigest: true).start(
+                    request, idempotencyKey: "c-9")
             } throws: { "\($0)".contains("did not confirm the request digest") }
             let tolerant = HTTPTrainer(baseURL: base + "/silent", client: CurlHTTPClient())
             let tolerated = try await tolerant.start(request, idempotencyKey: "c-9")
@@ -181,7 +183,8 @@ import Testing
             reason: "ignored", cycleURL: "ignored too")
         #expect(
             TrainingRequestDigest.canonicalJSON(of: request)
-                == #"{"champion":{"model_uri":"file:///m/3.json","version":"3"},"cycle_id":"c-1","data":{"current":"https://x/cur?a=1&b=\"2\"","reference":"/data/ref é.csv"},"features":["a","b\n"],"model_name":"m","params":{"seed":"42","α":"\u0001"},"pipeline":"churn","target":"y"}"#)
+                == #"{"champion":{"model_uri":"file:///m/3.json","version":"3"},"cycle_id":"c-1","data":{"current":"https://x/cur?a=1&b=\"2\"","reference":"/data/ref é.csv"},"features":["a","b\n"],"model_name":"m","params":{"seed":"42","α":"\u0001"},"pipeline":"churn","target":"y"}"#
+        )
         // The same value examples/sklearn-trainer/test_sklearn_trainer.py checks Python's json.dumps against.
         #expect(TrainingRequestDigest.digest(of: request) == Self.crossLanguageDigest)
     }

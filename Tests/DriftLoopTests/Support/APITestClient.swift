@@ -26,7 +26,9 @@ struct APITestClient: Sendable {
 
     /// The live server's URL; a test that needs it runs its server with `transport: .live`.
     var base: String {
-        guard case .live(let base) = self.transport else { preconditionFailure("this server runs in process; use LiveServer.run(transport: .live) for a socket") }
+        guard case .live(let base) = self.transport else {
+            preconditionFailure("this server runs in process; use LiveServer.run(transport: .live) for a socket")
+        }
         return base
     }
 
@@ -42,7 +44,8 @@ struct APITestClient: Sendable {
         switch self.transport {
         case .live(let base):
             return try await self.http.send(
-                CurlHTTP.HTTPRequest(method: method, url: base + path, headers: headers, body: body, authentication: token.map { .bearer(token: $0) } ?? .none))
+                CurlHTTP.HTTPRequest(
+                    method: method, url: base + path, headers: headers, body: body, authentication: token.map { .bearer(token: $0) } ?? .none))
         case .inProcess(let client):
             var fields = HTTPFields()
             for (name, value) in headers {
@@ -52,7 +55,8 @@ struct APITestClient: Sendable {
             let response = try await client.executeRequest(
                 uri: path, method: HTTPTypes.HTTPRequest.Method(rawValue: method) ?? .get, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
             return CurlHTTP.HTTPResponse(
-                status: response.status.code, headers: response.headers.map { (name: $0.name.rawName, value: $0.value) }, body: Data(buffer: response.body))
+                status: response.status.code, headers: response.headers.map { (name: $0.name.rawName, value: $0.value) },
+                body: Data(buffer: response.body))
         }
     }
 

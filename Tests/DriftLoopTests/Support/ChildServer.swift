@@ -15,9 +15,13 @@ final class ChildServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(self.port)" }
 
     /// Starts `python script --port 0 --port-file F arguments` and waits up to `startTimeout` for the port.
-    convenience init(python: String, script: String, arguments: [String], portFile: String, log: String, startTimeout: Duration = .seconds(60)) async throws {
+    convenience init(python: String, script: String, arguments: [String], portFile: String, log: String, startTimeout: Duration = .seconds(60))
+        async throws
+    {
         try? FileManager.default.removeItem(atPath: portFile)
-        try await self.init(executable: python, arguments: [script, "--port", "0", "--port-file", portFile] + arguments, log: log, startTimeout: startTimeout) {
+        try await self.init(
+            executable: python, arguments: [script, "--port", "0", "--port-file", portFile] + arguments, log: log, startTimeout: startTimeout
+        ) {
             (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
     }
@@ -40,7 +44,10 @@ final class ChildServer: Sendable {
         guard let port else {
             if process.isRunning { process.terminate() }
             let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
-            throw Failure(message: "\((executable as NSString).lastPathComponent) did not start (exit \(process.isRunning ? "none" : String(process.terminationStatus))): \(tail)")
+            throw Failure(
+                message:
+                    "\((executable as NSString).lastPathComponent) did not start (exit \(process.isRunning ? "none" : String(process.terminationStatus))): \(tail)"
+            )
         }
         self.process = process
         self.port = port

@@ -6,7 +6,9 @@ import Testing
 /// No real Jenkins can run here (PROTOCOLS.md section 2), so the tests drive this faithful simulator.
 final class JenkinsSimulator: Sendable {
     static let script = ChildServer.repositoryRoot + "/tools/jenkins-simulator/jenkins_simulator.py"
-    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
     static var isAvailable: Bool { Self.python != nil && FileManager.default.fileExists(atPath: Self.script) }
 
     let server: ChildServer

@@ -1,3 +1,5 @@
+import DriftStats
+
 @testable import DriftLoop
 
 /// Byte-level mutations for the fuzz tests, drawn from the built-in trainer's reproducible SplitMix64: the seed in a

@@ -172,20 +172,28 @@ struct ControllerHarness {
     let trainer: FakeTrainer
     let pipeline: PipelineDefinition
 
-    init(yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil),
-         transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory = TemporaryDirectory()) throws {
+    init(
+        yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil),
+        transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory = TemporaryDirectory()
+    ) throws {
         try self.init(
             store: InMemoryCycleStore(), yaml: yaml, behaviour: behaviour, transientStartFailures: transientStartFailures,
             permanentStartFailure: permanentStartFailure, directory: directory)
     }
 
     /// The same on a store of the given kind (PostgreSQL: a fresh database).
-    init(storeKind: TestStoreKind, yaml: String = TestData.pipelineYAML(), behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil)) async throws {
+    init(
+        storeKind: TestStoreKind, yaml: String = TestData.pipelineYAML(),
+        behaviour: FakeTrainer.Behaviour = .succeed(challenger: ["f1": 0.8, "accuracy": 0.8], champion: nil)
+    ) async throws {
         let directory = TemporaryDirectory()
         try self.init(store: try await storeKind.open(directory: directory), yaml: yaml, behaviour: behaviour, directory: directory)
     }
 
-    init(store: any CycleStore, yaml: String, behaviour: FakeTrainer.Behaviour, transientStartFailures: Int = 0, permanentStartFailure: String? = nil, directory: TemporaryDirectory) throws {
+    init(
+        store: any CycleStore, yaml: String, behaviour: FakeTrainer.Behaviour, transientStartFailures: Int = 0, permanentStartFailure: String? = nil,
+        directory: TemporaryDirectory
+    ) throws {
         self.directory = directory
         self.store = store
         self.registry = BuiltinRegistry(directory: directory.file("registry"))
@@ -202,7 +210,9 @@ struct ControllerHarness {
     }
 
     /// Runs one trigger's cycle to its end and returns the stored cycle.
-    func runCycle(_ trigger: Trigger = Trigger(kind: .driftWebhook, reason: "test"), controller: PipelineController? = nil) async throws -> CycleRecord {
+    func runCycle(_ trigger: Trigger = Trigger(kind: .driftWebhook, reason: "test"), controller: PipelineController? = nil) async throws
+        -> CycleRecord
+    {
         let controller = controller ?? self.makeController()
         let acceptance = try await controller.submit(trigger)
         await controller.waitForCycle(acceptance.cycleId)

@@ -5,8 +5,8 @@ import ParquetFormat
 /// data so the package stands alone), found relative to this file.
 enum FixtureFiles {
     static let directory: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // Support
-        .deletingLastPathComponent()   // ParquetFormatTests
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // ParquetFormatTests
         .appendingPathComponent("Fixtures").path
 
     /// The shared fixtures with CSV twins, as listed in MANIFEST.json (broken ones aside).

@@ -2,14 +2,14 @@ import Foundation
 
 /// A person's verdict on a cycle waiting at an `approve` state: kept as the state's handle the moment it is given,
 /// then as the cycle's decision when the state picks it up.
-public struct ApprovalDecision: CycleDecision, Equatable {
-    public static let key = DecisionKey.approval
+package struct ApprovalDecision: CycleDecision, Equatable {
+    package static let key = DecisionKey.approval
 
     package var verdict: ApproveAction.Outcome
-    public var approver: String
-    public var comment: String?
+    package var approver: String
+    package var comment: String?
     /// When it was given, RFC 3339.
-    public var at: String
+    package var at: String
 
     package init(verdict: ApproveAction.Outcome, approver: String, comment: String?, at: Date) {
         self.verdict = verdict
@@ -20,7 +20,7 @@ public struct ApprovalDecision: CycleDecision, Equatable {
 
     enum CodingKeys: String, CodingKey { case verdict, approver, comment, at }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.verdict = try container.decode(ApproveAction.Outcome.self, forKey: .verdict)
         self.approver = try container.decodeIfPresent(String.self, forKey: .approver) ?? "someone"
@@ -29,7 +29,7 @@ public struct ApprovalDecision: CycleDecision, Equatable {
     }
 
     /// `comment` is written as null when absent, as the API has always answered.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.verdict, forKey: .verdict)
         try container.encode(self.approver, forKey: .approver)
@@ -38,7 +38,7 @@ public struct ApprovalDecision: CycleDecision, Equatable {
     }
 
     /// "approved by alice: looks fine".
-    public var text: String {
+    package var text: String {
         "\(self.verdict.rawValue) by \(self.approver)" + (self.comment.map { ": \($0)" } ?? "")
     }
 }

@@ -2,28 +2,30 @@ import Foundation
 
 /// How a fresh champion's observe window ended: `healthy` after the whole window (how many checks ran and the last
 /// readings), or `rolled_back` when a rule tripped (the version restored, why, and the readings that tripped it).
-public struct ObservationDecision: CycleDecision {
-    public static let key = DecisionKey.observation
+package struct ObservationDecision: CycleDecision {
+    package static let key = DecisionKey.observation
 
     package var verdict: ObserveAction.Outcome
     /// The window watched (`healthy`), e.g. `30m`.
-    public var window: String?
+    package var window: String?
     /// How many rounds of checks ran (`healthy`).
-    public var checkCount: Int?
+    package var checkCount: Int?
     /// The last round's readings (`healthy`), or the round that tripped (`rolled_back`).
-    public var readings: [ObservationReading]
-    public var toVersion: String?
-    public var reason: String?
+    package var readings: [ObservationReading]
+    package var toVersion: String?
+    package var reason: String?
 
-    public static func healthy(window: Duration, checks: Int, last: [ObservationReading]) -> Self {
+    package static func healthy(window: Duration, checks: Int, last: [ObservationReading]) -> Self {
         Self(verdict: .healthy, window: DurationText.format(window), checkCount: checks, readings: last, toVersion: nil, reason: nil)
     }
 
-    public static func rolledBack(to version: String, reason: String, readings: [ObservationReading]) -> Self {
+    package static func rolledBack(to version: String, reason: String, readings: [ObservationReading]) -> Self {
         Self(verdict: .rolledBack, window: nil, checkCount: nil, readings: readings, toVersion: version, reason: reason)
     }
 
-    private init(verdict: ObserveAction.Outcome, window: String?, checkCount: Int?, readings: [ObservationReading], toVersion: String?, reason: String?) {
+    private init(
+        verdict: ObserveAction.Outcome, window: String?, checkCount: Int?, readings: [ObservationReading], toVersion: String?, reason: String?
+    ) {
         self.verdict = verdict
         self.window = window
         self.checkCount = checkCount
@@ -39,7 +41,7 @@ public struct ObservationDecision: CycleDecision {
 
     // The stored shape: `healthy` keeps the count in `checks` and the readings in `last`; `rolled_back` keeps the
     // readings in `checks`.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.verdict = try container.decode(ObserveAction.Outcome.self, forKey: .verdict)
         self.window = try container.decodeIfPresent(String.self, forKey: .window)
@@ -54,7 +56,7 @@ public struct ObservationDecision: CycleDecision {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.verdict, forKey: .verdict)
         switch self.verdict {
@@ -71,12 +73,12 @@ public struct ObservationDecision: CycleDecision {
 }
 
 /// One observe rule's reading.
-public struct ObservationReading: Codable, Sendable, Equatable {
-    public var rule: String
-    public var query: String
-    public var value: Double?
-    public var threshold: Double
-    public var comparison: ObservationPolicy.Rule.Comparison
-    public var tripped: Bool
-    public var explanation: String
+package struct ObservationReading: Codable, Sendable, Equatable {
+    package var rule: String
+    package var query: String
+    package var value: Double?
+    package var threshold: Double
+    package var comparison: ObservationPolicy.Rule.Comparison
+    package var tripped: Bool
+    package var explanation: String
 }

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The challenger version a cycle registered and rejected, and why.
-public struct RejectionDecision: CycleDecision, Equatable {
-    public static let key = DecisionKey.rejection
+package struct RejectionDecision: CycleDecision, Equatable {
+    package static let key = DecisionKey.rejection
 
-    public var version: String
-    public var reason: String
+    package var version: String
+    package var reason: String
 
-    public init(version: String, reason: String) {
+    package init(version: String, reason: String) {
         self.version = version
         self.reason = reason
     }

@@ -2,17 +2,17 @@ import Foundation
 
 /// A manual rollback of the champion (`POST /v1/pipelines/{name}/rollback`, `driftloop rollback`), recorded as a
 /// finished cycle of kind `rollback`.
-public struct RollbackDecision: CycleDecision, Equatable {
-    public static let key = DecisionKey.rollback
+package struct RollbackDecision: CycleDecision, Equatable {
+    package static let key = DecisionKey.rollback
 
-    public var fromVersion: String?
-    public var toVersion: String
-    public var actor: String?
-    public var reason: String?
+    package var fromVersion: String?
+    package var toVersion: String
+    package var actor: String?
+    package var reason: String?
     /// The target was not an earlier champion: the caller asked for any version.
-    public var anyVersion: Bool
+    package var anyVersion: Bool
 
-    public init(fromVersion: String, toVersion: String, actor: String, reason: String?, anyVersion: Bool) {
+    package init(fromVersion: String, toVersion: String, actor: String, reason: String?, anyVersion: Bool) {
         self.fromVersion = fromVersion
         self.toVersion = toVersion
         self.actor = actor
@@ -27,7 +27,7 @@ public struct RollbackDecision: CycleDecision, Equatable {
         case anyVersion = "any_version"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.fromVersion = try container.decodeIfPresent(String.self, forKey: .fromVersion)
         self.toVersion = try container.decode(String.self, forKey: .toVersion)
@@ -37,7 +37,7 @@ public struct RollbackDecision: CycleDecision, Equatable {
     }
 
     /// `reason` is written as null when absent, as the API has always answered.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.fromVersion, forKey: .fromVersion)
         try container.encode(self.toVersion, forKey: .toVersion)
@@ -47,7 +47,7 @@ public struct RollbackDecision: CycleDecision, Equatable {
     }
 
     /// "champion rolled back to version 3 from version 4 by alice: bad latency".
-    public var text: String {
+    package var text: String {
         var text = "champion rolled back to version \(self.toVersion)"
         if let from = self.fromVersion { text += " from version \(from)" }
         if let actor = self.actor { text += " by \(actor)" }

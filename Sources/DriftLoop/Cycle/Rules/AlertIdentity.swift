@@ -3,9 +3,9 @@
 /// Alertmanager re-sends a firing alert every `group_interval`, and sends it again when it resolves. Its identity is
 /// its fingerprint and when it started: re-sends of one firing are duplicates of one trigger, a resolution finds the
 /// cycle its firing started or joined, and the same alert firing again later (a new start) is a new trigger.
-public enum AlertIdentity {
+package enum AlertIdentity {
     /// The dedup key of a firing alert's trigger.
-    public static func firingKey(fingerprint: String, startsAt: String) -> String {
+    package static func firingKey(fingerprint: String, startsAt: String) -> String {
         "alertmanager:\(fingerprint):\(startsAt)"
     }
 }

@@ -6,15 +6,15 @@ import Foundation
 /// request, a state the pipeline no longer declares), `CycleStep` names the transition to commit: the target state,
 /// whether it ends the cycle and how, and the failure to record. It also decides, for a failed attempt, whether to
 /// retry and after how long. No I/O: the controller runs the action, asks, then commits.
-public struct CycleStep: Sendable {
-    public let pipeline: PipelineDefinition
+package struct CycleStep: Sendable {
+    package let pipeline: PipelineDefinition
 
-    public init(pipeline: PipelineDefinition) {
+    package init(pipeline: PipelineDefinition) {
         self.pipeline = pipeline
     }
 
     /// What happened in a state.
-    public enum Fact: Sendable {
+    package enum Fact: Sendable {
         /// Someone asked for the cycle to be cancelled.
         case cancelRequested
         /// The cycle's state is not an action state of the pipeline (the pipeline file changed under a running cycle).
@@ -26,15 +26,17 @@ public struct CycleStep: Sendable {
     }
 
     /// The transition to commit for cycle `cycleId`, in `state`, after `fact`.
-    public func transition(cycleId: String, from state: String, after fact: Fact) -> TransitionCommit {
+    package func transition(cycleId: String, from state: String, after fact: Fact) -> TransitionCommit {
         switch fact {
         case .cancelRequested:
             return TransitionCommit(
-                cycleId: cycleId, from: state, to: self.pipeline.terminalState(for: .cancelled) ?? CycleOutcome.cancelled.rawValue, outcome: CycleOutcome.cancelled.rawValue,
+                cycleId: cycleId, from: state, to: self.pipeline.terminalState(for: .cancelled) ?? CycleOutcome.cancelled.rawValue,
+                outcome: CycleOutcome.cancelled.rawValue,
                 details: .null, decisions: [:], finishing: .cancelled, failure: nil)
         case .unknownState:
             return TransitionCommit(
-                cycleId: cycleId, from: state, to: self.pipeline.terminalState(for: .failed) ?? CycleOutcome.failed.rawValue, outcome: UniversalOutcome.error.rawValue,
+                cycleId: cycleId, from: state, to: self.pipeline.terminalState(for: .failed) ?? CycleOutcome.failed.rawValue,
+                outcome: UniversalOutcome.error.rawValue,
                 details: .null, decisions: [:], finishing: .failed,
                 failure: "state `\(state)` is not an action state of pipeline \(self.pipeline.name) (was the pipeline file changed?)")
         case .completed(let result):
@@ -49,13 +51,15 @@ public struct CycleStep: Sendable {
 
     /// Where `result` leads from `state`: the mapped target, or the pipeline's `failed` terminal for an unmapped outcome.
     private func following(_ cycleId: String, _ state: String, result: ActionResult, failure: String?) -> TransitionCommit {
-        let target = self.pipeline.states[state]?.transitions[result.outcome]?.target
+        let target =
+            self.pipeline.states[state]?.transitions[result.outcome]?.target
             ?? self.pipeline.terminalState(for: .failed) ?? CycleOutcome.failed.rawValue
         let finishing = self.pipeline.states[target]?.terminal
         // A declared path to failure (a training job that failed) still says why on the cycle itself.
         let reason = failure ?? (finishing == .failed ? Self.reason(state, result) : nil)
         return TransitionCommit(
-            cycleId: cycleId, from: state, to: target, outcome: result.outcome, details: result.details, decisions: result.decisions, finishing: finishing, failure: reason)
+            cycleId: cycleId, from: state, to: target, outcome: result.outcome, details: result.details, decisions: result.decisions,
+            finishing: finishing, failure: reason)
     }
 
     private static func reason(_ state: String, _ result: ActionResult) -> String {
@@ -65,7 +69,7 @@ public struct CycleStep: Sendable {
     // MARK: Failed attempts
 
     /// What to do after an attempt of a state's action threw.
-    public enum AfterFailure: Sendable, Equatable {
+    package enum AfterFailure: Sendable, Equatable {
         /// Try again after this wait.
         case retry(after: Duration)
         /// Give up: the state ends with `error`.
@@ -74,17 +78,17 @@ public struct CycleStep: Sendable {
 
     /// A transient error is retried while the state's retry budget lasts; a permanent one, or the last attempt, gives
     /// up. The wait (backoff scaled by `jitter`, which the caller draws) never runs past the state's deadline.
-    public static func afterFailure(transient: Bool, attempt: Int, retry: RetryPolicy, remaining: Duration, jitter: Double) -> AfterFailure {
+    package static func afterFailure(transient: Bool, attempt: Int, retry: RetryPolicy, remaining: Duration, jitter: Double) -> AfterFailure {
         guard transient, attempt < retry.attempts else { return .giveUp }
         return .retry(after: max(.zero, min(retry.backoff(beforeRetry: attempt, jitter: jitter), remaining)))
     }
 
     /// When a state's time runs out: its timeout (10 minutes when it declares none) from when the cycle entered it,
     /// so a restart does not extend it.
-    public static func deadline(enteredAt: Date, timeout: Duration?) -> Date {
+    package static func deadline(enteredAt: Date, timeout: Duration?) -> Date {
         enteredAt.addingTimeInterval((timeout ?? Self.defaultTimeout).seconds)
     }
 
     /// The timeout of a state that declares none (only non-waiting actions may omit it).
-    public static let defaultTimeout: Duration = .seconds(600)
+    package static let defaultTimeout: Duration = .seconds(600)
 }

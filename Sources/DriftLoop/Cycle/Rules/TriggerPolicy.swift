@@ -10,44 +10,44 @@ import Foundation
 ///
 /// How many cycles may run at once across pipelines (`max_concurrent_cycles`) is not a disposition: a started cycle
 /// waits for a slot in its first state (`CycleSlots`).
-public struct TriggerPolicy: Sendable, Equatable {
+package struct TriggerPolicy: Sendable, Equatable {
     /// After a cycle ends, triggers within this time join it instead of starting another.
-    public var cooldown: Duration
+    package var cooldown: Duration
 
-    public init(cooldown: Duration) {
+    package init(cooldown: Duration) {
         self.cooldown = cooldown
     }
 
     /// What the store knows about the pipeline when the trigger arrives.
-    public struct Facts: Sendable, Equatable {
+    package struct Facts: Sendable, Equatable {
         /// The cycle of the first trigger accepted with the same dedup key, if any.
-        public var duplicateOf: String?
+        package var duplicateOf: String?
         /// The pipeline's running cycle (rollbacks aside), if any.
-        public var runningCycle: String?
+        package var runningCycle: String?
         /// The pipeline's most recently finished cycle (rollbacks aside) and when it finished.
-        public var lastFinished: (id: String, at: Date)?
+        package var lastFinished: (id: String, at: Date)?
 
-        public init(duplicateOf: String? = nil, runningCycle: String? = nil, lastFinished: (id: String, at: Date)? = nil) {
+        package init(duplicateOf: String? = nil, runningCycle: String? = nil, lastFinished: (id: String, at: Date)? = nil) {
             self.duplicateOf = duplicateOf
             self.runningCycle = runningCycle
             self.lastFinished = lastFinished
         }
 
-        public static func == (lhs: Facts, rhs: Facts) -> Bool {
+        package static func == (lhs: Facts, rhs: Facts) -> Bool {
             lhs.duplicateOf == rhs.duplicateOf && lhs.runningCycle == rhs.runningCycle && lhs.lastFinished?.id == rhs.lastFinished?.id
                 && lhs.lastFinished?.at == rhs.lastFinished?.at
         }
     }
 
     /// What to do with the trigger.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         case duplicate(of: String)
         case joinRunning(String)
         case joinCooldown(String)
         case start
 
         /// The disposition recorded with the trigger.
-        public var disposition: TriggerDisposition {
+        package var disposition: TriggerDisposition {
             switch self {
             case .duplicate: .duplicate
             case .joinRunning: .joinedRunning
@@ -57,7 +57,7 @@ public struct TriggerPolicy: Sendable, Equatable {
         }
 
         /// The existing cycle the trigger joins, when it joins one.
-        public var joinedCycle: String? {
+        package var joinedCycle: String? {
             switch self {
             case .duplicate(let cycle), .joinRunning(let cycle), .joinCooldown(let cycle): cycle
             case .start: nil
@@ -65,7 +65,7 @@ public struct TriggerPolicy: Sendable, Equatable {
         }
     }
 
-    public func decide(_ trigger: Trigger, facts: Facts, now: Date) -> Decision {
+    package func decide(_ trigger: Trigger, facts: Facts, now: Date) -> Decision {
         if let first = facts.duplicateOf { return .duplicate(of: first) }
         if let running = facts.runningCycle { return .joinRunning(running) }
         if !trigger.force, let last = facts.lastFinished, last.at > now.addingTimeInterval(-self.cooldown.seconds) {
@@ -75,5 +75,5 @@ public struct TriggerPolicy: Sendable, Equatable {
     }
 
     /// The finished cycles the cooldown looks at end after this time; a store need not read older ones.
-    public func cooldownStart(now: Date) -> Date { now.addingTimeInterval(-self.cooldown.seconds) }
+    package func cooldownStart(now: Date) -> Date { now.addingTimeInterval(-self.cooldown.seconds) }
 }

@@ -25,7 +25,8 @@ struct MLflowClient: Sendable {
 
     func get<T: Decodable>(_ path: String, _ query: [(String, String)] = [], as type: T.Type) async throws -> T {
         let url = self.baseURL + "/api/2.0/mlflow/" + path + Self.queryString(query)
-        return try await self.decode(self.send(HTTPRequest(url: url, timeout: self.timeout, authentication: self.authentication), doing: path), as: type)
+        return try await self.decode(
+            self.send(HTTPRequest(url: url, timeout: self.timeout, authentication: self.authentication), doing: path), as: type)
     }
 
     @discardableResult
@@ -49,10 +50,12 @@ struct MLflowClient: Sendable {
             throw Failure(
                 status: 0, errorCode: nil,
                 error: RegistryError(
-                    "the MLflow run stores artifacts at \(runArtifactURI), which driftloop cannot write over REST; start the server with --serve-artifacts"))
+                    "the MLflow run stores artifacts at \(runArtifactURI), which driftloop cannot write over REST; start the server with --serve-artifacts"
+                ))
         }
         let root = String(runArtifactURI.dropFirst(prefix.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let encodedPath = path.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }.joined(separator: "/")
+        let encodedPath = path.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }.joined(
+            separator: "/")
         let request = HTTPRequest(
             method: "PUT", url: self.baseURL + "/api/2.0/mlflow-artifacts/artifacts/" + root + "/" + encodedPath,
             headers: [("Content-Type", "application/octet-stream")], body: contents, timeout: self.timeout, authentication: self.authentication)
@@ -66,7 +69,9 @@ struct MLflowClient: Sendable {
         do {
             response = try await self.client.send(request)
         } catch let error as CurlError {
-            throw Failure(status: 0, errorCode: nil, error: RegistryError("MLflow at \(self.baseURL) is unreachable (\(what)): \(error.message)", isTransient: error.isTransient))
+            throw Failure(
+                status: 0, errorCode: nil,
+                error: RegistryError("MLflow at \(self.baseURL) is unreachable (\(what)): \(error.message)", isTransient: error.isTransient))
         } catch {
             throw Failure(status: 0, errorCode: nil, error: RegistryError("MLflow at \(self.baseURL) failed (\(what)): \(error)", isTransient: true))
         }
@@ -94,12 +99,14 @@ struct MLflowClient: Sendable {
         case 401:
             message = "MLflow at \(self.baseURL) rejected the credentials (\(what), HTTP 401); check registry.token_env or registry.user/password_env"
         case 403:
-            message = "MLflow at \(self.baseURL) refused \(what) (HTTP 403: \(detail)); if it says Invalid Host header, start the server with --allowed-hosts"
+            message =
+                "MLflow at \(self.baseURL) refused \(what) (HTTP 403: \(detail)); if it says Invalid Host header, start the server with --allowed-hosts"
         default:
             message = "MLflow at \(self.baseURL) failed to \(what) (HTTP \(response.status)\(code.map { " \($0)" } ?? ""): \(detail))"
         }
         let transient = response.status >= 500 || response.status == 429 || response.status == 408
-        return Failure(status: response.status, errorCode: code, error: RegistryError(message + (transient ? "; retrying" : ""), isTransient: transient))
+        return Failure(
+            status: response.status, errorCode: code, error: RegistryError(message + (transient ? "; retrying" : ""), isTransient: transient))
     }
 
     private static func queryString(_ query: [(String, String)]) -> String {

@@ -8,7 +8,7 @@ import Foundation
 /// A challenger whose trainer logged it to MLflow (`model_uri: runs:/<run>/...`) is registered from that run.
 /// Otherwise driftloop makes a run for it in the pipeline's experiment, uploads the model file (when it is a
 /// local file) as the run's `model` artifact, logs the challenger metrics there, and registers `runs:/<run>/model`.
-public actor MLflowRegistry: ModelRegistry {
+package actor MLflowRegistry: ModelRegistry {
     private let api: MLflowClient
     private let settings: MLflowSettings
     private let championAlias: String
@@ -19,7 +19,7 @@ public actor MLflowRegistry: ModelRegistry {
     /// The URI the trainer reported, which trainers read back to score the champion.
     static let sourceTag = "driftloop.source_uri"
 
-    public init(settings: MLflowSettings, championAlias: String, authentication: HTTPAuthentication, client: CurlHTTPClient) {
+    package init(settings: MLflowSettings, championAlias: String, authentication: HTTPAuthentication, client: CurlHTTPClient) {
         self.settings = settings
         self.championAlias = championAlias
         self.api = MLflowClient(baseURL: settings.url, authentication: authentication, timeout: settings.requestTimeout, client: client)
@@ -27,16 +27,18 @@ public actor MLflowRegistry: ModelRegistry {
 
     // MARK: Reading
 
-    public func champion(model: String) async throws -> ModelVersion? {
+    package func champion(model: String) async throws -> ModelVersion? {
         try await self.version(model: model, alias: self.championAlias)
     }
 
-    public func previousChampion(model: String) async throws -> ModelVersion? {
+    package func previousChampion(model: String) async throws -> ModelVersion? {
         try await self.version(model: model, alias: self.previousAlias)
     }
 
-    public func versions(model: String) async throws -> [ModelVersion] {
-        try await self.search(filter: "name='\(Self.quoted(model))'").sorted { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }.map { self.convert($0) }
+    package func versions(model: String) async throws -> [ModelVersion] {
+        try await self.search(filter: "name='\(Self.quoted(model))'").sorted { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }.map {
+            self.convert($0)
+        }
     }
 
     /// The version holding `alias`, with its run's metrics; nil when the model or the alias does not exist.
@@ -52,7 +54,9 @@ public actor MLflowRegistry: ModelRegistry {
     /// MLflow's record of the version holding `alias`; nil when the model or the alias does not exist.
     private func aliasRecord(model: String, alias: String) async throws -> MLflowPayloads.ModelVersion? {
         do {
-            return try await self.api.get("registered-models/alias", [("name", model), ("alias", alias)], as: MLflowPayloads.ModelVersionEnvelope.self).modelVersion
+            return try await self.api.get(
+                "registered-models/alias", [("name", model), ("alias", alias)], as: MLflowPayloads.ModelVersionEnvelope.self
+            ).modelVersion
         } catch let failure as MLflowClient.Failure {
             // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "... alias X not found", a missing model with 404.
             if failure.status == 404 || (failure.status == 400 && failure.error.message.contains("not found")) { return nil }
@@ -62,7 +66,9 @@ public actor MLflowRegistry: ModelRegistry {
 
     private func modelVersion(model: String, version: String) async throws -> MLflowPayloads.ModelVersion {
         do {
-            return try await self.api.get("model-versions/get", [("name", model), ("version", version)], as: MLflowPayloads.ModelVersionEnvelope.self).modelVersion
+            return try await self.api.get(
+                "model-versions/get", [("name", model), ("version", version)], as: MLflowPayloads.ModelVersionEnvelope.self
+            ).modelVersion
         } catch let failure as MLflowClient.Failure {
             if failure.status == 404 || failure.status == 400 {
                 throw RegistryError("model \(model) has no version \(version) in MLflow at \(self.settings.url)")
@@ -86,7 +92,9 @@ public actor MLflowRegistry: ModelRegistry {
 
     // MARK: Registering
 
-    public func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws -> ModelVersion {
+    package func registerChallenger(model: String, sourceURI: String, cycleId: String, pipeline: String, metrics: [String: Double]) async throws
+        -> ModelVersion
+    {
         try await self.ensureRegisteredModel(model)
         let filter = "name='\(Self.quoted(model))' and tags.`\(Self.cycleTag)`='\(Self.quoted(cycleId))'"
         if let existing = try await self.search(filter: filter).first { return self.convert(existing) }
@@ -104,7 +112,10 @@ public actor MLflowRegistry: ModelRegistry {
         let created = try await self.call {
             try await self.api.post(
                 "model-versions/create",
-                ["name": model, "source": source, "run_id": runId, "tags": tags, "description": "challenger of driftloop cycle \(cycleId) (pipeline \(pipeline))"],
+                [
+                    "name": model, "source": source, "run_id": runId, "tags": tags,
+                    "description": "challenger of driftloop cycle \(cycleId) (pipeline \(pipeline))",
+                ],
                 as: MLflowPayloads.ModelVersionEnvelope.self)
         }
         return self.convert(created.modelVersion, metrics: metrics)
@@ -133,20 +144,27 @@ public actor MLflowRegistry: ModelRegistry {
                 "runs/create",
                 [
                     "experiment_id": experimentId, "run_name": "driftloop-\(cycleId)", "start_time": now,
-                    "tags": [[Self.cycleTag, cycleId], [Self.pipelineTag, pipeline], [Self.sourceTag, sourceURI]].map { ["key": $0[0], "value": $0[1]] },
+                    "tags": [[Self.cycleTag, cycleId], [Self.pipelineTag, pipeline], [Self.sourceTag, sourceURI]].map {
+                        ["key": $0[0], "value": $0[1]]
+                    },
                 ],
                 as: MLflowPayloads.RunEnvelope.self)
         }.run
         let artifactURI = run.info.artifactUri ?? ""
         if let url = URL(string: sourceURI), url.isFileURL, let contents = FileManager.default.contents(atPath: url.path) {
-            try await self.call { try await self.api.uploadArtifact(runArtifactURI: artifactURI, path: "model/" + url.lastPathComponent, contents: contents) }
+            try await self.call {
+                try await self.api.uploadArtifact(runArtifactURI: artifactURI, path: "model/" + url.lastPathComponent, contents: contents)
+            }
         } else {
             // The model lives elsewhere (a Jenkins artifact, object storage): the run's model folder says where.
-            try await self.call { try await self.api.uploadArtifact(runArtifactURI: artifactURI, path: "model/source.txt", contents: Data((sourceURI + "\n").utf8)) }
+            try await self.call {
+                try await self.api.uploadArtifact(runArtifactURI: artifactURI, path: "model/source.txt", contents: Data((sourceURI + "\n").utf8))
+            }
         }
         try await self.logMetrics(runId: run.info.runId, metrics.map { ($0.key, $0.value) })
         try await self.call {
-            try await self.api.post("runs/update", ["run_id": run.info.runId, "status": "FINISHED", "end_time": Int64(Date().timeIntervalSince1970 * 1000)])
+            try await self.api.post(
+                "runs/update", ["run_id": run.info.runId, "status": "FINISHED", "end_time": Int64(Date().timeIntervalSince1970 * 1000)])
         }
         return run.info.runId
     }
@@ -154,7 +172,8 @@ public actor MLflowRegistry: ModelRegistry {
     private func experimentId(_ name: String) async throws -> String {
         for _ in 0..<2 {
             do {
-                return try await self.api.get("experiments/get-by-name", [("experiment_name", name)], as: MLflowPayloads.Experiment.self).experiment.experimentId
+                return try await self.api.get("experiments/get-by-name", [("experiment_name", name)], as: MLflowPayloads.Experiment.self).experiment
+                    .experimentId
             } catch let failure as MLflowClient.Failure where failure.status == 404 {
                 do {
                     return try await self.api.post("experiments/create", ["name": name], as: MLflowPayloads.CreatedExperiment.self).experimentId
@@ -175,23 +194,27 @@ public actor MLflowRegistry: ModelRegistry {
         let finite = metrics.filter { $0.1.isFinite }.sorted { $0.0 < $1.0 }
         // MLflow takes at most 1000 metrics per batch.
         for start in stride(from: 0, to: finite.count, by: 1000) {
-            let batch = finite[start..<min(finite.count, start + 1000)].map { ["key": $0.0, "value": $0.1, "timestamp": now, "step": 0] as [String: any Sendable] }
+            let batch = finite[start..<min(finite.count, start + 1000)].map {
+                ["key": $0.0, "value": $0.1, "timestamp": now, "step": 0] as [String: any Sendable]
+            }
             try await self.call { try await self.api.post("runs/log-batch", ["run_id": runId, "metrics": batch]) }
         }
     }
 
     // MARK: Moving the champion
 
-    public func promote(model: String, version: String) async throws -> PromotionResult {
+    package func promote(model: String, version: String) async throws -> PromotionResult {
         let record = try await self.modelVersion(model: model, version: version)
         let current = try await self.aliasHolder(model: model, alias: self.championAlias)
         if current == version {
             // A resumed promotion: the alias already moved; do not touch `previous` (it would point at itself), but
             // finish what a stop right after the move left out.
             if !(record.tags ?? []).contains(where: { $0.key == "driftloop.promoted_at" }) {
-                try await self.setTag(model: model, version: version, key: "driftloop.promoted_at", value: ISO8601DateFormatter().string(from: Date()))
+                try await self.setTag(
+                    model: model, version: version, key: "driftloop.promoted_at", value: ISO8601DateFormatter().string(from: Date()))
             }
-            return PromotionResult(version: version, previousVersion: try await self.aliasHolder(model: model, alias: self.previousAlias), wasAlreadyChampion: true)
+            return PromotionResult(
+                version: version, previousVersion: try await self.aliasHolder(model: model, alias: self.previousAlias), wasAlreadyChampion: true)
         }
         if let current { try await self.setAlias(model: model, alias: self.previousAlias, version: current) }
         try await self.setAlias(model: model, alias: self.championAlias, version: version)
@@ -203,11 +226,11 @@ public actor MLflowRegistry: ModelRegistry {
         return PromotionResult(version: version, previousVersion: current, wasAlreadyChampion: false)
     }
 
-    public func reject(model: String, version: String, reason: String) async throws {
+    package func reject(model: String, version: String, reason: String) async throws {
         try await self.setTag(model: model, version: version, key: "driftloop.rejected", value: String(reason.prefix(5000)))
     }
 
-    public func rollback(model: String, to target: String?) async throws -> (from: ModelVersion, to: ModelVersion) {
+    package func rollback(model: String, to target: String?) async throws -> (from: ModelVersion, to: ModelVersion) {
         guard let current = try await self.aliasHolder(model: model, alias: self.championAlias) else {
             throw RegistryError("model \(model) has no `\(self.championAlias)` alias in MLflow to roll back from")
         }
@@ -229,7 +252,7 @@ public actor MLflowRegistry: ModelRegistry {
         return (self.convert(from), self.convert(to))
     }
 
-    public func setTag(model: String, version: String, key: String, value: String) async throws {
+    package func setTag(model: String, version: String, key: String, value: String) async throws {
         try await self.call { try await self.api.post("model-versions/set-tag", ["name": model, "version": version, "key": key, "value": value]) }
     }
 
@@ -252,8 +275,14 @@ public actor MLflowRegistry: ModelRegistry {
         try await self.call { try await self.api.post("runs/set-tag", ["run_id": runId, "key": "driftloop.verdict", "value": verdict]) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let document: JSONValue = ["cycle_id": .string(cycleId), "model": .string(model), "version": .string(version), "verdict": .string(verdict), "decisions": .object(decisions)]
-        try await self.call { try await self.api.uploadArtifact(runArtifactURI: run.info.artifactUri ?? "", path: "driftloop/cycle-\(cycleId).json", contents: try encoder.encode(document)) }
+        let document: JSONValue = [
+            "cycle_id": .string(cycleId), "model": .string(model), "version": .string(version), "verdict": .string(verdict),
+            "decisions": .object(decisions),
+        ]
+        try await self.call {
+            try await self.api.uploadArtifact(
+                runArtifactURI: run.info.artifactUri ?? "", path: "driftloop/cycle-\(cycleId).json", contents: try encoder.encode(document))
+        }
     }
 
     private func setAlias(model: String, alias: String, version: String) async throws {

@@ -45,11 +45,15 @@ package actor InMemoryCycleStore: CycleStore {
 
     // MARK: Triggers and cycles
 
-    package func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
+    package func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws
+        -> TriggerAcceptance
+    {
         self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now)
     }
 
-    package func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance] {
+    package func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws
+        -> [TriggerAcceptance]
+    {
         triggers.map { self.accept($0, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now) }
     }
 
@@ -84,7 +88,8 @@ package actor InMemoryCycleStore: CycleStore {
                 id: cycleId, pipeline: pipeline, kind: trigger.kind, reason: trigger.reason, state: initialState, status: .running, outcome: nil,
                 createdAt: now, updatedAt: now, finishedAt: nil, decisions: NewCycle.initialDecisions(trigger).objectValue ?? [:], handles: [:],
                 cancelRequested: false, failure: nil))
-        self.appendTransition(cycleId: cycleId, from: nil, to: initialState, outcome: NewCycle.startedOutcome, at: now, details: NewCycle.startedDetails(trigger))
+        self.appendTransition(
+            cycleId: cycleId, from: nil, to: initialState, outcome: NewCycle.startedOutcome, at: now, details: NewCycle.startedDetails(trigger))
         return cycleId
     }
 
@@ -100,7 +105,9 @@ package actor InMemoryCycleStore: CycleStore {
 
     /// Oldest first, as created (ties in time keep their insertion order).
     private func orderedCycles() -> [CycleRecord] {
-        self.creationOrder.compactMap { self.cycles[$0] }.enumerated().sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }.map(\.element)
+        self.creationOrder.compactMap { self.cycles[$0] }.enumerated().sorted {
+            ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset)
+        }.map(\.element)
     }
 
     package func cycle(id: String) async throws -> CycleRecord? { self.cycles[id] }
@@ -133,10 +140,12 @@ package actor InMemoryCycleStore: CycleStore {
         guard var cycle = self.cycles[transition.cycleId] else { throw StoreError.unknownCycle(transition.cycleId) }
         // A stale controller (after a takeover or a duplicate resume) must not move a cycle twice.
         guard cycle.status == .running, cycle.state == transition.from else {
-            throw StoreError.staleTransition(cycleId: transition.cycleId, expected: transition.from, actual: cycle.state, status: cycle.status.rawValue)
+            throw StoreError.staleTransition(
+                cycleId: transition.cycleId, expected: transition.from, actual: cycle.state, status: cycle.status.rawValue)
         }
         for (key, value) in transition.decisions { cycle.decisions[key] = value }
-        self.appendTransition(cycleId: transition.cycleId, from: transition.from, to: transition.to, outcome: transition.outcome, at: at, details: transition.details)
+        self.appendTransition(
+            cycleId: transition.cycleId, from: transition.from, to: transition.to, outcome: transition.outcome, at: at, details: transition.details)
         cycle.state = transition.to
         cycle.updatedAt = at
         cycle.status = transition.finishing == nil ? .running : .finished
@@ -164,9 +173,11 @@ package actor InMemoryCycleStore: CycleStore {
         let cycleId = NewCycle.id(now: change.at)
         let cycle = CycleRecord(
             id: cycleId, pipeline: pipeline, kind: .rollback, reason: change.reason, state: "rolled_back", status: .finished, outcome: .rolledBack,
-            createdAt: change.at, updatedAt: change.at, finishedAt: change.at, decisions: decisions, handles: [:], cancelRequested: false, failure: nil)
+            createdAt: change.at, updatedAt: change.at, finishedAt: change.at, decisions: decisions, handles: [:], cancelRequested: false,
+            failure: nil)
         self.insert(cycle)
-        self.appendTransition(cycleId: cycleId, from: nil, to: "rolled_back", outcome: "rolled_back", at: change.at, details: try JSONValue.encoding(change))
+        self.appendTransition(
+            cycleId: cycleId, from: nil, to: "rolled_back", outcome: "rolled_back", at: change.at, details: try JSONValue.encoding(change))
         var stored = change
         stored.cycleId = cycleId
         self.champions.append(stored)
@@ -185,7 +196,9 @@ package actor InMemoryCycleStore: CycleStore {
 
     package func deleteFinishedCycles(finishedBefore cutoff: Date, keepingLatest keep: Int) async throws -> Int {
         // Running cycles are never touched; each pipeline keeps its `keep` most recent finished cycles whatever their age.
-        let finished = self.creationOrder.enumerated().compactMap { offset, id in self.cycles[id].map { (offset, $0) } }.filter { $0.1.status == .finished }
+        let finished = self.creationOrder.enumerated().compactMap { offset, id in self.cycles[id].map { (offset, $0) } }.filter {
+            $0.1.status == .finished
+        }
         var doomed: Set<String> = []
         for (_, group) in Dictionary(grouping: finished, by: { $0.1.pipeline }) {
             let newestFirst = group.sorted { (($0.1.finishedAt ?? .distantPast), $0.0) > (($1.1.finishedAt ?? .distantPast), $1.0) }
@@ -269,7 +282,8 @@ package actor InMemoryCycleStore: CycleStore {
     package func labelledFeedback(pipeline: String, after: Int64, limit: Int) async throws -> [LabelledFeedback] {
         let labelled = (self.feedback[pipeline] ?? []).compactMap { item -> LabelledFeedback? in
             guard let seq = item.labelledSeq, seq > after, let label = item.record.label else { return nil }
-            return LabelledFeedback(labelledSeq: seq, id: item.record.id, prediction: item.record.prediction ?? "", label: label, score: item.record.score)
+            return LabelledFeedback(
+                labelledSeq: seq, id: item.record.id, prediction: item.record.prediction ?? "", label: label, score: item.record.score)
         }
         return Array(labelled.sorted { $0.labelledSeq < $1.labelledSeq }.prefix(max(0, limit)))
     }

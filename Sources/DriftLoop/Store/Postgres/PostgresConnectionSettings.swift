@@ -6,23 +6,27 @@ import PostgresNIO
 /// The URL holds the password, so it comes from the environment or a file (`store.url_env`/`store.url_file`),
 /// and `description` never shows the password.
 public struct PostgresConnectionSettings: Sendable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable { case disable, prefer, require }
+    package enum TLSMode: String, Sendable { case disable, prefer, require }
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String?
-    public var tls: TLSMode
-    public var maxConnections: Int
-    public var connectTimeout: Duration
+    package var host: String
+    package var port: Int
+    package var username: String
+    package var password: String?
+    package var database: String?
+    package var tls: TLSMode
+    package var maxConnections: Int
+    package var connectTimeout: Duration
 
     public init(url text: String, maxConnections: Int = 20, connectTimeout: Duration = .seconds(30)) throws {
         guard let url = URLComponents(string: text), let scheme = url.scheme, scheme == "postgres" || scheme == "postgresql" else {
             throw PostgresStoreError.badURL("it must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE")
         }
-        guard let host = url.host, !host.isEmpty else { throw PostgresStoreError.badURL("it has no host; for example postgres://driftloop@127.0.0.1:5432/driftloop") }
-        guard let user = url.user, !user.isEmpty else { throw PostgresStoreError.badURL("it has no user name; for example postgres://driftloop@127.0.0.1:5432/driftloop") }
+        guard let host = url.host, !host.isEmpty else {
+            throw PostgresStoreError.badURL("it has no host; for example postgres://driftloop@127.0.0.1:5432/driftloop")
+        }
+        guard let user = url.user, !user.isEmpty else {
+            throw PostgresStoreError.badURL("it has no user name; for example postgres://driftloop@127.0.0.1:5432/driftloop")
+        }
         self.host = host
         self.port = url.port ?? 5432
         self.username = user.removingPercentEncoding ?? user

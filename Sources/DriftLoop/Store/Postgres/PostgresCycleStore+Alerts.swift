@@ -9,7 +9,8 @@ extension PostgresCycleStore {
         return try await self.transaction("record a resolved alert") { connection in
             let cycleId = try await Self.firstString(
                 connection.query(
-                    "SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(firingDedupKey) ORDER BY id LIMIT 1", logger: self.logger))
+                    "SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(firingDedupKey) ORDER BY id LIMIT 1",
+                    logger: self.logger))
             let inserted = try await connection.query(
                 """
                 INSERT INTO alert_resolutions (pipeline, fingerprint, starts_at, ends_at, cycle_id, payload, received_at)

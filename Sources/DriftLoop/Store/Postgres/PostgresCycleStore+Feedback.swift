@@ -66,8 +66,10 @@ extension PostgresCycleStore {
     }
 
     public func monitorSnapshot(pipeline: String) async throws -> MonitorSnapshotRecord? {
-        try await self.rows("read a monitor snapshot", "SELECT through_seq, state FROM monitor_snapshots WHERE pipeline = \(pipeline)").first.map { row in
-            MonitorSnapshotRecord(pipeline: pipeline, throughSeq: try row["through_seq"].decode(Int64.self), state: try row["state"].decode(String.self))
+        try await self.rows("read a monitor snapshot", "SELECT through_seq, state FROM monitor_snapshots WHERE pipeline = \(pipeline)").first.map {
+            row in
+            MonitorSnapshotRecord(
+                pipeline: pipeline, throughSeq: try row["through_seq"].decode(Int64.self), state: try row["state"].decode(String.self))
         }
     }
 
@@ -119,7 +121,8 @@ extension PostgresCycleStore {
             """
         ).reversed().map { row in
             FeedbackRecord(
-                id: try row["record_id"].decode(String.self), timestamp: try row["timestamp"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)),
+                id: try row["record_id"].decode(String.self),
+                timestamp: try row["timestamp"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)),
                 prediction: try row["prediction"].decode(String?.self), score: try row["score"].decode(Double?.self),
                 label: try row["label"].decode(String?.self), features: try row["features"].decode(String?.self).flatMap(JSONValue.parse))
         }

@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 extension PostgresCycleStore: LeaseStore {
-    public func claimLeases(owner: String, pipelines: [String], ttl: Duration) async throws -> Set<String> {
+    package func claimLeases(owner: String, pipelines: [String], ttl: Duration) async throws -> Set<String> {
         try await self.transaction("claim pipeline leases") { connection in
             // One statement: renew what `owner` holds, take what is free or expired, leave the rest. Times are the
             // database's, so replicas' clocks need not agree.
@@ -24,13 +24,13 @@ extension PostgresCycleStore: LeaseStore {
         }
     }
 
-    public func releaseLeases(owner: String, pipelines: [String]) async throws {
+    package func releaseLeases(owner: String, pipelines: [String]) async throws {
         try await self.transaction("release pipeline leases") { connection in
             try await connection.query("DELETE FROM pipeline_leases WHERE owner = \(owner) AND pipeline = ANY(\(pipelines))", logger: self.logger)
         }
     }
 
-    public func leaseHolders() async throws -> [String: String] {
+    package func leaseHolders() async throws -> [String: String] {
         var holders: [String: String] = [:]
         for row in try await self.rows(
             "list lease holders", "SELECT pipeline, owner FROM pipeline_leases WHERE expires_at >= extract(epoch FROM clock_timestamp())")

@@ -17,7 +17,8 @@ extension PostgresCycleStore {
 
     public func resumePipeline(_ pipeline: String) async throws -> Bool {
         try await self.transaction("resume a pipeline") { connection in
-            !(try await connection.query("DELETE FROM pipeline_pauses WHERE pipeline = \(pipeline) RETURNING pipeline", logger: self.logger).collect().isEmpty)
+            !(try await connection.query("DELETE FROM pipeline_pauses WHERE pipeline = \(pipeline) RETURNING pipeline", logger: self.logger).collect()
+                .isEmpty)
         }
     }
 

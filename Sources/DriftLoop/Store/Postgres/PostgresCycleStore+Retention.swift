@@ -32,6 +32,7 @@ extension PostgresCycleStore {
                 "export cycles", "SELECT * FROM cycles WHERE created_at >= \(since) AND pipeline = \(pipeline) ORDER BY created_at, seq"
             ).map(Self.cycle(from:))
         }
-        return try await self.rows("export cycles", "SELECT * FROM cycles WHERE created_at >= \(since) ORDER BY created_at, seq").map(Self.cycle(from:))
+        return try await self.rows("export cycles", "SELECT * FROM cycles WHERE created_at >= \(since) ORDER BY created_at, seq").map(
+            Self.cycle(from:))
     }
 }

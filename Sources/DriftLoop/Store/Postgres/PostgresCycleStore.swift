@@ -89,7 +89,8 @@ public final class PostgresCycleStore: CycleStore {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
                 try await connection.query(
-                    "INSERT INTO driftloop_migrations (name, applied_at) VALUES (\(migration.name), \(Date().timeIntervalSince1970))", logger: self.logger)
+                    "INSERT INTO driftloop_migrations (name, applied_at) VALUES (\(migration.name), \(Date().timeIntervalSince1970))",
+                    logger: self.logger)
             }
         }
     }
@@ -118,19 +119,26 @@ public final class PostgresCycleStore: CycleStore {
         }
     }
 
-    public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
+    public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws
+        -> TriggerAcceptance
+    {
         try await self.transaction("accept a trigger") { connection in
             try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
-            return try await self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection)
+            return try await self.accept(
+                trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection)
         }
     }
 
-    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance] {
+    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws
+        -> [TriggerAcceptance]
+    {
         try await self.transaction("accept triggers") { connection in
             try await Self.lockPipeline(pipeline, connection: connection, logger: self.logger)
             var acceptances: [TriggerAcceptance] = []
             for trigger in triggers {
-                acceptances.append(try await self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection))
+                acceptances.append(
+                    try await self.accept(
+                        trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, connection: connection))
             }
             return acceptances
         }
@@ -165,7 +173,8 @@ public final class PostgresCycleStore: CycleStore {
         var facts = TriggerPolicy.Facts()
         if let key = trigger.dedupKey {
             facts.duplicateOf = try await Self.firstString(
-                connection.query("SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(key) ORDER BY id LIMIT 1", logger: self.logger))
+                connection.query(
+                    "SELECT cycle_id FROM triggers WHERE pipeline = \(pipeline) AND dedup_key = \(key) ORDER BY id LIMIT 1", logger: self.logger))
         }
         facts.runningCycle = try await Self.firstString(
             connection.query(
@@ -181,7 +190,9 @@ public final class PostgresCycleStore: CycleStore {
     }
 
     /// A new running cycle in its initial state, with its first transition.
-    private func startCycle(_ trigger: Trigger, pipeline: String, initialState: String, now: Date, connection: PostgresConnection) async throws -> String {
+    private func startCycle(_ trigger: Trigger, pipeline: String, initialState: String, now: Date, connection: PostgresConnection) async throws
+        -> String
+    {
         let cycleId = NewCycle.id(now: now)
         let at = now.timeIntervalSince1970
         let decisions = NewCycle.initialDecisions(trigger).jsonText
@@ -219,9 +230,11 @@ public final class PostgresCycleStore: CycleStore {
     public func transitions(cycleId: String) async throws -> [TransitionRecord] {
         try await self.rows("read transitions", "SELECT * FROM transitions WHERE cycle_id = \(cycleId) ORDER BY id").map { row in
             TransitionRecord(
-                id: try row["id"].decode(Int64.self), cycleId: try row["cycle_id"].decode(String.self), from: try row["from_state"].decode(String?.self),
+                id: try row["id"].decode(Int64.self), cycleId: try row["cycle_id"].decode(String.self),
+                from: try row["from_state"].decode(String?.self),
                 to: try row["to_state"].decode(String.self), outcome: try row["outcome"].decode(String.self),
-                at: Date(timeIntervalSince1970: try row["at"].decode(Double.self)), details: JSONValue.parse(try row["details"].decode(String.self)) ?? .null)
+                at: Date(timeIntervalSince1970: try row["at"].decode(Double.self)),
+                details: JSONValue.parse(try row["details"].decode(String.self)) ?? .null)
         }
     }
 
@@ -230,19 +243,23 @@ public final class PostgresCycleStore: CycleStore {
     }
 
     public func triggerCount(cycleId: String) async throws -> Int {
-        try await self.rows("count triggers", "SELECT COUNT(*) AS n FROM triggers WHERE cycle_id = \(cycleId)").first.map { Int(try $0["n"].decode(Int64.self)) } ?? 0
+        try await self.rows("count triggers", "SELECT COUNT(*) AS n FROM triggers WHERE cycle_id = \(cycleId)").first.map {
+            Int(try $0["n"].decode(Int64.self))
+        } ?? 0
     }
 
     public func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
         let limit = Int64(clamping: limit)
-        return try await self.rows("read triggers", "SELECT * FROM triggers WHERE cycle_id = \(cycleId) AND id > \(after) ORDER BY id LIMIT \(limit)").map { row in
-            let payload = try row["payload"].decode(String.self)
-            let trigger = try JSONDecoder().decode(Trigger.self, from: Data(payload.utf8))
-            return TriggerRecord(
-                id: try row["id"].decode(Int64.self), pipeline: try row["pipeline"].decode(String.self), trigger: trigger,
-                receivedAt: Date(timeIntervalSince1970: try row["received_at"].decode(Double.self)), cycleId: try row["cycle_id"].decode(String.self),
-                disposition: TriggerDisposition(rawValue: try row["disposition"].decode(String.self)) ?? .started)
-        }
+        return try await self.rows("read triggers", "SELECT * FROM triggers WHERE cycle_id = \(cycleId) AND id > \(after) ORDER BY id LIMIT \(limit)")
+            .map { row in
+                let payload = try row["payload"].decode(String.self)
+                let trigger = try JSONDecoder().decode(Trigger.self, from: Data(payload.utf8))
+                return TriggerRecord(
+                    id: try row["id"].decode(Int64.self), pipeline: try row["pipeline"].decode(String.self), trigger: trigger,
+                    receivedAt: Date(timeIntervalSince1970: try row["received_at"].decode(Double.self)),
+                    cycleId: try row["cycle_id"].decode(String.self),
+                    disposition: TriggerDisposition(rawValue: try row["disposition"].decode(String.self)) ?? .started)
+            }
     }
 
     public func commit(_ transition: TransitionCommit, at: Date) async throws {
@@ -254,7 +271,8 @@ public final class PostgresCycleStore: CycleStore {
             guard let current else { throw StoreError.unknownCycle(transition.cycleId) }
             // A stale controller (after a takeover or a duplicate resume) must not move a cycle twice.
             guard current.status == "running", current.state == transition.from else {
-                throw StoreError.staleTransition(cycleId: transition.cycleId, expected: transition.from, actual: current.state, status: current.status)
+                throw StoreError.staleTransition(
+                    cycleId: transition.cycleId, expected: transition.from, actual: current.state, status: current.status)
             }
             var decisions = JSONValue.parse(current.decisions)?.objectValue ?? [:]
             for (key, value) in transition.decisions { decisions[key] = value }

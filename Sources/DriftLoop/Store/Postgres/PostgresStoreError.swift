@@ -1,13 +1,13 @@
 import PostgresNIO
 
 /// PostgreSQL store failures, saying what failed and what to check. Never carries the password or bound values.
-public enum PostgresStoreError: Error, Sendable, CustomStringConvertible {
+package enum PostgresStoreError: Error, Sendable, CustomStringConvertible {
     case badURL(String)
     case unreachable(String)
     case newerSchema(String)
     case failed(String, String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badURL(let why): "the PostgreSQL URL is not usable: \(why)"
         case .unreachable(let why): "cannot reach PostgreSQL: \(why); check the server is up and the URL's host, port, user and password"

@@ -7,7 +7,8 @@ extension SQLiteCycleStore {
     ) async throws -> (cycleId: String?, duplicate: Bool) {
         try await self.pool.write { db in
             let cycleId = try String.fetchOne(
-                db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, firingDedupKey])
+                db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1",
+                arguments: [pipeline, firingDedupKey])
             try db.execute(
                 sql: """
                     INSERT INTO alert_resolutions (pipeline, fingerprint, starts_at, ends_at, cycle_id, payload, received_at)

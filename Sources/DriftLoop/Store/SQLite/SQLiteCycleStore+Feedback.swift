@@ -6,7 +6,8 @@ extension SQLiteCycleStore {
         let now = Date().timeIntervalSince1970
         return try await self.pool.write { db in
             var result = FeedbackIngestResult()
-            var nextLabelSeq = (try Int64.fetchOne(db, sql: "SELECT MAX(labelled_seq) FROM feedback WHERE pipeline = ?", arguments: [pipeline]) ?? 0) + 1
+            var nextLabelSeq =
+                (try Int64.fetchOne(db, sql: "SELECT MAX(labelled_seq) FROM feedback WHERE pipeline = ?", arguments: [pipeline]) ?? 0) + 1
             let existing = try db.makeStatement(sql: "SELECT label FROM feedback WHERE pipeline = ? AND record_id = ?")
             let insert = try db.makeStatement(
                 sql: """
@@ -49,7 +50,8 @@ extension SQLiteCycleStore {
                     """,
                 arguments: [pipeline, after, limit]
             ).map { row in
-                LabelledFeedback(labelledSeq: row["labelled_seq"], id: row["record_id"], prediction: row["prediction"], label: row["label"], score: row["score"])
+                LabelledFeedback(
+                    labelledSeq: row["labelled_seq"], id: row["record_id"], prediction: row["prediction"], label: row["label"], score: row["score"])
             }
         }
     }
@@ -105,7 +107,8 @@ extension SQLiteCycleStore {
                 let timestamp: Double? = row["timestamp"]
                 let features: String? = row["features"]
                 return FeedbackRecord(
-                    id: row["record_id"], timestamp: timestamp.map(Date.init(timeIntervalSince1970:)), prediction: row["prediction"], score: row["score"],
+                    id: row["record_id"], timestamp: timestamp.map(Date.init(timeIntervalSince1970:)), prediction: row["prediction"],
+                    score: row["score"],
                     label: row["label"], features: features.flatMap(JSONValue.parse))
             }
         }

@@ -21,7 +21,8 @@ extension SQLiteCycleStore {
     public func pausedPipelines() async throws -> [PipelinePause] {
         try await self.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pipeline_pauses ORDER BY pipeline").map { row in
-                PipelinePause(pipeline: row["pipeline"], pausedAt: Date(timeIntervalSince1970: row["paused_at"]), actor: row["actor"], reason: row["reason"])
+                PipelinePause(
+                    pipeline: row["pipeline"], pausedAt: Date(timeIntervalSince1970: row["paused_at"]), actor: row["actor"], reason: row["reason"])
             }
         }
     }

@@ -27,20 +27,26 @@ public final class SQLiteCycleStore: CycleStore {
         try SQLiteMigrations.migrator.migrate(self.pool)
     }
 
-    public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws -> TriggerAcceptance {
+    public func acceptTrigger(pipeline: String, trigger: Trigger, initialState: String, cooldown: Duration, now: Date) async throws
+        -> TriggerAcceptance
+    {
         try await self.pool.write { db in
             try Self.accept(trigger, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, db: db)
         }
     }
 
-    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws -> [TriggerAcceptance] {
+    public func acceptTriggers(pipeline: String, triggers: [Trigger], initialState: String, cooldown: Duration, now: Date) async throws
+        -> [TriggerAcceptance]
+    {
         try await self.pool.write { db in
             try triggers.map { try Self.accept($0, pipeline: pipeline, initialState: initialState, cooldown: cooldown, now: now, db: db) }
         }
     }
 
     /// Records one trigger as `TriggerPolicy` decides, inside the caller's write transaction (SQLite has one writer).
-    private static func accept(_ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, db: Database) throws -> TriggerAcceptance {
+    private static func accept(_ trigger: Trigger, pipeline: String, initialState: String, cooldown: Duration, now: Date, db: Database) throws
+        -> TriggerAcceptance
+    {
         let decision = TriggerPolicy(cooldown: cooldown).decide(trigger, facts: try Self.triggerFacts(trigger, pipeline: pipeline, db: db), now: now)
         let cycleId = try decision.joinedCycle ?? Self.startCycle(trigger, pipeline: pipeline, initialState: initialState, now: now, db: db)
         try db.execute(
@@ -63,10 +69,12 @@ public final class SQLiteCycleStore: CycleStore {
                 db, sql: "SELECT cycle_id FROM triggers WHERE pipeline = ? AND dedup_key = ? ORDER BY id LIMIT 1", arguments: [pipeline, key])
         }
         facts.runningCycle = try String.fetchOne(
-            db, sql: "SELECT id FROM cycles WHERE pipeline = ? AND status = 'running' AND kind != 'rollback' ORDER BY created_at LIMIT 1", arguments: [pipeline])
+            db, sql: "SELECT id FROM cycles WHERE pipeline = ? AND status = 'running' AND kind != 'rollback' ORDER BY created_at LIMIT 1",
+            arguments: [pipeline])
         if let row = try Row.fetchOne(
             db,
-            sql: "SELECT id, finished_at FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' ORDER BY finished_at DESC LIMIT 1",
+            sql:
+                "SELECT id, finished_at FROM cycles WHERE pipeline = ? AND status = 'finished' AND kind != 'rollback' ORDER BY finished_at DESC LIMIT 1",
             arguments: [pipeline])
         {
             facts.lastFinished = (row["id"], Date(timeIntervalSince1970: row["finished_at"]))
@@ -101,10 +109,13 @@ public final class SQLiteCycleStore: CycleStore {
     public func cycles(pipeline: String?, limit: Int) async throws -> [CycleRecord] {
         try await self.pool.read { db in
             if let pipeline {
-                return try Row.fetchAll(db, sql: "SELECT * FROM cycles WHERE pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [pipeline, limit])
-                    .map(Self.cycle(from:))
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM cycles WHERE pipeline = ? ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [pipeline, limit]
+                )
+                .map(Self.cycle(from:))
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM cycles ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [limit]).map(Self.cycle(from:))
+            return try Row.fetchAll(db, sql: "SELECT * FROM cycles ORDER BY created_at DESC, rowid DESC LIMIT ?", arguments: [limit]).map(
+                Self.cycle(from:))
         }
     }
 
@@ -131,7 +142,8 @@ public final class SQLiteCycleStore: CycleStore {
     public func triggers(cycleId: String, after: Int64, limit: Int) async throws -> [TriggerRecord] {
         try await self.pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM triggers WHERE cycle_id = ? AND id > ? ORDER BY id LIMIT ?", arguments: [cycleId, after, Int64(clamping: limit)]
+                db, sql: "SELECT * FROM triggers WHERE cycle_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [cycleId, after, Int64(clamping: limit)]
             ).map { row in
                 let payload: String = row["payload"]
                 let trigger = try JSONDecoder().decode(Trigger.self, from: Data(payload.utf8))
@@ -148,7 +160,8 @@ public final class SQLiteCycleStore: CycleStore {
 
     public func commit(_ transition: TransitionCommit, at: Date) async throws {
         try await self.pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT state, status, decisions FROM cycles WHERE id = ?", arguments: [transition.cycleId]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, status, decisions FROM cycles WHERE id = ?", arguments: [transition.cycleId])
+            else {
                 throw StoreError.unknownCycle(transition.cycleId)
             }
             let currentState: String = row["state"]
@@ -161,7 +174,9 @@ public final class SQLiteCycleStore: CycleStore {
             for (key, value) in transition.decisions { decisions[key] = value }
             try db.execute(
                 sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [transition.cycleId, transition.from, transition.to, transition.outcome, at.timeIntervalSince1970, transition.details.jsonText])
+                arguments: [
+                    transition.cycleId, transition.from, transition.to, transition.outcome, at.timeIntervalSince1970, transition.details.jsonText,
+                ])
             try db.execute(
                 sql: """
                     UPDATE cycles SET state = ?, updated_at = ?, decisions = ?,
@@ -186,7 +201,8 @@ public final class SQLiteCycleStore: CycleStore {
             var handles = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
             handles[key] = value
             let encoded = String(decoding: try JSONEncoder().encode(handles), as: UTF8.self)
-            try db.execute(sql: "UPDATE cycles SET handles = ?, updated_at = ? WHERE id = ?", arguments: [encoded, Date().timeIntervalSince1970, cycleId])
+            try db.execute(
+                sql: "UPDATE cycles SET handles = ?, updated_at = ? WHERE id = ?", arguments: [encoded, Date().timeIntervalSince1970, cycleId])
         }
     }
 
@@ -208,7 +224,8 @@ public final class SQLiteCycleStore: CycleStore {
                     """,
                 arguments: [cycleId, pipeline, change.reason, at, at, at, JSONValue.object(decisions).jsonText])
             try db.execute(
-                sql: "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, 'rolled_back', 'rolled_back', ?, ?)",
+                sql:
+                    "INSERT INTO transitions (cycle_id, from_state, to_state, outcome, at, details) VALUES (?, NULL, 'rolled_back', 'rolled_back', ?, ?)",
                 arguments: [cycleId, at, try JSONValue.encoding(change).jsonText])
             var stored = change
             stored.cycleId = cycleId
@@ -236,7 +253,10 @@ public final class SQLiteCycleStore: CycleStore {
     private static func insert(_ change: ChampionChange, db: Database) throws {
         try db.execute(
             sql: "INSERT INTO champion_history (model, version, previous_version, cycle_id, kind, at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [change.model, change.version, change.previousVersion, change.cycleId, change.kind.rawValue, change.at.timeIntervalSince1970, change.actor, change.reason])
+            arguments: [
+                change.model, change.version, change.previousVersion, change.cycleId, change.kind.rawValue, change.at.timeIntervalSince1970,
+                change.actor, change.reason,
+            ])
     }
 
     static func cycle(from row: Row) -> CycleRecord {
@@ -245,7 +265,8 @@ public final class SQLiteCycleStore: CycleStore {
         let outcome: String? = row["outcome"]
         return CycleRecord(
             id: row["id"], pipeline: row["pipeline"], kind: TriggerKind(rawValue: row["kind"]) ?? .manual, reason: row["reason"],
-            state: row["state"], status: CycleRecord.Status(rawValue: row["status"]) ?? .running, outcome: outcome.flatMap(CycleOutcome.init(rawValue:)),
+            state: row["state"], status: CycleRecord.Status(rawValue: row["status"]) ?? .running,
+            outcome: outcome.flatMap(CycleOutcome.init(rawValue:)),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
             finishedAt: finishedAt.map(Date.init(timeIntervalSince1970:)), decisions: JSONValue.parse(row["decisions"])?.objectValue ?? [:],
             handles: (try? JSONDecoder().decode([String: String].self, from: Data(handlesText.utf8))) ?? [:],

@@ -74,7 +74,8 @@ actor JenkinsClient {
             switch response.status {
             case 200:
                 guard let crumb = try? response.decode(JenkinsPayloads.Crumb.self) else {
-                    throw TrainerError("Jenkins at \(self.baseURL) answered /crumbIssuer/api/json with a body driftloop cannot read", isTransient: false)
+                    throw TrainerError(
+                        "Jenkins at \(self.baseURL) answered /crumbIssuer/api/json with a body driftloop cannot read", isTransient: false)
                 }
                 self.crumbState = .crumb(field: crumb.crumbRequestField, value: crumb.crumb)
             case 404:

@@ -7,7 +7,7 @@ import Foundation
 /// Every handle is recorded before the next call: a marker before the trigger, then the queue item, then the
 /// build. After a restart the cycle continues from the last handle; if it stopped between the trigger and the
 /// queue item, the build is found again by its cycle-id parameter, so a cycle never triggers a second build.
-public struct JenkinsTrainer: Trainer {
+package struct JenkinsTrainer: Trainer {
     static let triggeredHandle = "jenkins_triggered_at"
     static let queueHandle = "jenkins_queue_url"
     static let buildHandle = "jenkins_build_url"
@@ -16,25 +16,25 @@ public struct JenkinsTrainer: Trainer {
     let client: JenkinsClient
     let triggerToken: String?
 
-    public init(baseURL: String, settings: JenkinsSettings, token: String?, triggerToken: String?, client: CurlHTTPClient) {
+    package init(baseURL: String, settings: JenkinsSettings, token: String?, triggerToken: String?, client: CurlHTTPClient) {
         self.settings = settings
         self.triggerToken = triggerToken
         self.client = JenkinsClient(baseURL: baseURL, user: settings.user, token: token, requestTimeout: settings.requestTimeout, client: client)
     }
 
-    public func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
+    package func start(_ request: TrainingRequest, idempotencyKey: String) async throws -> String {
         var handles = TrainingHandles()
         return try await self.start(request, idempotencyKey: idempotencyKey, handles: &handles)
     }
 
-    public func status(jobId: String) async throws -> TrainingJobStatus {
+    package func status(jobId: String) async throws -> TrainingJobStatus {
         var handles = TrainingHandles(recorded: [Self.queueHandle: jobId])
         return try await self.status(jobId: jobId, handles: &handles)
     }
 
     // MARK: Trigger
 
-    public func start(_ request: TrainingRequest, idempotencyKey: String, handles: inout TrainingHandles) async throws -> String {
+    package func start(_ request: TrainingRequest, idempotencyKey: String, handles: inout TrainingHandles) async throws -> String {
         if let queue = handles[Self.queueHandle] { return queue }
         let jobPath = self.client.jobPath(self.settings.job)
         let parameters = try TrainingTemplateContext(request).render(self.settings.parameters).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -61,17 +61,24 @@ public struct JenkinsTrainer: Trainer {
             try await handles.record(Self.queueHandle, queue)
             return queue
         case 302:
-            throw TrainerError("the Jenkins queue refused the build of `\(self.settings.job)` (HTTP 302): a queue restriction or plugin rejected it", isTransient: false)
+            throw TrainerError(
+                "the Jenkins queue refused the build of `\(self.settings.job)` (HTTP 302): a queue restriction or plugin rejected it",
+                isTransient: false)
         case 400:
             let text = response.text
             if text.contains("not parameterized") {
-                throw TrainerError("Jenkins job `\(self.settings.job)` takes no parameters; declare its parameters in Jenkins (driftloop needs at least the cycle id one)", isTransient: false)
+                throw TrainerError(
+                    "Jenkins job `\(self.settings.job)` takes no parameters; declare its parameters in Jenkins (driftloop needs at least the cycle id one)",
+                    isTransient: false)
             }
             throw self.client.failure(response, doing: "trigger `\(self.settings.job)`")
         case 403 where response.text.contains("Invalid token"):
-            throw TrainerError("Jenkins rejected the remote trigger token of `\(self.settings.job)` (HTTP 403); check trainer.trigger_token_env", isTransient: false)
+            throw TrainerError(
+                "Jenkins rejected the remote trigger token of `\(self.settings.job)` (HTTP 403); check trainer.trigger_token_env", isTransient: false)
         case 405:
-            throw TrainerError("Jenkins answered 405 to POST buildWithParameters of `\(self.settings.job)`; is trainer.url the Jenkins root URL?", isTransient: false)
+            throw TrainerError(
+                "Jenkins answered 405 to POST buildWithParameters of `\(self.settings.job)`; is trainer.url the Jenkins root URL?", isTransient: false
+            )
         case 409:
             throw TrainerError("Jenkins job `\(self.settings.job)` is disabled (HTTP 409); enable it in Jenkins", isTransient: false)
         default:
@@ -106,7 +113,7 @@ public struct JenkinsTrainer: Trainer {
 
     // MARK: Follow
 
-    public func status(jobId: String, handles: inout TrainingHandles) async throws -> TrainingJobStatus {
+    package func status(jobId: String, handles: inout TrainingHandles) async throws -> TrainingJobStatus {
         var links: [String: String] = ["queue_item": jobId]
         guard let buildURL = try await self.buildURL(queueURL: jobId, handles: &handles, links: &links) else {
             return TrainingJobStatus(job: jobId, status: .queued, links: links)
@@ -134,7 +141,8 @@ public struct JenkinsTrainer: Trainer {
                     metrics: .init(challenger: metrics.challenger, champion: metrics.champion), modelURI: modelURI,
                     error: result == "SUCCESS" ? nil : "build finished UNSTABLE", holdoutRows: metrics.holdoutRows, result: result, links: links)
             } catch let error as TrainerError where result == "UNSTABLE" && !error.isTransient {
-                return TrainingJobStatus(job: jobId, status: .failed, error: "build finished UNSTABLE; \(error.message)", result: result, links: links)
+                return TrainingJobStatus(
+                    job: jobId, status: .failed, error: "build finished UNSTABLE; \(error.message)", result: result, links: links)
             }
         default:
             return TrainingJobStatus(
@@ -173,7 +181,9 @@ public struct JenkinsTrainer: Trainer {
             guard builds.status == 200 else { throw self.client.failure(builds, doing: "list the builds of `\(self.settings.job)`") }
             let list = try Self.decode(JenkinsPayloads.JobBuilds.self, builds, what: "the job's builds")
             guard let match = list.builds?.first(where: { $0.queueId == queueId }), let url = match.url else {
-                return .cancelled("queue item \(queueId) is gone from Jenkins (expired, cancelled or lost in a restart) and no build of `\(self.settings.job)` came from it")
+                return .cancelled(
+                    "queue item \(queueId) is gone from Jenkins (expired, cancelled or lost in a restart) and no build of `\(self.settings.job)` came from it"
+                )
             }
             let rebased = self.client.rebase(url.hasSuffix("/") ? url : url + "/")
             try await handles.record(Self.buildHandle, rebased)
@@ -196,12 +206,14 @@ public struct JenkinsTrainer: Trainer {
             }
             throw self.client.failure(response, doing: "read artifact \(self.settings.metricsArtifact)")
         }
-        return try Self.decode(JenkinsPayloads.MetricsArtifact.self, response, what: "artifact \(self.settings.metricsArtifact) (expected {\"challenger\": {...}, \"champion\": {...}})")
+        return try Self.decode(
+            JenkinsPayloads.MetricsArtifact.self, response,
+            what: "artifact \(self.settings.metricsArtifact) (expected {\"challenger\": {...}, \"champion\": {...}})")
     }
 
     // MARK: Abort
 
-    public func abort(jobId: String, handles: TrainingHandles) async throws -> Bool {
+    package func abort(jobId: String, handles: TrainingHandles) async throws -> Bool {
         if let build = handles[Self.buildHandle] {
             // Jenkins answers 302 back to the page, even when nothing runs; some versions 200.
             let response = try await self.client.post(build + "stop")

@@ -1,7 +1,8 @@
+import DriftStats
 import Foundation
 import Testing
 
-@testable import DriftStats
+@testable import DriftData
 
 @Suite struct CSVTableReaderTests {
     func read(_ text: String, columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) throws -> DataTable {
@@ -135,7 +136,10 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 11
         }
-        var texts = ["0", "7", "-0", "1.", ".5", "-.25", "+3.25", "-0.0", "1234567.1234567", "12345678.5", "1.12345678", "00012.5000", "1e5", "1.5E-3", "42", "-9999999"]
+        var texts = [
+            "0", "7", "-0", "1.", ".5", "-.25", "+3.25", "-0.0", "1234567.1234567", "12345678.5", "1.12345678", "00012.5000", "1e5", "1.5E-3", "42",
+            "-9999999",
+        ]
         for _ in 0..<20_000 {
             let digits = String(next() % 10_000_000_000_000_000).prefix(Int(next() % 17) + 1)
             let point = Int(next() % UInt64(digits.count + 2)) - 1
@@ -152,7 +156,8 @@ import Testing
             for (terminator, padding) in [(",", 16), ("\n", 0), ("\r", 40)] {
                 let bytes = Array((text + terminator).utf8) + [UInt8](repeating: UInt8(ascii: "7"), count: padding)
                 let parsed = bytes.withUnsafeBufferPointer { buffer in
-                    NumberParser.fastPath(UnsafeBufferPointer(rebasing: buffer[0..<text.utf8.count]), readableUpTo: buffer.baseAddress! + buffer.count)
+                    NumberParser.fastPath(
+                        UnsafeBufferPointer(rebasing: buffer[0..<text.utf8.count]), readableUpTo: buffer.baseAddress! + buffer.count)
                 }
                 let isInteger = !text.contains(".") && !text.lowercased().contains("e")
                 if let parsed {

@@ -1,9 +1,10 @@
+import DriftStats
 import Foundation
 
 /// A self-contained HTML page (inline CSS and SVG, no scripts, no network) explaining a drift report: the summary
 /// first, then every column sorted by drift with reference and current distributions overlaid.
-public enum DriftHTMLReport {
-    public static func render(_ report: DataDriftReport, reference: DataTable, current: DataTable, title: String = "Data drift") -> String {
+package enum DriftHTMLReport {
+    package static func render(_ report: DataDriftReport, reference: DataTable, current: DataTable, title: String = "Data drift") -> String {
         let columns = report.columns.sorted { lhs, rhs in
             if lhs.drifted != rhs.drifted { return lhs.drifted }
             return Self.severity(lhs) > Self.severity(rhs)
@@ -12,12 +13,16 @@ public enum DriftHTMLReport {
         for column in columns {
             let chart: String
             if let referenceColumn = reference[column.column], let currentColumn = current[column.column] {
-                chart = column.columnType == .numerical
+                chart =
+                    column.columnType == .numerical
                     ? Self.histogramSVG(referenceColumn, currentColumn) : Self.barsSVG(referenceColumn, currentColumn)
             } else {
                 chart = ""
             }
-            let verdict = column.drifted ? "<span class=\"badge drift\">drift</span>" : (column.error != nil ? "<span class=\"badge na\">not tested</span>" : "<span class=\"badge ok\">no drift</span>")
+            let verdict =
+                column.drifted
+                ? "<span class=\"badge drift\">drift</span>"
+                : (column.error != nil ? "<span class=\"badge na\">not tested</span>" : "<span class=\"badge ok\">no drift</span>")
             let score = column.score.map { Self.format($0) } ?? "–"
             rows += """
                 <tr>
@@ -33,7 +38,8 @@ public enum DriftHTMLReport {
         var sources = ""
         for (side, summary) in [("reference", report.referenceSource), ("current", report.currentSource)] {
             guard let summary else { continue }
-            sources += "<div class=\"legend\">\(side): \(Self.escape(summary.source)) (\(Self.escape(summary.format)), \(summary.rows) rows"
+            sources +=
+                "<div class=\"legend\">\(side): \(Self.escape(summary.source)) (\(Self.escape(summary.format)), \(summary.rows) rows"
                 + (summary.objects.map { ", \($0) objects" } ?? "") + ")</div>\n"
         }
         for excluded in report.excludedColumns ?? [] {
@@ -95,11 +101,15 @@ public enum DriftHTMLReport {
         for (shares, colour) in [(referenceShares, "#4c78a8"), (currentShares, "#f58518")] {
             for (index, share) in shares.enumerated() where share > 0 {
                 let h = share / top * (Self.height - 12)
-                shapes += "<rect x=\"\(Self.format(Double(index) * barWidth))\" y=\"\(Self.format(Self.height - 12 - h))\" width=\"\(Self.format(max(barWidth - 0.5, 0.5)))\" height=\"\(Self.format(h))\" fill=\"\(colour)\" fill-opacity=\"0.55\"/>"
+                shapes +=
+                    "<rect x=\"\(Self.format(Double(index) * barWidth))\" y=\"\(Self.format(Self.height - 12 - h))\" width=\"\(Self.format(max(barWidth - 0.5, 0.5)))\" height=\"\(Self.format(h))\" fill=\"\(colour)\" fill-opacity=\"0.55\"/>"
             }
         }
         let low = Self.format(edges[0]), high = Self.format(edges[edges.count - 1])
-        return Self.svg(shapes + "<text x=\"0\" y=\"\(Self.height - 1)\">\(low)</text><text x=\"\(Self.width)\" y=\"\(Self.height - 1)\" text-anchor=\"end\">\(high)</text>")
+        return Self.svg(
+            shapes
+                + "<text x=\"0\" y=\"\(Self.height - 1)\">\(low)</text><text x=\"\(Self.width)\" y=\"\(Self.height - 1)\" text-anchor=\"end\">\(high)</text>"
+        )
     }
 
     static func barsSVG(_ reference: TableColumn, _ current: TableColumn) -> String {
@@ -120,10 +130,12 @@ public enum DriftHTMLReport {
             let bar = max(group / 2 - 1, 1)
             for (offset, share, colour) in [(0.0, shares[index].0, "#4c78a8"), (bar, shares[index].1, "#f58518")] {
                 let h = share / top * (Self.height - 12)
-                shapes += "<rect x=\"\(Self.format(x + offset))\" y=\"\(Self.format(Self.height - 12 - h))\" width=\"\(Self.format(bar))\" height=\"\(Self.format(h))\" fill=\"\(colour)\"><title>\(Self.escape(category)): \(Self.format(share))</title></rect>"
+                shapes +=
+                    "<rect x=\"\(Self.format(x + offset))\" y=\"\(Self.format(Self.height - 12 - h))\" width=\"\(Self.format(bar))\" height=\"\(Self.format(h))\" fill=\"\(colour)\"><title>\(Self.escape(category)): \(Self.format(share))</title></rect>"
             }
             if categories.count <= 6 {
-                shapes += "<text x=\"\(Self.format(x + group / 2))\" y=\"\(Self.height - 1)\" text-anchor=\"middle\">\(Self.escape(String(category.prefix(10))))</text>"
+                shapes +=
+                    "<text x=\"\(Self.format(x + group / 2))\" y=\"\(Self.height - 1)\" text-anchor=\"middle\">\(Self.escape(String(category.prefix(10))))</text>"
             }
         }
         return Self.svg(shapes)

@@ -1,27 +1,28 @@
+import DriftStats
 import Foundation
 
 /// Reads the columns a drift check needs from a CSV file (header row, RFC 4180 quoting, pandas' missing-value
 /// markers), streaming it in chunks so memory grows with the columns kept, not the file.
-public struct CSVTableReader: Sendable {
+package struct CSVTableReader: Sendable {
     /// Columns to keep; nil keeps every column.
-    public var columns: [String]?
-    public var schema: ColumnSchema
+    package var columns: [String]?
+    package var schema: ColumnSchema
     /// Small enough that a chunk is parsed while the second-level cache still holds it, and that the read buffer
     /// costs few page faults (each costs microseconds in a virtual machine); the buffer grows for longer rows.
     static let chunkSize = 256 << 10
 
-    public init(columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) {
+    package init(columns: [String]? = nil, schema: ColumnSchema = ColumnSchema()) {
         self.columns = columns
         self.schema = schema
     }
 
-    public func read(path: String) throws -> DataTable {
+    package func read(path: String) throws -> DataTable {
         var status = stat()
         let size = stat(path, &status) == 0 ? Int(status.st_size) : nil
         return try self.read(source: path, expectedBytes: size) { consume in try Self.streamFile(path, consume) }
     }
 
-    public func read(data: Data, source: String) throws -> DataTable {
+    package func read(data: Data, source: String) throws -> DataTable {
         try self.read(source: source, expectedBytes: data.count) { consume in
             try data.withUnsafeBytes { raw in _ = try consume(raw.bindMemory(to: UInt8.self), true) }
         }
@@ -90,7 +91,7 @@ public struct CSVTableReader: Sendable {
                     let rest = UnsafeBufferPointer(rebasing: buffer[taken...])
                     let rowStart = base + taken
                     guard let newline = memchr(rowStart, Int32(UInt8(ascii: "\n")), rest.count).map({ $0.assumingMemoryBound(to: UInt8.self) }),
-                          memchr(rowStart, Int32(UInt8(ascii: "\"")), rowStart.distance(to: newline)) == nil
+                        memchr(rowStart, Int32(UInt8(ascii: "\"")), rowStart.distance(to: newline)) == nil
                     else {
                         // A quote may hide a newline, and a row without one may be cut: the tokenizer takes the rest.
                         return taken + (try tokenizer.tokenize(rest, isLast: isLast, source: self.source) { batch in try self.rows(batch) })
@@ -168,7 +169,9 @@ public struct CSVTableReader: Sendable {
                             for index in builders.indices where rereading?.contains(index) ?? true {
                                 switch builders[index].mode {
                                 case .numbers:
-                                    builders[index].append(parsed: UnsafeBufferPointer(rebasing: numbers[index * slots..<index * slots + staged]), sawFraction: fractions[index])
+                                    builders[index].append(
+                                        parsed: UnsafeBufferPointer(rebasing: numbers[index * slots..<index * slots + staged]),
+                                        sawFraction: fractions[index])
                                 case .strings:
                                     builders[index].append(parsed: UnsafeBufferPointer(rebasing: codes[index * slots..<index * slots + staged]))
                                 case .rereadAsStrings:
@@ -187,7 +190,9 @@ public struct CSVTableReader: Sendable {
                                 let builder = builderOfField[field]
                                 switch kinds[field] {
                                 case .number:
-                                    guard let (value, isInteger, stop) = NumberParser.parsePrefix(cursor, end: end, readableUpTo: end) else { break rows }
+                                    guard let (value, isInteger, stop) = NumberParser.parsePrefix(cursor, end: end, readableUpTo: end) else {
+                                        break rows
+                                    }
                                     numbers[builder &* slots &+ staged] = value
                                     if !isInteger { fractions[builder] = true }
                                     cursor = stop
@@ -196,7 +201,8 @@ public struct CSVTableReader: Sendable {
                                     cursor = CSVTokenizer.nextDelimiter(from: cursor, end: end)
                                     guard cursor < end, cursor.pointee != UInt8(ascii: "\""), cursor.pointee != UInt8(ascii: "\r") else { break rows }
                                     if kinds[field] == .text {
-                                        codes[builder &* slots &+ staged] = builders[builder].code(for: UnsafeBufferPointer(start: fieldStart, count: cursor - fieldStart), readableUpTo: end)
+                                        codes[builder &* slots &+ staged] = builders[builder].code(
+                                            for: UnsafeBufferPointer(start: fieldStart, count: cursor - fieldStart), readableUpTo: end)
                                     }
                                 }
                                 guard cursor < end else { break rows }
@@ -233,7 +239,8 @@ public struct CSVTableReader: Sendable {
             }
             guard let header = self.header, first < batch.rowCount else { return }
             for row in first..<batch.rowCount where batch.fieldCount(row: row) != header.count {
-                throw TableReadError.raggedRow(source: self.source, line: batch.line(row: row), expected: header.count, found: batch.fieldCount(row: row))
+                throw TableReadError.raggedRow(
+                    source: self.source, line: batch.line(row: row), expected: header.count, found: batch.fieldCount(row: row))
             }
             self.rowCount += batch.rowCount - first
             // Column by column: one exclusive access to each builder per batch, and a tight loop inside it. Every

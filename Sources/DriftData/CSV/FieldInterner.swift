@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 
 /// The distinct fields of a text column by their bytes, each with a code: an open-addressing table over the raw
@@ -49,7 +50,9 @@ struct FieldInterner {
     }
 
     @inline(__always)
-    private mutating func shortCode(for field: UnsafeBufferPointer<UInt8>, key: UInt64, makeCode: (UnsafeBufferPointer<UInt8>) throws -> Int32) rethrows -> Int32 {
+    private mutating func shortCode(for field: UnsafeBufferPointer<UInt8>, key: UInt64, makeCode: (UnsafeBufferPointer<UInt8>) throws -> Int32)
+        rethrows -> Int32
+    {
         let length = field.count
         var slot = Self.shortSlot(key: key, length: length, shift: self.shortShift)
         let mask = self.shortSlots.count - 1

@@ -1,3 +1,5 @@
+import DriftStats
+
 /// Splits CSV bytes (RFC 4180: quoted fields, `""` escapes, CRLF or LF) into rows. Blank lines are skipped, as
 /// pandas does.
 ///
@@ -248,7 +250,9 @@ struct CSVTokenizer {
             try self.spans.withUnsafeBufferPointer { spans in
                 try self.rowEnds.withUnsafeBufferPointer { rowEnds in
                     try self.rowLines.withUnsafeBufferPointer { lines in
-                        try rows(CSVRowBatch(bytes: batchBase, inputEnd: inputEnd, unescaped: unescaped.baseAddress, spans: spans, rowEnds: rowEnds, lines: lines))
+                        try rows(
+                            CSVRowBatch(
+                                bytes: batchBase, inputEnd: inputEnd, unescaped: unescaped.baseAddress, spans: spans, rowEnds: rowEnds, lines: lines))
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 
 /// Accumulates one column while the file streams by, deciding its storage type the way pandas `read_csv` would:
@@ -238,7 +239,9 @@ enum NumberParser {
     /// The fast path on the number at the start of `start..<end`: its value, and where it stops (the first byte
     /// that cannot continue it). A caller that needs the whole field checks that it stops at the field's end.
     @inline(__always)
-    static func parsePrefix(_ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, readableUpTo limit: UnsafePointer<UInt8>?) -> (Double, isInteger: Bool, stop: UnsafePointer<UInt8>)? {
+    static func parsePrefix(_ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, readableUpTo limit: UnsafePointer<UInt8>?) -> (
+        Double, isInteger: Bool, stop: UnsafePointer<UInt8>
+    )? {
         guard start < end else { return nil }
         var cursor = start
         let negative = cursor.pointee == UInt8(ascii: "-")
@@ -333,7 +336,9 @@ enum NumberParser {
     /// Reads the digits from `cursor` (up to `end`) into `mantissa`, returning how many there were. With more than
     /// 19 the mantissa is garbage, which the caller rejects by the count.
     @inline(__always)
-    private static func digitRun(_ cursor: inout UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, limit: UnsafePointer<UInt8>?, into mantissa: inout UInt64) -> Int {
+    private static func digitRun(
+        _ cursor: inout UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, limit: UnsafePointer<UInt8>?, into mantissa: inout UInt64
+    ) -> Int {
         let start = cursor
         if let limit, limit - cursor >= 8 {
             // SWAR: find the first non-digit byte, then convert the digits before it with three multiplications

@@ -1,6 +1,7 @@
+import DriftStats
 import Testing
 
-@testable import DriftStats
+@testable import DriftData
 
 /// The interner must give one code per distinct byte string, whichever table (short or long) and whichever way of
 /// loading a short field (one word, or byte by byte at the end of readable memory) it goes through.

@@ -1,5 +1,7 @@
+import DriftStats
+
 /// Why a CSV file could not be read; each case names where, so the user can fix the file.
-public enum TableReadError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TableReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(source: String, reason: String)
     case empty(source: String)
     case raggedRow(source: String, line: Int, expected: Int, found: Int)
@@ -8,7 +10,7 @@ public enum TableReadError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownColumns(source: String, missing: [String], available: [String])
     case duplicateColumn(source: String, column: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let source, let reason):
             "\(source): cannot be read: \(reason)"
