@@ -1,8 +1,8 @@
-import Logging
 import ArgumentParser
 import DriftLoop
 import DriftLoopServer
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// The main job on embedded defaults: start the controller, post a drift webhook for the example pipeline,
@@ -37,9 +37,21 @@ struct DemoCommand: AsyncParsableCommand {
                 readyContinuation.yield(endpoints)
                 readyContinuation.finish()
             })
-        async let serving: Void = group.run()
+        // The ready stream ends with the group, so a server that never became ready (a port in use) ends the wait
+        // instead of leaving the process hanging on it.
+        async let serving: Void = {
+            defer { readyContinuation.finish() }
+            try await group.run()
+        }()
         var iterator = ready.makeAsyncIterator()
-        guard let endpoints = await iterator.next() else { throw CLIError("the server did not start") }
+        guard let endpoints = await iterator.next() else {
+            do {
+                try await serving
+            } catch {
+                throw ServerStartFailure.cliError(error, listen: config.listen, configFile: self.configOptions.config)
+            }
+            throw CLIError("the server stopped before it was ready")
+        }
 
         let outcome: String
         do {
@@ -51,13 +63,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if self.keepRunning {
             print("\nstatus page: \(endpoints.apiURL)/")
-            print("server left running at \(endpoints.apiURL) (token from \(config.apiTokenEnvironmentVariable) or: \(config.apiToken() == nil ? token : "***")); Ctrl-C to stop")
+            print(
+                "server left running at \(endpoints.apiURL) (token from \(config.apiTokenEnvironmentVariable) or: \(config.apiToken() == nil ? token : "***")); Ctrl-C to stop"
+            )
             try await serving
             return
         }
         await group.triggerGracefulShutdown()
         try await serving
-        if !["promoted", "rejected", "no_drift"].contains(outcome) { throw ExitCode(1) }
+        if CycleOutcome(rawValue: outcome)?.isDecision != true { throw ExitCode(1) }
     }
 
     private func drive(endpoints: ServerEndpoints, token: String, dataDirectory: String) async throws -> String {

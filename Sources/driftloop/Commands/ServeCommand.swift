@@ -1,8 +1,8 @@
-import Logging
 import ArgumentParser
 import DriftLoop
 import DriftLoopServer
 import Foundation
+import Logging
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -22,12 +22,19 @@ struct ServeCommand: AsyncParsableCommand {
                 onReady: { endpoints in
                     logger.notice(
                         "driftloop is serving",
-                        metadata: ["api": "\(endpoints.apiURL)", "builtin_trainer": "http://127.0.0.1:\(endpoints.trainerPort)", "pipelines": "\(pipelines.map(\.name))"])
+                        metadata: [
+                            "api": "\(endpoints.apiURL)", "builtin_trainer": "http://127.0.0.1:\(endpoints.trainerPort)",
+                            "pipelines": "\(pipelines.map(\.name))",
+                        ])
                 })
-        } catch let error as ServerStartError {
-            throw CLIError(error.message)
+        } catch {
+            throw ServerStartFailure.cliError(error, listen: config.listen, configFile: self.configOptions.config)
         }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw ServerStartFailure.cliError(error, listen: config.listen, configFile: self.configOptions.config)
+        }
     }
 }
 
@@ -48,7 +55,8 @@ struct TrainerCommand: AsyncParsableCommand {
         let logger = LoggerFactory.make(level: config.logLevel)
         guard let token = ProcessInfo.processInfo.environment[self.tokenEnv], !token.isEmpty else {
             throw CLIError(
-                "the trainer needs a bearer token: set \(self.tokenEnv) (or name another variable with --token-env), and give the pipelines that use it `trainer: {kind: http, token_env: \(self.tokenEnv)}`")
+                "the trainer needs a bearer token: set \(self.tokenEnv) (or name another variable with --token-env), and give the pipelines that use it `trainer: {kind: http, token_env: \(self.tokenEnv)}`"
+            )
         }
         // The trainer reads only the data these pipelines declare.
         let pipelines = try PipelineLoading.loadAll(config)
