@@ -38,8 +38,11 @@ package enum ChampionChallengerEvaluation {
         return EvaluationVerdict(isBetter: failed.isEmpty, rules: rules, summary: summary)
     }
 
-    private static func format(_ value: Double) -> String {
-        String(format: "%.4f", value)
+    /// Four decimals; a value that rounds to zero prints as 0.0000, never -0.0000 (an equal lower-is-better metric
+    /// gives a regression of -0.0, which read as a loss).
+    package static func format(_ value: Double) -> String {
+        let text = String(format: "%.4f", value)
+        return text == "-0.0000" ? "0.0000" : text
     }
 
     private static func primary(_ rule: PrimaryMetricRule, challenger: [String: Double], champion: [String: Double]?) -> RuleVerdict {

@@ -39,9 +39,11 @@ struct RequestBodyDecoder: Sendable {
         }
         defer { if !authenticated { self.unauthenticatedSlots.release() } }
         let data = try await self.collect(request.body)
-        if let depth = Self.depthExceeding(Self.maxDepth, in: data) {
+        // The scan stops at the first level past the limit, so the message says "more than", not how deep it goes.
+        if Self.depthExceeding(Self.maxDepth, in: data) != nil {
             throw APIError(
-                .badRequest, code: "invalid_body", message: "the JSON is nested \(depth) levels deep; at most \(Self.maxDepth) are accepted",
+                .badRequest, code: "invalid_body",
+                message: "the JSON is nested more than \(Self.maxDepth) levels deep; at most \(Self.maxDepth) are accepted",
                 field: "body")
         }
         return data
@@ -146,9 +148,12 @@ struct RequestBodyDecoder: Sendable {
             return .badRequest("`\(field)` is required", field: field)
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
-            return .badRequest("`\(field)` must be \(Self.describe(type))", field: field.isEmpty ? "body" : field)
+            // At the top level the body itself is the wrong kind of JSON (`[]`, `"text"`, `3`).
+            if field.isEmpty { return .badRequest("the body must be a JSON object", field: "body") }
+            return .badRequest("`\(field)` must be \(Self.describe(type))", field: field)
         case .valueNotFound(let type, let context):
             let field = path(context.codingPath)
+            if field.isEmpty { return .badRequest("the body must be a JSON object, not null", field: "body") }
             return .badRequest("`\(field)` must be \(Self.describe(type)), not null", field: field)
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
@@ -166,7 +171,10 @@ struct RequestBodyDecoder: Sendable {
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
         case is Int.Type, is Double.Type: "a number"
-        default: "of type \(type)"
+        // Decoding names Swift's own types (`Dictionary<String, Any>`, `Array<Any>`); say what JSON is expected.
+        default:
+            String(describing: type).hasPrefix("Dictionary")
+                ? "a JSON object" : String(describing: type).hasPrefix("Array") ? "a JSON array" : "another kind of value"
         }
     }
 }

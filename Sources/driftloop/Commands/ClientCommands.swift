@@ -24,7 +24,8 @@ struct RetrainCommand: AsyncParsableCommand {
         }
         if !self.client.json { print("cycle \(cycleId): \(accepted["disposition"]?.stringValue ?? "?"); waiting for it to end") }
         let detail = try await CycleWatcher(api: api, printsProgress: !self.client.json).waitForEnd(cycleId: cycleId, timeout: .seconds(3600))
-        if self.client.json { JSONOutput.print(detail) } else { CyclePrinter.printDetail(detail) }
+        // Without --json the watcher printed each transition as it happened.
+        if self.client.json { JSONOutput.print(detail) } else { CyclePrinter.printDetail(detail, includingTransitions: false) }
         let outcome = detail["cycle"]?["outcome"]?.stringValue ?? ""
         if CycleOutcome(rawValue: outcome)?.isDecision != true { throw ExitCode(1) }
     }

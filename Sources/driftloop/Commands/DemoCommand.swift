@@ -21,6 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print server logs.") var verbose = false
 
     func run() async throws {
+        LineBufferedOutput.enable()
         var config = try self.configOptions.load()
         if !self.keepRunning { config.listen.port = 0 }
         let logger = LoggerFactory.make(level: self.verbose ? config.logLevel : .warning)
@@ -88,7 +89,8 @@ struct DemoCommand: AsyncParsableCommand {
         print("cycle \(cycleId) \(accepted["disposition"]?.stringValue ?? "")\n")
         let detail = try await CycleWatcher(api: api, printsProgress: true).waitForEnd(cycleId: cycleId, timeout: .seconds(300))
         print("")
-        CyclePrinter.printDetail(detail)
+        // The watcher printed each transition as it happened.
+        CyclePrinter.printDetail(detail, includingTransitions: false)
 
         let history = try await api.get("/v1/cycles?pipeline=\(self.pipeline)&limit=10")
         print("\nhistory of `\(self.pipeline)` (stored in SQLite; it grows with every run):")

@@ -35,7 +35,8 @@ enum CyclePrinter {
         print(line)
     }
 
-    static func printDetail(_ detail: JSONValue) {
+    /// - Parameter includingTransitions: false when the transitions were printed live as the cycle ran.
+    static func printDetail(_ detail: JSONValue, includingTransitions: Bool = true) {
         let detail = detail.escapingControlCharacters()
         let cycle = detail["cycle"]
         print(
@@ -46,8 +47,10 @@ enum CyclePrinter {
         )
         if let reason = cycle?["reason"]?.stringValue { print("  reason: \(reason)") }
         if let failure = cycle?["failure"]?.stringValue { print("  failure: \(failure)") }
-        print("\ntransitions:")
-        if case .array(let transitions)? = detail["transitions"] { transitions.forEach(printTransition) }
+        if includingTransitions {
+            print("\ntransitions:")
+            if case .array(let transitions)? = detail["transitions"] { transitions.forEach(printTransition) }
+        }
         let decisions = detail["decisions"]
         if let drift = decisions?["drift"] {
             print(

@@ -37,22 +37,9 @@ import Glibc
     /// Runs the CLI in a directory whose config listens on `port`; returns its status and output, or nil when it was
     /// still running after `seconds` (then it is killed).
     static func run(_ arguments: [String], port: Int, seconds: Double) throws -> (status: Int32, output: String)? {
-        let directory = NSTemporaryDirectory() + "busy-port-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = "listen: \"127.0.0.1:\(port)\"\ndata_dir: data\npipelines_dir: \(ChildServer.repositoryRoot)/pipelines\n"
-        try config.write(toFile: directory + "/config.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRun.binary)
-        process.arguments = arguments + ["--config", directory + "/config.yaml"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["DRIFTLOOP_API_TOKEN"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let scratch = try CLIScratch("busy-port", listen: "127.0.0.1:\(port)")
+        defer { scratch.remove() }
+        let (process, output) = try scratch.start(arguments)
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning, Date() < deadline { usleep(50_000) }
         guard !process.isRunning else {

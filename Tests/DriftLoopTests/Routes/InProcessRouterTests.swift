@@ -99,3 +99,23 @@ import Testing
         await server.controller.stop()
     }
 }
+
+/// A body that is JSON but not an object is named as such, in the API's words, not Swift's.
+@Suite struct NonObjectBodyTests {
+    @Test(arguments: ["[]", "null", "\"text\"", "3"])
+    func aBodyThatIsNotAnObjectIsA400NamingTheBody(_ body: String) async throws {
+        let server = try InProcessRouterTests.server()
+        try await server.app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: InProcessRouterTests.authorized, body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = InProcessRouterTests.json(response.body)["error"]
+                #expect(error?["field"]?.stringValue == "body", "\(String(buffer: response.body))")
+                #expect(error?["message"]?.stringValue?.hasPrefix("the body must be a JSON object") == true, "\(String(buffer: response.body))")
+                #expect(String(buffer: response.body).contains("Dictionary") == false)
+            }
+        }
+        #expect(try await server.harness.store.cycles(pipeline: "churn", limit: 10).isEmpty)
+    }
+}

@@ -270,7 +270,7 @@ public final class PostgresCycleStore: CycleStore {
             for try await row in rows.decode((String, String, String).self) { current = row }
             guard let current else { throw StoreError.unknownCycle(transition.cycleId) }
             // A stale controller (after a takeover or a duplicate resume) must not move a cycle twice.
-            guard current.status == "running", current.state == transition.from else {
+            guard current.status == CycleRecord.Status.running.rawValue, current.state == transition.from else {
                 throw StoreError.staleTransition(
                     cycleId: transition.cycleId, expected: transition.from, actual: current.state, status: current.status)
             }

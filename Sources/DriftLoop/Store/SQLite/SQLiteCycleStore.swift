@@ -167,7 +167,7 @@ public final class SQLiteCycleStore: CycleStore {
             let currentState: String = row["state"]
             let status: String = row["status"]
             // A stale controller (after a takeover or a duplicate resume) must not move a cycle twice.
-            guard status == "running", currentState == transition.from else {
+            guard status == CycleRecord.Status.running.rawValue, currentState == transition.from else {
                 throw StoreError.staleTransition(cycleId: transition.cycleId, expected: transition.from, actual: currentState, status: status)
             }
             var decisions = JSONValue.parse(row["decisions"])?.objectValue ?? [:]
