@@ -54,6 +54,8 @@ func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestConte
     router.middlewares.add(SecurityHeaders())
     router.middlewares.add(RequestMetricsMiddleware(metrics: dependencies.metrics))
     router.middlewares.add(JSONErrorMiddleware())
+    let routeMethods = RouteMethods()
+    router.middlewares.add(MethodNotAllowedMiddleware(routes: routeMethods))
     router.middlewares.add(HostGuard(allowedNames: dependencies.allowedHostNames))
     router.middlewares.add(CrossOriginGuard(enabled: dependencies.authorizer.isOpen))
     MetricsRoutes(metrics: dependencies.metrics).register(on: router)
@@ -69,6 +71,7 @@ func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestConte
         maxSkew: dependencies.webhooks.maxSkew,
         bodies: dependencies.bodies, metrics: dependencies.metrics
     ).register(on: router)
+    routeMethods.record(router.routes)
     return router
 }
 

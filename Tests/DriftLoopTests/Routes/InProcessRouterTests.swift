@@ -119,3 +119,25 @@ import Testing
         #expect(try await server.harness.store.cycles(pipeline: "churn", limit: 10).isEmpty)
     }
 }
+
+/// A known path asked with a method it does not serve: 405 with `Allow`, not 404.
+@Suite struct MethodNotAllowedTests {
+    @Test func theWrongMethodOnAKnownRouteIs405WithAllow() async throws {
+        let server = try InProcessRouterTests.server()
+        try await server.app.test(.router) { client in
+            try await client.execute(uri: "/v1/pipelines/churn/retrain", method: .get, headers: InProcessRouterTests.authorized) { response in
+                #expect(response.status == .methodNotAllowed, "\(String(buffer: response.body))")
+                #expect(response.headers[.allow] == "POST")
+                #expect(InProcessRouterTests.json(response.body)["error"]?["code"]?.stringValue == "method_not_allowed")
+            }
+            try await client.execute(uri: "/v1/pipelines", method: .delete, headers: InProcessRouterTests.authorized) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+            }
+            // An unknown path stays 404.
+            try await client.execute(uri: "/v1/nothing-here", method: .get, headers: InProcessRouterTests.authorized) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
