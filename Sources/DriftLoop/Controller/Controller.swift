@@ -393,8 +393,23 @@ public actor Controller {
     /// replicas, on the replica that takes the released leases).
     /// `releaseLeases: false` leaves them to expire, as a replica that died would.
     package func stop(releaseLeases: Bool = true) async {
+        self.logger.notice("driftloop stopping: interrupting running actions at their next commit")
         for controller in self.controllers.values { await controller.stop() }
         if releaseLeases { await self.leases?.release() }
+        // What an operator needs to know after a stop: nothing accepted was lost, and where the unfinished work went.
+        var metadata: Logger.Metadata = [
+            "persisted": "every accepted trigger and every committed transition is in the store"
+        ]
+        if let unfinished = try? await self.store.runningCycles().count {
+            metadata["unfinished_cycles"] = "\(unfinished)"
+            metadata["resume"] =
+                self.leases == nil
+                ? "unfinished cycles resume from their stored state at the next start"
+                : (releaseLeases
+                    ? "leases released: another replica resumes the unfinished cycles now"
+                    : "leases left to expire: another replica resumes them after lease_ttl")
+        }
+        self.logger.notice("driftloop stopped", metadata: metadata)
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 /// What `driftloop demo` prints, as a new user reads it.
@@ -24,22 +23,36 @@ import Testing
         defer { scratch.remove() }
         let (process, output) = try scratch.start(["demo", "--keep-running"])
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        // The process is still running, so whatever arrives was flushed line by line, not at exit. Read off the
-        // test's task, so output that never comes fails at the deadline instead of blocking the test.
-        let received = Mutex("")
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            received.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
-        }
-        defer { output.fileHandleForReading.readabilityHandler = nil }
-        let deadline = Date().addingTimeInterval(60)
-        while !received.withLock({ $0.contains("server left running") }), Date() < deadline, process.isRunning { usleep(50_000) }
-        let text = received.withLock { $0 }
+        // The process is still running, so whatever arrives was flushed line by line, not at exit.
+        let collected = OutputCollector(output)
+        let arrived = collected.wait(for: "server left running", from: process, seconds: 60)
+        let text = collected.text
         #expect(process.isRunning, "\(text.suffix(2000))")
-        #expect(text.contains("server left running"), "the last line before waiting never arrived:\n\(text.suffix(2000))")
+        #expect(arrived, "the last line before waiting never arrived:\n\(text.suffix(2000))")
         process.terminate()
         let stopBy = Date().addingTimeInterval(10)
         while process.isRunning, Date() < stopBy { usleep(50_000) }
         #expect(!process.isRunning, "SIGTERM did not stop `demo --keep-running` within 10 s")
+    }
+}
+
+/// `serve` stopped with SIGTERM says so, and what it kept.
+@Suite struct ServeStopTests {
+    @Test func termLogsTheStopAndWhatWasPersisted() throws {
+        let scratch = try CLIScratch("serve-stop", listen: "127.0.0.1:0")
+        defer { scratch.remove() }
+        let (process, output) = try scratch.start(["serve"])
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let collected = OutputCollector(output)
+        #expect(collected.wait(for: "driftloop is serving", from: process, seconds: 60), "\(collected.text.suffix(2000))")
+        process.terminate()
+        let stopBy = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < stopBy { usleep(50_000) }
+        #expect(!process.isRunning, "SIGTERM did not stop `serve` within 15 s")
+        usleep(200_000)
+        let text = collected.text
+        #expect(process.isRunning || process.terminationStatus == 0, "\(text.suffix(2000))")
+        #expect(text.contains("driftloop stopping"), "\(text.suffix(2000))")
+        #expect(text.contains("driftloop stopped") && text.contains("unfinished_cycles=0"), "\(text.suffix(2000))")
     }
 }
