@@ -2,12 +2,12 @@ import DriftLoop
 import Foundation
 
 /// Body of `POST /v1/pipelines/{name}/retrain`.
-struct RetrainRequest: Decodable {
+struct RetrainRequest: ClosedRequestBody {
     var reason: String?
     var requestedBy: String?
     var force: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case reason, force
         case requestedBy = "requested_by"
     }
@@ -30,14 +30,14 @@ struct DriftWebhookEvent: Decodable {
 }
 
 /// Body of `POST /v1/pipelines/{name}/rollback`.
-struct RollbackRequest: Decodable {
+struct RollbackRequest: ClosedRequestBody {
     var toVersion: String?
     var reason: String?
     var actor: String?
     /// Roll back to a version that was never champion, or was rejected: an explicit choice, never the default.
     var anyVersion: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case reason, actor
         case toVersion = "to_version"
         case anyVersion = "any_version"
@@ -45,9 +45,13 @@ struct RollbackRequest: Decodable {
 }
 
 /// Body of `POST /v1/pipelines/{name}/pause` and `/resume`; both fields optional.
-struct PauseRequest: Decodable {
+struct PauseRequest: ClosedRequestBody {
     var actor: String?
     var reason: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case actor, reason
+    }
 }
 
 struct PauseResponse: Encodable {
@@ -59,9 +63,13 @@ struct PauseResponse: Encodable {
 }
 
 /// Body of `POST /v1/cycles/{id}/approve` and `/reject`.
-struct ApprovalRequest: Decodable {
+struct ApprovalRequest: ClosedRequestBody {
     var approver: String
     var comment: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case approver, comment
+    }
 }
 
 /// The answer to an accepted trigger.

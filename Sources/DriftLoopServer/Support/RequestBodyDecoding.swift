@@ -1,3 +1,4 @@
+import DriftLoop
 import Foundation
 import Hummingbird
 import NIOCore
@@ -133,8 +134,18 @@ struct RequestBodyDecoder: Sendable {
         } catch let error as DecodingError {
             throw Self.apiError(for: error)
         }
+        if let closed = type as? any ClosedRequestBody.Type { try Self.refuseUnknownKeys(in: data, allowed: closed.allowedKeys) }
         try (value as? any BoundedTextFields)?.checkTextLengths()
         return value
+    }
+
+    /// The first key of the body's object that `allowed` does not list, as a 400 naming it and the allowed ones.
+    static func refuseUnknownKeys(in data: Data, allowed: [String]) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        guard let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) else { return }
+        throw APIError.badRequest(
+            "unknown field `\(LogText.escape(String(unknown.prefix(100))))`; the body takes \(allowed.map { "`\($0)`" }.joined(separator: ", "))",
+            field: String(unknown.prefix(100)))
     }
 
     static func apiError(for error: DecodingError) -> APIError {

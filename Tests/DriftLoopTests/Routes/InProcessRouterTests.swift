@@ -141,3 +141,38 @@ import Testing
         }
     }
 }
+
+/// A misspelled key in a request body is refused, naming it and the keys the body takes; nothing is stored.
+@Suite struct UnknownBodyKeyTests {
+    @Test func aMisspelledKeyIsA400NamingItAndTheAllowedOnes() async throws {
+        let server = try InProcessRouterTests.server()
+        try await server.app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: InProcessRouterTests.authorized,
+                body: ByteBuffer(string: #"{"reasn": "x"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = InProcessRouterTests.json(response.body)["error"]
+                #expect(error?["field"]?.stringValue == "reasn", "\(String(buffer: response.body))")
+                #expect(
+                    error?["message"]?.stringValue == "unknown field `reasn`; the body takes `reason`, `force`, `requested_by`",
+                    "\(String(buffer: response.body))")
+            }
+            try await client.execute(
+                uri: "/v1/pipelines/churn/pause", method: .post, headers: InProcessRouterTests.authorized,
+                body: ByteBuffer(string: #"{"actor": "ops", "why": "x"}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(InProcessRouterTests.json(response.body)["error"]?["field"]?.stringValue == "why")
+            }
+            // The known keys still pass.
+            try await client.execute(
+                uri: "/v1/pipelines/churn/retrain", method: .post, headers: InProcessRouterTests.authorized,
+                body: ByteBuffer(string: #"{"reason": "x", "requested_by": "ops", "force": true}"#)
+            ) { response in
+                #expect(response.status == .accepted, "\(String(buffer: response.body))")
+            }
+        }
+        #expect(try await server.controller.history.pausedPipelines().isEmpty)
+    }
+}
