@@ -79,7 +79,11 @@ import Testing
 
     @Test func unknownDetectorsAndParametersAreNamed() {
         #expect(throws: DetectorParameterError.self) { try AnyStreamDetector(name: "cusum") }
-        #expect(throws: DetectorParameterError(parameter: "deltaa", message: "is not a parameter of adwin")) {
+        #expect(
+            throws: DetectorParameterError(
+                parameter: "deltaa",
+                message: "is not a parameter of adwin; its parameters are delta, clock, max_buckets, min_window_length, grace_period")
+        ) {
             try AnyStreamDetector(name: "adwin", parameters: ["deltaa": "0.1"])
         }
         #expect(throws: DetectorParameterError.self) { try AnyStreamDetector(name: "adwin", parameters: ["delta": "abc"]) }

@@ -10,6 +10,36 @@ public struct AnyStreamDetector: StreamDriftDetector {
         case adwin, pageHinkley, kswin, ddm, eddm, hddmA, hddmW, fhddm, dummy, noDrift
     }
 
+    /// The values a detector is defined on, as River documents them: the error detectors read 0/1 (1 = a wrong
+    /// prediction), HDDM reads values in [0, 1], the rest any real number.
+    package enum InputDomain: Sendable {
+        case realNumbers, zeroOrOne, unitInterval
+
+        package var expectation: String {
+            switch self {
+            case .realNumbers: "any number"
+            case .zeroOrOne: "0 or 1 (1 = a wrong prediction)"
+            case .unitInterval: "a value between 0 and 1"
+            }
+        }
+
+        package func accepts(_ value: Double) -> Bool {
+            switch self {
+            case .realNumbers: value.isFinite
+            case .zeroOrOne: value == 0 || value == 1
+            case .unitInterval: (0...1).contains(value)
+            }
+        }
+    }
+
+    package var inputDomain: InputDomain {
+        switch self.kind {
+        case .ddm, .eddm, .fhddm: .zeroOrOne
+        case .hddmA, .hddmW: .unitInterval
+        case .adwin, .pageHinkley, .kswin, .dummy, .noDrift: .realNumbers
+        }
+    }
+
     enum Made {
         case adwin(ADWIN), pageHinkley(PageHinkley), kswin(KSWIN), ddm(DDM), eddm(EDDM), hddmA(HDDMA), hddmW(HDDMW), fhddm(FHDDM)
         case dummy(DummyDriftDetector), noDrift(NoDrift)
@@ -106,10 +136,11 @@ public struct AnyStreamDetector: StreamDriftDetector {
             made = .noDrift(NoDrift())
         default:
             throw DetectorParameterError(
-                parameter: "detector", message: "`\(name)` is unknown; expected one of \(Self.names.joined(separator: ", "))")
+                parameter: "detector", message: "`\(name)` is not a detector; the detectors are \(Self.names.joined(separator: ", "))")
         }
         if let unknown = reader.unused.sorted().first {
-            throw DetectorParameterError(parameter: unknown, message: "is not a parameter of \(name)")
+            throw DetectorParameterError(
+                parameter: unknown, message: "is not a parameter of \(name); its parameters are \(reader.asked.joined(separator: ", "))")
         }
         self.init(made)
     }
@@ -157,6 +188,8 @@ public struct AnyStreamDetector: StreamDriftDetector {
 struct ParameterReader {
     private let values: [String: String]
     private(set) var unused: Set<String>
+    /// Every parameter the detector reads, in its order, for naming the valid ones.
+    private(set) var asked: [String] = []
 
     init(_ values: [String: String]) {
         self.values = values
@@ -165,11 +198,13 @@ struct ParameterReader {
 
     mutating func string(_ name: String, _ fallback: String) throws(DetectorParameterError) -> String {
         self.unused.remove(name)
+        self.asked.append(name)
         return self.values[name] ?? fallback
     }
 
     mutating func double(_ name: String, _ fallback: Double) throws(DetectorParameterError) -> Double {
         self.unused.remove(name)
+        self.asked.append(name)
         guard let text = self.values[name] else { return fallback }
         guard let value = Double(text), value.isFinite else {
             throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a number")
@@ -183,6 +218,7 @@ struct ParameterReader {
 
     mutating func optionalInt(_ name: String) throws(DetectorParameterError) -> Int? {
         self.unused.remove(name)
+        self.asked.append(name)
         guard let text = self.values[name], text != "None" else { return nil }
         guard let value = Int(text), value >= 0 else {
             throw DetectorParameterError(parameter: name, message: "is `\(text)`; expected a non-negative integer")
@@ -192,6 +228,7 @@ struct ParameterReader {
 
     mutating func bool(_ name: String, _ fallback: Bool) throws(DetectorParameterError) -> Bool {
         self.unused.remove(name)
+        self.asked.append(name)
         guard let text = self.values[name] else { return fallback }
         switch text.lowercased() {
         case "true", "1", "yes": return true

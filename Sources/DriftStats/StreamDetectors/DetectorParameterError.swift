@@ -8,5 +8,8 @@ public struct DetectorParameterError: Error, Sendable, Equatable, CustomStringCo
         self.message = message
     }
 
-    public var description: String { "detector parameter `\(self.parameter)` \(self.message)" }
+    public var description: String {
+        // An unknown detector's message names it already; "detector parameter `detector`" said it twice.
+        self.parameter == "detector" ? self.message : "detector parameter `\(self.parameter)` \(self.message)"
+    }
 }

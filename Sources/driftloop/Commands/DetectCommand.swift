@@ -24,7 +24,7 @@ struct DetectCommand: ParsableCommand {
         var named: [String: String] = [:]
         for parameter in self.parameters {
             guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
-                throw ValidationError("--param `\(parameter)` must look like NAME=VALUE, e.g. delta=0.01")
+                throw CLIError("--param `\(parameter)` must look like NAME=VALUE, e.g. delta=0.01")
             }
             named[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
         }
@@ -32,9 +32,9 @@ struct DetectCommand: ParsableCommand {
         do {
             detector = try AnyStreamDetector(name: self.detector, parameters: named)
         } catch {
-            throw ValidationError(error.description)
+            throw CLIError(error.description)
         }
-        let values = try Self.readValues(self.file)
+        let values = try Self.readValues(self.file, domain: detector.inputDomain, detector: self.detector)
         let run = DetectorRun(detector: &detector, stream: values)
         if self.json {
             let encoder = JSONEncoder()
@@ -47,12 +47,18 @@ struct DetectCommand: ParsableCommand {
         }
     }
 
-    static func readValues(_ path: String) throws -> [Double] {
+    /// The file's values, one per line; a line that is not a number, or a value outside what the detector reads,
+    /// is an error naming the file, the line and what was expected.
+    static func readValues(_ path: String, domain: AnyStreamDetector.InputDomain, detector: String) throws -> [Double] {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let contents = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot be read") }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                // The operating system's reason: missing, not allowed, or a directory.
+                let reason = access(path, R_OK) == 0 ? "it is not a readable file" : String(cString: strerror(errno))
+                throw CLIError("\(path): cannot be read: \(reason)")
+            }
             data = contents
         }
         var values: [Double] = []
@@ -60,7 +66,10 @@ struct DetectCommand: ParsableCommand {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             guard let value = Double(text), value.isFinite else {
-                throw ValidationError("\(path):\(index + 1): `\(text.prefix(40))` is not a number; expected one value per line")
+                throw CLIError("\(path):\(index + 1): `\(text.prefix(40))` is not a number; expected one value per line")
+            }
+            guard domain.accepts(value) else {
+                throw CLIError("\(path):\(index + 1): \(detector) reads \(domain.expectation) per line, not \(text.prefix(40))")
             }
             values.append(value)
         }
