@@ -266,8 +266,8 @@ package struct ComparisonVerdict: Codable, Sendable, Equatable {
         guard let replicates = distribution?.replicates, !replicates.isEmpty else { return nil }
         let sorted = replicates.sorted()
         return [
-            NumpyPercentile.linear(sorted: sorted, percent: 100 * alpha / 2),
-            NumpyPercentile.linear(sorted: sorted, percent: 100 * (1 - alpha / 2)),
+            NumPy.percentileLinear(sorted: sorted, 100 * alpha / 2),
+            NumPy.percentileLinear(sorted: sorted, 100 * (1 - alpha / 2)),
         ]
     }
 

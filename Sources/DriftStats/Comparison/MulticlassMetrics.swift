@@ -20,10 +20,10 @@ package struct MulticlassMetrics: Codable, Sendable, Equatable {
         let tally = ClassTally(labels: labels, predictions: predictions, classes: classes)
         accuracy = Double(tally.correct) / Double(labels.count)
         f1PerClass = tally.f1PerClass
-        f1Macro = NumpySummation.mean(f1PerClass)
+        f1Macro = NumPy.mean(f1PerClass)
         let supports = tally.actual.map(Double.init)
-        let supportTotal = NumpySummation.sum(supports)
-        f1Weighted = supportTotal == 0 ? 0 : NumpySummation.sum(zip(f1PerClass, supports).map(*)) / supportTotal
+        let supportTotal = NumPy.sum(supports)
+        f1Weighted = supportTotal == 0 ? 0 : NumPy.sum(zip(f1PerClass, supports).map(*)) / supportTotal
     }
 }
 

@@ -92,27 +92,9 @@ package struct BootstrapDistribution: Codable, Sendable, Equatable {
         }
         let sorted = valid.sorted()
         ci95Percentile = [
-            NumpyPercentile.linear(sorted: sorted, percent: 2.5),
-            NumpyPercentile.linear(sorted: sorted, percent: 97.5),
+            NumPy.percentileLinear(sorted: sorted, 2.5),
+            NumPy.percentileLinear(sorted: sorted, 97.5),
         ]
-        replicateMean = NumpySummation.mean(valid)
-    }
-}
-
-/// numpy's `percentile(..., method='linear')`, reproduced to the last bit.
-package enum NumpyPercentile {
-    /// `sorted` must be ascending and non-empty.
-    package static func linear(sorted values: [Double], percent: Double) -> Double {
-        precondition(!values.isEmpty, "a percentile of nothing is undefined")
-        let position = Double(values.count - 1) * (percent / 100)
-        let lowerPosition = position.rounded(.down)
-        let fraction = position - lowerPosition
-        let lower = Int(lowerPosition)
-        let below = values[lower]
-        let above = values[min(lower + 1, values.count - 1)]
-        let difference = above - below
-        // numpy interpolates from the nearer end; the one-sided form `below + difference * fraction` differs
-        // in the last bit when the fraction is above ½ (e.g. at 2.5 % of 2000 values, fraction 0.975).
-        return fraction >= 0.5 ? above - difference * (1 - fraction) : below + difference * fraction
+        replicateMean = NumPy.mean(valid)
     }
 }

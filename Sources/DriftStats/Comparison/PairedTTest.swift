@@ -28,14 +28,14 @@ package struct PairedTTest: Codable, Sendable, Equatable {
         precondition(!differences.isEmpty, "a t-test needs at least one difference")
         let count = Double(differences.count)
         // numpy's pairwise mean and variance, so the statistic agrees with scipy beyond the tolerance.
-        let mean = NumpySummation.mean(differences)
+        let mean = NumPy.mean(differences)
         meanDifference = mean
         degreesOfFreedom = count - 1
         guard differences.count > 1 else {
             edgeCase = "a single row: the standard deviation and the test are undefined"
             return
         }
-        let variance = NumpySummation.sum(differences.map { ($0 - mean) * ($0 - mean) }) / (count - 1)
+        let variance = NumPy.sum(differences.map { ($0 - mean) * ($0 - mean) }) / (count - 1)
         standardDeviationOfDifference = variance.squareRoot()
         if variance == 0 && mean == 0 {
             edgeCase = "every difference is 0: t and p are undefined (scipy: NaN); no difference between the models"

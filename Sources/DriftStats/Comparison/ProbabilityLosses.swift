@@ -15,7 +15,7 @@ package enum ProbabilityLosses {
             let clipped = min(max(column, logLossEpsilon), 1 - logLossEpsilon)
             return -log(clipped)
         }
-        return NumpySummation.mean(losses)
+        return NumPy.mean(losses)
     }
 
     /// `brier_score_loss`: the mean squared difference between the score and the 0/1 label.
@@ -25,6 +25,6 @@ package enum ProbabilityLosses {
             let error = probability - Double(label)
             return error * error
         }
-        return NumpySummation.mean(squaredErrors)
+        return NumPy.mean(squaredErrors)
     }
 }

@@ -15,12 +15,12 @@ package struct RegressionErrorMetrics: Codable, Sendable, Equatable {
             (target - prediction) * (target - prediction)
         }
         let absoluteErrors = zip(targets, predictions).map { abs($0 - $1) }
-        mse = NumpySummation.mean(squaredErrors)
+        mse = NumPy.mean(squaredErrors)
         rmse = mse.squareRoot()
-        mae = NumpySummation.mean(absoluteErrors)
-        let targetMean = NumpySummation.mean(targets)
-        let residualSum = NumpySummation.sum(squaredErrors)
-        let totalSum = NumpySummation.sum(targets.map { ($0 - targetMean) * ($0 - targetMean) })
+        mae = NumPy.mean(absoluteErrors)
+        let targetMean = NumPy.mean(targets)
+        let residualSum = NumPy.sum(squaredErrors)
+        let totalSum = NumPy.sum(targets.map { ($0 - targetMean) * ($0 - targetMean) })
         // sklearn's force_finite: a constant target scores 1 when predicted perfectly and 0 otherwise, not ±inf/NaN.
         if totalSum == 0 {
             r2 = residualSum == 0 ? 1 : 0

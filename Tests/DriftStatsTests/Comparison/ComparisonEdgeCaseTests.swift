@@ -231,7 +231,7 @@ struct ComparisonEdgeCaseTests {
         let lower = -0.002019986129147251
         let upper = -0.0002155971630897659
         let values = [Double](repeating: lower, count: 50) + [Double](repeating: upper, count: 1950)
-        let percentile = NumpyPercentile.linear(sorted: values, percent: 2.5)
+        let percentile = NumPy.percentileLinear(sorted: values, 2.5)
         #expect(percentile == -0.00026070688724120047)
         let fraction = 1999 * 0.025 - 49
         #expect(lower + (upper - lower) * fraction != percentile)

@@ -273,7 +273,7 @@ struct ParityWalker {
 
     static func tolerance(for path: String, key: String) -> Tolerance {
         if path.hasPrefix("bootstrap.") {
-            // replicate_mean is numpy's pairwise mean, reproduced in NumpySummation, so it is held exact too.
+            // replicate_mean is numpy's pairwise mean, reproduced in NumPy.mean, so it is held exact too.
             return .exact
         }
         if pValueKeys.contains(key) { return .pValue }
