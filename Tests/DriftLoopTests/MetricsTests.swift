@@ -37,20 +37,11 @@ import Testing
             #expect(text.contains(#"driftloop_build_info{version=""#))
 
             if let promtool = Self.promtool {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: promtool)
-                process.arguments = ["check", "metrics"]
-                let input = Pipe(), output = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                input.fileHandleForWriting.write(Data(text.utf8))
-                try input.fileHandleForWriting.close()
-                let findings = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let check = try TestProcess(promtool, ["check", "metrics"], input: Data(text.utf8))
+                let status = await check.exitStatus(within: 60)
+                let findings = check.text
                 #expect(
-                    process.terminationStatus == 0 && findings.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                    status == 0 && findings.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
                     "promtool check metrics: \(findings)")
             }
         }

@@ -10,17 +10,13 @@ import Testing
     /// A certificate for 127.0.0.1 that no system CA signed, and an https server using it.
     static func startServer(_ directory: TemporaryDirectory) async throws -> (ChildServer, cert: String) {
         let cert = directory.file("cert.pem"), key = directory.file("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=driftloop-test-ca",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a certificate")
+        let openssl = try TestProcess(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=driftloop-test-ca",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:TRUE",
+            ])
+        try #require(await openssl.exitStatus(within: 60) == 0, "openssl could not make a certificate: \(openssl.text)")
         let server = try await ChildServer(
             python: "/usr/bin/python3", script: ChildServer.repositoryRoot + "/Tests/DriftLoopTests/Fixtures/tls/https_stub.py",
             arguments: ["--cert", cert, "--key", key], portFile: directory.file("port"), log: directory.file("stub.log"))

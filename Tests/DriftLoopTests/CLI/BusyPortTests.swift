@@ -36,26 +36,19 @@ import Glibc
 
     /// Runs the CLI in a directory whose config listens on `port`; returns its status and output, or nil when it was
     /// still running after `seconds` (then it is killed).
-    static func run(_ arguments: [String], port: Int, seconds: Double) throws -> (status: Int32, output: String)? {
+    static func run(_ arguments: [String], port: Int, seconds: Double) async throws -> (status: Int32, output: String)? {
         let scratch = try CLIScratch("busy-port", listen: "127.0.0.1:\(port)")
         defer { scratch.remove() }
-        let (process, output) = try scratch.start(arguments)
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, text)
+        let command = try scratch.start(arguments)
+        guard let status = await command.exitStatus(within: seconds) else { return nil }
+        return (status, command.text)
     }
 
     @Test(arguments: [["demo", "--keep-running"], ["serve"]])
-    func aTakenPortEndsTheCommandWithTheAddressAndTheWayOut(_ command: [String]) throws {
+    func aTakenPortEndsTheCommandWithTheAddressAndTheWayOut(_ command: [String]) async throws {
         let held = try HeldPort()
         defer { held.close() }
-        let run = try Self.run(command, port: held.port, seconds: 5)
+        let run = try await Self.run(command, port: held.port, seconds: 5)
         let finished = try #require(run, "`driftloop \(command.joined(separator: " "))` was still running 5 s after start on a taken port")
         #expect(finished.status == 2, "\(finished.output)")
         #expect(finished.output.contains("127.0.0.1:\(held.port) is already in use"), "\(finished.output)")

@@ -76,7 +76,7 @@ import Testing
             let cycle = try #require(accepted.json["cycle_id"]?.stringValue)
             _ = try await client.waitForEnd(cycle)
             for arguments in [["cycles"], ["show", cycle], ["status"]] {
-                let run = try CLIRun.run(arguments + ["--server", endpoints.apiURL])
+                let run = try await CLIRun.run(arguments + ["--server", endpoints.apiURL])
                 #expect(run.status == 0, "\(arguments): \(run.output)")
                 #expect(!run.output.contains("\u{1B}") && !run.output.contains("\u{07}") && !run.output.contains("\r"), "\(arguments)")
                 if arguments[0] != "status" { #expect(run.output.contains("\\u{1B}[2J\\u{7}\\rFORGED ROW"), "\(arguments): \(run.output)") }
@@ -95,10 +95,10 @@ import Testing
             let accepted = try await client.post("/v1/pipelines/churn/retrain", ["force": true])
             let cycle = try #require(accepted.json["cycle_id"]?.stringValue)
             for arguments in [["status"], ["cycles"], ["show", cycle]] {
-                let run = try CLIRun.run(
+                let run = try await CLIRun.run(
                     arguments + ["--server", endpoints.apiURL, "--token-env", "READER_TOKEN"], environment: ["READER_TOKEN": "reader-token-42"])
                 #expect(run.status == 0, "\(arguments): \(run.output)")
-                let refused = try CLIRun.run(arguments + ["--server", endpoints.apiURL], environment: [:])
+                let refused = try await CLIRun.run(arguments + ["--server", endpoints.apiURL], environment: [:])
                 #expect(refused.status == 2)
                 #expect(refused.output.contains("--token-env"), "a 401 says how to pass a token: \(refused.output)")
             }
@@ -109,37 +109,4 @@ import Testing
 /// SHA-256 through swift-crypto, as the authorizer computes token digests.
 enum SHA256Digest {
     static func of(_ text: String) -> SHA256.Digest { SHA256.hash(data: Data(text.utf8)) }
-}
-
-/// Runs the `driftloop` binary built beside the tests, and captures what it printed.
-enum CLIRun {
-    static var binary: String {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        // The runner may be inside the .xctest bundle (macOS layout) or beside the products (Linux).
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("driftloop").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return ChildServer.repositoryRoot + "/.build/debug/driftloop"
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        var base = ProcessInfo.processInfo.environment
-        base["DRIFTLOOP_API_TOKEN"] = nil
-        process.environment = base.merging(environment) { $1 }
-        // No config.yaml in the working directory: every default.
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 }
