@@ -67,7 +67,7 @@ struct PrometheusQueryClient: Sendable {
             response = try await self.client.send(
                 HTTPRequest(url: url, timeout: .seconds(15), authentication: self.token.map { .bearer(token: $0) } ?? .none))
         } catch let error as CurlError {
-            throw QueryError(message: "Prometheus at \(self.baseURL) is unreachable: \(error.message)", isTransient: error.isTransient)
+            throw QueryError(message: "Prometheus at \(self.baseURL) \(error.whatThePeerDid): \(error.message)", isTransient: error.isTransient)
         }
         let answer = try? response.decode(Answer.self)
         guard response.status == 200, let answer, answer.status == "success", let data = answer.data else {

@@ -116,7 +116,7 @@ package struct HTTPTrainer: Trainer {
         do {
             return try await self.client.send(request)
         } catch let error as CurlError {
-            throw TrainerError("trainer at \(self.baseURL) is unreachable: \(error.message)", isTransient: error.isTransient)
+            throw TrainerError("trainer at \(self.baseURL) \(error.whatThePeerDid): \(error.message)", isTransient: error.isTransient)
         }
     }
 

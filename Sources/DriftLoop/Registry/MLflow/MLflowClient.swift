@@ -71,7 +71,7 @@ struct MLflowClient: Sendable {
         } catch let error as CurlError {
             throw Failure(
                 status: 0, errorCode: nil,
-                error: RegistryError("MLflow at \(self.baseURL) is unreachable (\(what)): \(error.message)", isTransient: error.isTransient))
+                error: RegistryError("MLflow at \(self.baseURL) \(error.whatThePeerDid) (\(what)): \(error.message)", isTransient: error.isTransient))
         } catch {
             throw Failure(status: 0, errorCode: nil, error: RegistryError("MLflow at \(self.baseURL) failed (\(what)): \(error)", isTransient: true))
         }

@@ -95,7 +95,7 @@ actor JenkinsClient {
         do {
             return try await self.client.send(request)
         } catch let error as CurlError {
-            throw TrainerError("Jenkins at \(self.baseURL) is unreachable: \(error.message)", isTransient: error.isTransient)
+            throw TrainerError("Jenkins at \(self.baseURL) \(error.whatThePeerDid): \(error.message)", isTransient: error.isTransient)
         }
     }
 
