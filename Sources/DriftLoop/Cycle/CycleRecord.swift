@@ -26,6 +26,15 @@ public struct CycleRecord: Sendable, Codable {
     package var cancelRequested: Bool
     /// Why the cycle failed, when it did.
     package var failure: String?
+
+    /// The API's snake_case, for `driftloop export` too.
+    enum CodingKeys: String, CodingKey {
+        case id, pipeline, kind, reason, state, status, outcome, decisions, handles, failure
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case finishedAt = "finished_at"
+        case cancelRequested = "cancel_requested"
+    }
 }
 
 /// One move of a cycle from one state to the next. Append-only.
@@ -37,6 +46,11 @@ public struct TransitionRecord: Sendable, Codable {
     package var outcome: String
     package var at: Date
     package var details: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case id, from, to, outcome, at, details
+        case cycleId = "cycle_id"
+    }
 }
 
 /// A change of a model's champion: a promotion or a rollback.
@@ -51,6 +65,12 @@ public struct ChampionChange: Sendable, Codable {
     /// Who made the change: `controller` or the user named in the request.
     package var actor: String
     package var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case model, version, kind, at, actor, reason
+        case previousVersion = "previous_version"
+        case cycleId = "cycle_id"
+    }
 
     package init(model: String, version: String, previousVersion: String?, cycleId: String?, kind: Kind, at: Date, actor: String, reason: String?) {
         self.model = model

@@ -38,6 +38,34 @@ public struct Trigger: Sendable, Codable {
         self.force = force
         self.payload = payload
     }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, source, reason, force, payload
+        case dedupKey = "dedup_key"
+        /// How triggers stored before the API-wide snake_case spelled `dedup_key`; still read, never written.
+        case legacyDedupKey = "dedupKey"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.kind = try container.decode(TriggerKind.self, forKey: .kind)
+        self.source = try container.decodeIfPresent(String.self, forKey: .source)
+        self.reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        self.dedupKey =
+            try container.decodeIfPresent(String.self, forKey: .dedupKey) ?? container.decodeIfPresent(String.self, forKey: .legacyDedupKey)
+        self.force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
+        self.payload = try container.decodeIfPresent(JSONValue.self, forKey: .payload) ?? .null
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encodeIfPresent(self.source, forKey: .source)
+        try container.encodeIfPresent(self.reason, forKey: .reason)
+        try container.encodeIfPresent(self.dedupKey, forKey: .dedupKey)
+        try container.encode(self.force, forKey: .force)
+        try container.encode(self.payload, forKey: .payload)
+    }
 }
 
 /// What happened to an accepted trigger.
@@ -73,4 +101,10 @@ public struct TriggerRecord: Sendable, Codable {
     package var receivedAt: Date
     package var cycleId: String
     package var disposition: TriggerDisposition
+
+    enum CodingKeys: String, CodingKey {
+        case id, pipeline, trigger, disposition
+        case receivedAt = "received_at"
+        case cycleId = "cycle_id"
+    }
 }
