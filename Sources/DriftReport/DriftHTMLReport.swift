@@ -27,7 +27,7 @@ package enum DriftHTMLReport {
             rows += """
                 <tr>
                   <td class="name">\(Self.escape(column.column))<div class="type">\(column.columnType.rawValue), \(column.referenceCount) / \(column.currentCount) values</div></td>
-                  <td>\(Self.escape(column.stattest))</td><td class="num">\(score)</td><td class="num">\(Self.format(column.threshold))</td>
+                  <td>\(Self.escape(column.stattest))</td><td class="num">\(score)</td><td class="num">\(column.threshold.map { Self.format($0) } ?? "–")</td>
                   <td>\(verdict)\(column.error.map { "<div class=\"note\">\(Self.escape($0))</div>" } ?? "")</td>
                   <td class="chart">\(chart)</td>
                 </tr>
@@ -45,6 +45,9 @@ package enum DriftHTMLReport {
         for excluded in report.excludedColumns ?? [] {
             sources += "<div class=\"legend\">left out: <b>\(Self.escape(excluded.column))</b>, \(Self.escape(excluded.reason))</div>\n"
         }
+        for warning in report.warnings ?? [] {
+            sources += "<div class=\"legend warning\">warning: \(Self.escape(warning.description))</div>\n"
+        }
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
@@ -61,7 +64,7 @@ package enum DriftHTMLReport {
             .name{font-weight:600}.type,.note{font-weight:400;font-size:.75rem;color:#7b8794}
             .badge{padding:.15rem .5rem;border-radius:999px;font-size:.75rem;font-weight:600}
             .drift{background:#ffe3e3;color:#c81e1e}.ok{background:#e3f9e5;color:#207227}.na{background:#eceff1;color:#52606d}
-            .legend{font-size:.8rem;color:#52606d;margin:.5rem 0}.legend i{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:-1px}
+            .legend{font-size:.8rem;color:#52606d;margin:.5rem 0}.legend i{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:-1px}.legend.warning{color:#8a4b08;background:#fff7e6;border-left:3px solid #d97706;padding:.3rem .5rem}
             </style></head><body>
             <h1>\(Self.escape(title)): \(headline)</h1>
             <div class="legend">Same tests, thresholds and verdicts as Evidently's DataDriftPreset.<i style="background:#4c78a8"></i>reference<i style="background:#f58518"></i>current</div>
@@ -81,9 +84,9 @@ package enum DriftHTMLReport {
 
     /// How far past (or short of) its threshold a column is, to order columns within the same verdict.
     static func severity(_ column: DataDriftReport.Column) -> Double {
-        guard let score = column.score, column.threshold > 0 else { return -.infinity }
+        guard let score = column.score, let threshold = column.threshold, threshold > 0 else { return -.infinity }
         let isPValue = ["ks", "chisquare", "z", "t_test", "mannw"].contains(column.stattest)
-        return isPValue ? -log10(max(score, 1e-300)) + log10(column.threshold) : score / column.threshold
+        return isPValue ? -log10(max(score, 1e-300)) + log10(threshold) : score / threshold
     }
 
     static let width = 260.0

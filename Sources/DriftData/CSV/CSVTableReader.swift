@@ -43,12 +43,13 @@ package struct CSVTableReader: Sendable {
         if !reread.isEmpty {
             let secondPass = Pass(reader: self, source: source, rereading: reread, expectedBytes: expectedBytes)
             secondPass.builders = builders.enumerated().map { index, builder in
-                reread.contains(index) ? ColumnBuilder(name: builder.name, forced: builder.forced, forceStrings: true) : builder
+                reread.contains(index) ? builder.rereadingAsStrings() : builder
             }
             try secondPass.run(stream)
             builders = secondPass.builders
         }
-        return DataTable(columns: builders.map { $0.build() }, rowCount: firstPass.rowCount)
+        return DataTable(
+            columns: builders.map { $0.build() }, rowCount: firstPass.rowCount, warnings: builders.compactMap { $0.typingWarning(source: source) })
     }
 
     /// One pass over the file; the second pass feeds only the columns being reread.

@@ -24,11 +24,27 @@ struct ColumnBuilder {
     private var levelIndex: [String: Int32] = [:]
     private var interner = FieldInterner()
     private var codes: [Int32] = []
+    /// The value that ended a numeric column, when one did; kept through the second pass for the report.
+    private(set) var firstNonNumber: (line: Int, text: String, numbersBefore: Int)?
 
     init(name: String, forced: ForcedColumnType?, forceStrings: Bool = false) {
         self.name = name
         self.forced = forced
         self.mode = forceStrings || forced == .categorical ? .strings : .numbers
+    }
+
+    /// A builder that collects this column again as strings, remembering why.
+    func rereadingAsStrings() -> ColumnBuilder {
+        var builder = ColumnBuilder(name: self.name, forced: self.forced, forceStrings: true)
+        builder.firstNonNumber = self.firstNonNumber
+        return builder
+    }
+
+    /// The warning for a column one value made text.
+    func typingWarning(source: String) -> ColumnTypingWarning? {
+        self.firstNonNumber.map {
+            ColumnTypingWarning(column: self.name, source: source, line: $0.line, value: $0.text, numbersBefore: $0.numbersBefore)
+        }
     }
 
     /// Appends field `field` of each of `rows` in the batch, whose rows all have `stride` fields.
@@ -80,6 +96,7 @@ struct ColumnBuilder {
                 self.mode = .strings
                 try self.append(field, source: source, line: line)
             } else {
+                self.firstNonNumber = (line, String(decoding: field.prefix(60), as: UTF8.self), self.numbers.count)
                 self.mode = .rereadAsStrings
                 self.numbers = []
             }

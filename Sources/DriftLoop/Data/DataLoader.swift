@@ -70,6 +70,7 @@ public struct DataLoader: Sendable {
         var kept = table
         kept.columns = columns.compactMap { name in table.columns.first { $0.name == name } }
         kept.excluded = table.excluded.filter { columns.contains($0.column) }
+        kept.warnings = table.warnings.filter { columns.contains($0.column) }
         return kept
     }
 }

@@ -85,11 +85,16 @@ public enum DriftLoopServerApp {
             throw ServerStartError("the status page templates do not parse: \(error)")
         }
         let store: any CycleStore
+        var storeLock: SQLiteControllerLock?
         do {
+            if case .sqlite(let path) = config.store {
+                storeLock = try SQLiteControllerLock(storePath: path, holder: .current(listen: "\(config.listen)"))
+            }
             store = try await CycleStoreOpener.open(config.store, environment: environment, logger: logger)
         } catch let error as StoreOpenError {
             throw ServerStartError(error.message)
         }
+        let heldStoreLock = storeLock
         let dataDirectory = config.dataDirectory
         try PrivateDirectory.create(dataDirectory)
         let bodies = RequestBodyDecoder(maxBytes: config.maxBodyBytes, readTimeout: config.bodyReadTimeout)
@@ -165,12 +170,15 @@ public enum DriftLoopServerApp {
             // Connections that send nothing for this long are closed, also when a request stalls half-sent.
             server: .http1(configuration: .init(idleTimeout: .seconds(30))),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "driftloop"),
-            services: [
+            services: (heldStoreLock.map { [StoreLockService(lock: $0)] } ?? []) + [
                 trainerApp, NotificationService(notifier: notifier), ControllerService(controller: controller),
                 FeedbackMonitorService(controller: controller), RetentionService(controller: controller, retention: config.retention, logger: logger),
                 ReplicationService(controller: controller, poll: config.replica.poll), ScheduleService(controller: controller),
             ],
             onServerRunning: { channel in
+                if let heldStoreLock, let port = channel.localAddress?.port {
+                    heldStoreLock.record(.current(listen: "\(config.listen.host):\(port)"))
+                }
                 let trainerPort = (try? await trainerEndpoint.url()).flatMap { URL(string: $0)?.port } ?? 0
                 await onReady(
                     ServerEndpoints(

@@ -84,7 +84,15 @@ package struct DataDriftAnalysis: Sendable {
             columns: results, driftedColumns: drifted, share: share, shareThreshold: self.share,
             datasetDrift: !results.isEmpty && share >= self.share,
             referenceRows: reference.rowCount, currentRows: current.rowCount, referenceSource: reference.source, currentSource: current.source,
-            excludedColumns: current.excluded.isEmpty ? nil : current.excluded)
+            excludedColumns: current.excluded.isEmpty ? nil : current.excluded,
+            warnings: Self.warnings(results, reference: reference, current: current))
+    }
+
+    /// The typing warnings of the columns in the report, reference side first.
+    static func warnings(_ results: [DataDriftReport.Column], reference: DataTable, current: DataTable) -> [ColumnTypingWarning]? {
+        let reported = Set(results.map(\.column))
+        let warnings = (reference.warnings + current.warnings).filter { reported.contains($0.column) }
+        return warnings.isEmpty ? nil : warnings
     }
 
     func test(_ job: ColumnJob) -> DataDriftReport.Column {
@@ -97,7 +105,7 @@ package struct DataDriftAnalysis: Sendable {
             currentSample = DriftSample(texts: current.categoricalValues())
         }
         var result = DataDriftReport.Column(
-            column: name, columnType: type, stattest: "none", score: nil, threshold: 0, drifted: false,
+            column: name, columnType: type, stattest: "none", score: nil, threshold: nil, drifted: false,
             referenceCount: referenceSample.count, currentCount: currentSample.count, error: nil)
         guard type != .text else {
             result.error = "free-text column (more than half of its values distinct): not tested; declare it `cat` in a schema to test it"
@@ -113,7 +121,8 @@ package struct DataDriftAnalysis: Sendable {
             return result
         }
         result.stattest = method.rawValue
-        result.threshold = self.perColumnThreshold[name] ?? self.threshold ?? method.defaultThreshold
+        let threshold = self.perColumnThreshold[name] ?? self.threshold ?? method.defaultThreshold
+        result.threshold = threshold
         if chosen != nil, !method.columnTypes.contains(type) {
             result.error = StatTestError.notApplicable(method: method.rawValue, type: type).description
             return result
@@ -121,7 +130,7 @@ package struct DataDriftAnalysis: Sendable {
         do {
             let score = try method.score(reference: referenceSample, current: currentSample, type: type)
             result.score = score.isNaN ? nil : score
-            result.drifted = !score.isNaN && method.isDrift(score: score, threshold: result.threshold)
+            result.drifted = !score.isNaN && method.isDrift(score: score, threshold: threshold)
         } catch {
             result.error = error.description
         }

@@ -7,7 +7,8 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
         package var stattest: String
         /// NaN (as JSON null) when the test is undefined, e.g. chi-square on a constant column; never drifted.
         package var score: Double?
-        package var threshold: Double
+        /// nil (JSON null) for a column no test was run on, such as a free-text column.
+        package var threshold: Double?
         package var drifted: Bool
         package var referenceCount: Int
         package var currentCount: Int
@@ -35,10 +36,13 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
     /// Columns of the current data left out of drift because of their type, with why (Parquet dates, timestamps,
     /// decimals, unsigned integers: Evidently leaves those pandas dtypes out).
     package var excludedColumns: [ExcludedColumn]?
+    /// Columns of either side that one value made text, with that value and where it is.
+    package var warnings: [ColumnTypingWarning]?
 
     package init(
         columns: [Column], driftedColumns: Int, share: Double, shareThreshold: Double, datasetDrift: Bool, referenceRows: Int, currentRows: Int,
-        referenceSource: DataSourceSummary? = nil, currentSource: DataSourceSummary? = nil, excludedColumns: [ExcludedColumn]? = nil
+        referenceSource: DataSourceSummary? = nil, currentSource: DataSourceSummary? = nil, excludedColumns: [ExcludedColumn]? = nil,
+        warnings: [ColumnTypingWarning]? = nil
     ) {
         self.columns = columns
         self.driftedColumns = driftedColumns
@@ -50,10 +54,11 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
         self.referenceSource = referenceSource
         self.currentSource = currentSource
         self.excludedColumns = excludedColumns
+        self.warnings = warnings
     }
 
     enum CodingKeys: String, CodingKey {
-        case columns, share
+        case columns, share, warnings
         case driftedColumns = "drifted_columns"
         case shareThreshold = "share_threshold"
         case datasetDrift = "dataset_drift"

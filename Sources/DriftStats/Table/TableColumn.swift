@@ -69,12 +69,18 @@ package struct DataTable: Sendable {
     package var excluded: [ExcludedColumn]
     /// Where the rows came from, for the report.
     package var source: DataSourceSummary?
+    /// Columns that one value made text (see `ColumnTypingWarning`).
+    package var warnings: [ColumnTypingWarning]
 
-    package init(columns: [TableColumn], rowCount: Int, excluded: [ExcludedColumn] = [], source: DataSourceSummary? = nil) {
+    package init(
+        columns: [TableColumn], rowCount: Int, excluded: [ExcludedColumn] = [], source: DataSourceSummary? = nil,
+        warnings: [ColumnTypingWarning] = []
+    ) {
         self.columns = columns
         self.rowCount = rowCount
         self.excluded = excluded
         self.source = source
+        self.warnings = warnings
     }
 
     package subscript(name: String) -> TableColumn? {

@@ -32,12 +32,17 @@ struct DemoCommand: AsyncParsableCommand {
         // The demo makes up its own token, so the API it drives is authenticated as in production.
         let token = config.apiToken() ?? UUID().uuidString
         let (ready, readyContinuation) = AsyncStream.makeStream(of: ServerEndpoints.self)
-        let group = try await DriftLoopServerApp.makeServiceGroup(
-            config: config, pipelines: pipelines, apiToken: token, logger: logger, handlesSignals: true,
-            onReady: { endpoints in
-                readyContinuation.yield(endpoints)
-                readyContinuation.finish()
-            })
+        let group: ServiceGroup
+        do {
+            group = try await DriftLoopServerApp.makeServiceGroup(
+                config: config, pipelines: pipelines, apiToken: token, logger: logger, handlesSignals: true,
+                onReady: { endpoints in
+                    readyContinuation.yield(endpoints)
+                    readyContinuation.finish()
+                })
+        } catch {
+            throw ServerStartFailure.cliError(error, listen: config.listen, configFile: self.configOptions.config)
+        }
         // The ready stream ends with the group, so a server that never became ready (a port in use) ends the wait
         // instead of leaving the process hanging on it.
         async let serving: Void = {

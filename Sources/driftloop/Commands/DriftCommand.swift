@@ -131,12 +131,13 @@ struct DriftRun: Sendable {
             )
         }
         for excluded in report.excludedColumns ?? [] { print("left out: \(LogText.escape(excluded.column)): \(excluded.reason)") }
+        for warning in report.warnings ?? [] { print("warning: \(LogText.escape(warning.description))") }
         var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
         for column in report.columns {
             table.add(
                 column.column, column.columnType.rawValue, column.stattest,
                 column.score.map { Self.significant($0, digits: 4) } ?? "-",
-                Self.significant(column.threshold, digits: 4), column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
+                column.threshold.map { Self.significant($0, digits: 4) } ?? "-", column.drifted ? "yes" : (column.error == nil ? "no" : "n/a"))
         }
         print(table.render())
     }

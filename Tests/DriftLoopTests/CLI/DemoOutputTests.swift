@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import DriftLoop
+
 /// What `driftloop demo` prints, as a new user reads it.
 @Suite struct DemoOutputTests {
     @Test func eachTransitionIsPrintedOnce() async throws {
@@ -12,6 +14,18 @@ import Testing
         #expect(transitions.count >= 5, "\(run.output.suffix(2000))")
         #expect(Set(transitions).count == transitions.count, "a transition printed twice:\n\(transitions.joined(separator: "\n"))")
         #expect(transitions.filter { $0.contains("(start) --started--> ") }.count == 1, "\(transitions.joined(separator: "\n"))")
+
+        // The history it left, exported in the API's key style (issue 21 item 20).
+        let export = try await CLIRun.run(["export", "--config", scratch.configPath])
+        #expect(export.status == 0, "\(export.output.suffix(2000))")
+        let lines = export.output.split(separator: "\n").map { JSONValue.parse(String($0)) ?? .null }
+        #expect(lines.count == 1 && lines.first?["cycle"]?["created_at"] != nil, "\(export.output.prefix(1000))")
+        guard case .array(let triggers)? = lines.first?["triggers"] else {
+            Issue.record("no triggers: \(export.output.prefix(1000))")
+            return
+        }
+        #expect(triggers.first?["received_at"] != nil, "\(export.output.prefix(1000))")
+        for line in lines { #expect(KeyStyleTests.camelCaseKeys(in: line) == [], "\(line.jsonText.prefix(1000))") }
     }
 }
 
