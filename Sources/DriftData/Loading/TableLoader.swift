@@ -147,7 +147,7 @@ package struct TableLoader: Sendable {
     }
 
     /// The format a local file's first four bytes say; a missing or unreadable file says so with the system's reason.
-    static func leadingFormat(_ path: String) throws -> TableFormat {
+    package static func leadingFormat(_ path: String) throws -> TableFormat {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw TableReadError.unreadable(source: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }

@@ -31,6 +31,16 @@ enum DataSettingsReader {
         }
         data.reference = train["reference"] ?? data.referenceSource.location ?? ""
         data.current = train["current"] ?? data.currentSource.location ?? ""
+        for side in ["reference", "current"] {
+            if case .some(.location(let location)) = (side == "reference" ? data.referenceSource : data.currentSource) as DataSourceDeclaration?,
+                !location.isEmpty
+            {
+                data.declaredFiles.append(.init(key: "data.\(side)", location: location, at: node.child(side).location))
+            }
+            if let path = train[side] {
+                data.declaredFiles.append(.init(key: "data.train.\(side)", location: path, at: trainNode.child(side).location))
+            }
+        }
         if trainer.kind != .jenkins {
             for (side, value) in [("reference", data.reference), ("current", data.current)] where value.isEmpty && !node.child(side).isMissing {
                 reader.fail(

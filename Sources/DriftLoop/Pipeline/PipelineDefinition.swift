@@ -50,6 +50,16 @@ package struct DataSettings: Sendable {
     package var referenceSource: DataSourceDeclaration
     /// Where drift checks read the current data: a location, a PostgreSQL query, or the recent feedback window.
     package var currentSource: DataSourceDeclaration
+    /// Every location the file names, with its key and place, for `pipeline validate` to check.
+    package var declaredFiles: [DeclaredLocation] = []
+
+    package struct DeclaredLocation: Sendable {
+        /// `data.reference`, `data.train.current`, ...
+        package var key: String
+        /// As resolved: an absolute path, a URL or `s3://...`.
+        package var location: String
+        package var at: SourceLocation
+    }
 
     package init(
         reference: String, current: String, target: String, predictionColumns: [String], referenceSource: DataSourceDeclaration? = nil,
@@ -167,6 +177,8 @@ package struct StateDefinition: Sendable {
     package var transitions: [String: Transition]
     /// Limit on the whole state, retries and waiting included. Required for waiting actions.
     package var timeout: Duration?
+    /// Whether the file has a `timeout` key, well-formed or not.
+    package var declaresTimeout = false
     package var retry: RetryPolicy
     /// Poll interval for waiting actions. Default: the trainer's poll interval.
     package var pollInterval: Duration?

@@ -197,6 +197,7 @@ public enum PipelineLoader {
                 }
             }
             state.timeout = reader.duration(stateNode.child("timeout"), default: nil)
+            state.declaresTimeout = !stateNode.child("timeout").isMissing
             state.pollInterval = reader.duration(stateNode.child("poll"), default: nil)
             let retry = stateNode.child("retry")
             if reader.requireMapping(retry, example: "retry: {attempts: 3, backoff: 1s, max_backoff: 30s}") {

@@ -6,7 +6,11 @@ enum PipelineValidator {
         guard !states.isEmpty else { return diagnostics }
 
         if states[pipeline.initialState] == nil {
-            diagnostics.append(Diagnostic(initialLocation, "initial state `\(pipeline.initialState)` is not declared under `states`"))
+            diagnostics.append(
+                Diagnostic(
+                    initialLocation,
+                    "initial state `\(pipeline.initialState)` is not declared under `states`\(NameSuggestion.hint(for: pipeline.initialState, among: pipeline.stateOrder))"
+                ))
         }
         for required in [CycleOutcome.failed, .cancelled] where pipeline.terminalState(for: required) == nil {
             diagnostics.append(
@@ -33,8 +37,15 @@ enum PipelineValidator {
             }
         }
 
+        // A transition to a state that does not exist, or no initial state, cuts the graph: the states behind it look
+        // unreachable or unable to finish, but only because of that one mistake, which is reported already.
+        let graphIsCut =
+            states[pipeline.initialState] == nil
+            || states.values.contains { state in state.transitions.values.contains { states[$0.target] == nil } }
+        guard !graphIsCut else { return diagnostics }
+
         // Reachability from the initial state.
-        if states[pipeline.initialState] != nil {
+        do {
             var reachable: Set<String> = [pipeline.initialState]
             var frontier = [pipeline.initialState]
             while let current = frontier.popLast() {
@@ -76,7 +87,7 @@ enum PipelineValidator {
             return [
                 Diagnostic(
                     state.location,
-                    "state `\(state.name)` names unknown action `\(action)`; expected one of: \(ActionKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
+                    "state `\(state.name)` names unknown action `\(action)`\(NameSuggestion.hint(for: action, among: ActionKind.allCases.map(\.rawValue))); expected one of: \(ActionKind.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
                 )
             ]
         }
@@ -93,18 +104,19 @@ enum PipelineValidator {
                 diagnostics.append(
                     Diagnostic(
                         transition.location,
-                        "action `\(action)` never returns `\(outcome)`; its outcomes are \((descriptor.outcomes + descriptor.optionalOutcomes).joined(separator: ", ")) (and error, timeout)"
+                        "action `\(action)` never returns `\(outcome)`\(NameSuggestion.hint(for: outcome, among: known)); its outcomes are \((descriptor.outcomes + descriptor.optionalOutcomes).joined(separator: ", ")) (and error, timeout)"
                     ))
             }
             if pipeline.states[transition.target] == nil {
                 diagnostics.append(
                     Diagnostic(
                         transition.location,
-                        "transition `\(outcome)` of state `\(state.name)` goes to unknown state `\(transition.target)`; declared states: \(pipeline.stateOrder.joined(separator: ", "))"
+                        "transition `\(outcome)` of state `\(state.name)` goes to unknown state `\(transition.target)`\(NameSuggestion.hint(for: transition.target, among: pipeline.stateOrder)); declared states: \(pipeline.stateOrder.joined(separator: ", "))"
                     ))
             }
         }
-        if descriptor.isWaiting, state.timeout == nil {
+        // A timeout that is written but malformed has its own diagnostic; this one is for a missing key.
+        if descriptor.isWaiting, state.timeout == nil, !state.declaresTimeout {
             diagnostics.append(
                 Diagnostic(state.location, "state `\(state.name)` waits (action `\(action)`) and needs a `timeout`, for example `timeout: 30m`"))
         }

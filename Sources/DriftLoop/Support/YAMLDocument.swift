@@ -177,7 +177,10 @@ struct YAMLReader {
         for entry in node.entries() where !allowed.contains(entry.key) {
             let path = node.path.isEmpty ? entry.key : "\(node.path).\(entry.key)"
             self.diagnostics.append(
-                Diagnostic(entry.keyLocation, "unknown key `\(path)`; expected one of: \(allowed.sorted().joined(separator: ", "))"))
+                Diagnostic(
+                    entry.keyLocation,
+                    "unknown key `\(path)`\(NameSuggestion.hint(for: entry.key, among: allowed)); expected one of: \(allowed.sorted().joined(separator: ", "))"
+                ))
         }
     }
 
