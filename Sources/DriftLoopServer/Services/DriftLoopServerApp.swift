@@ -69,6 +69,7 @@ public enum DriftLoopServerApp {
             }
             tokens.append((token.name, token.role, value))
         }
+        try ListenPreflight.check(config.listen)
         let authorizer = BearerTokenAuthorizer(tokens: tokens, readsNeedToken: !config.apiTokens.isEmpty, rateLimit: config.rateLimit)
         if authorizer.isOpen, !config.listen.isLoopback {
             throw ServerStartError(

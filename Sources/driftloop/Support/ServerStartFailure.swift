@@ -8,8 +8,8 @@ enum ServerStartFailure {
     static func cliError(_ error: any Error, listen: ListenAddress, configFile: String) -> any Error {
         if let start = error as? ServerStartError { return CLIError(start.message) }
         let text = String(describing: error)
-        // NIO reports bind failures as an IOError whose text carries the errno (98 is EADDRINUSE on Linux).
-        if text.contains("Address already in use") || text.contains("errno: 98") {
+        // Found before start, or by NIO after it, whose IOError text carries the errno (98 is EADDRINUSE on Linux).
+        if error is ListenAddressInUse || text.contains("Address already in use") || text.contains("errno: 98") {
             return CLIError(
                 "\(listen) is already in use by another process; stop that process, or set `listen:` in \(configFile) to a free address, e.g. \(listen.host):\(listen.port + 1)"
             )

@@ -39,5 +39,9 @@ import Glibc
         #expect(finished.status == 2, "\(finished.output)")
         #expect(finished.output.contains("127.0.0.1:\(held.port) is already in use"), "\(finished.output)")
         #expect(finished.output.contains("set `listen:`"), "\(finished.output)")
+        // Nothing before it claims a start or a stop that did not happen.
+        for misleading in ["listening on", "CancellationError", "driftloop stopping", "Server shutdown error"] {
+            #expect(!finished.output.contains(misleading), "\(finished.output)")
+        }
     }
 }
