@@ -4,7 +4,8 @@
 #     example prometheus.yml (promtool check config);
 #   - alertmanager.yml (amtool check-config) and its routing (amtool config routes test);
 #   - the systemd unit (systemd-analyze verify, when available, plus required directives);
-#   - the Kubernetes manifests (YAML, apiVersion/kind/metadata.name, cross-references);
+#   - the Kubernetes Kustomize overlays (rendered with Debian's kubectl, validated with kubernetes-validate,
+#     cross-checked), and the ServiceMonitor;
 #   - the Grafana dashboard (JSON, and every PromQL expression through promtool).
 # promtool/amtool come from the Debian packages `prometheus` and `prometheus-alertmanager`
 # (2.42 / 0.25 on Debian 12), installed with apt-get when missing.
@@ -121,58 +122,37 @@ else
 fi
 
 # ------------------------------------------------------------------ Kubernetes
-check_k8s_file() {
-    HAVE_PYYAML="$HAVE_PYYAML" python3 - "$1" <<'PY'
-import os, re, sys
-path = sys.argv[1]
-text = open(path, encoding="utf-8").read()
-if os.environ["HAVE_PYYAML"] == "1":
-    import yaml
-    docs = [d for d in yaml.safe_load_all(text) if d is not None]
-else:
-    # Fallback without PyYAML: split on document markers and read the top-level keys only.
-    docs = []
-    for chunk in re.split(r"(?m)^---\s*$", text):
-        doc, meta = {}, {}
-        in_meta = False
-        for line in chunk.splitlines():
-            if re.match(r"^\S[^:]*:", line) and not line.startswith("#"):
-                key, _, value = line.partition(":")
-                in_meta = key == "metadata"
-                doc[key] = meta if in_meta else value.strip()
-            elif in_meta and re.match(r"^  name:", line):
-                meta["name"] = line.split(":", 1)[1].strip()
-        if doc:
-            docs.append(doc)
-if not docs:
-    sys.exit(f"{path}: no YAML documents")
-for i, doc in enumerate(docs):
-    if not isinstance(doc, dict):
-        sys.exit(f"{path}: document {i + 1} is not a mapping")
-    name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
-    for field, value in (("apiVersion", doc.get("apiVersion")), ("kind", doc.get("kind")), ("metadata.name", name)):
-        if not value:
-            sys.exit(f"{path}: document {i + 1} has no {field}")
-    print(f"{os.path.basename(path)}: {doc['apiVersion']} {doc['kind']}/{name}")
-PY
+# Each overlay is rendered with `kubectl kustomize` from Debian's kubernetes-client (its kustomize is the oldest
+# the files must work with), unpacked into .venv/ rather than installed, so a kubectl already on the machine stays
+# as it is; then validated against the Kubernetes schemas with PyPI's kubernetes-validate (strict: unknown fields
+# fail), and cross-checked (selectors, ConfigMaps, PVCs, probes, Secrets, the config each overlay needs).
+K8S_TOOLS="$ROOT/.venv/kubernetes-tools"
+KUBECTL="$K8S_TOOLS/usr/bin/kubectl"
+K8S_PYTHON="$ROOT/.venv/kubernetes-validate/bin/python"
+install_kubernetes_tools() {
+    if [ ! -x "$KUBECTL" ]; then
+        local download="$WORK/kubernetes-client"
+        mkdir -p "$download" "$K8S_TOOLS"
+        (cd "$download" && { apt-get download kubernetes-client >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get download kubernetes-client >/dev/null; }; })
+        dpkg -x "$download"/kubernetes-client_*.deb "$K8S_TOOLS"
+    fi
+    if [ ! -x "$K8S_PYTHON" ]; then
+        python3 -m venv "$ROOT/.venv/kubernetes-validate"
+        "$ROOT/.venv/kubernetes-validate/bin/pip" install -q kubernetes-validate==1.32.0
+    fi
 }
-shopt -s nullglob
-k8s_files=("$DEPLOY"/kubernetes/*.yaml)
-shopt -u nullglob
-if [ "${#k8s_files[@]}" -eq 0 ]; then
-    check "kubernetes: manifests present" false
-fi
-for file in "${k8s_files[@]}"; do
-    check "kubernetes: ${file#"$ROOT/"} parses (apiVersion, kind, metadata.name)" check_k8s_file "$file"
-done
+install_kubernetes_tools
+echo "using kubectl $("$KUBECTL" version --client --short 2>/dev/null || "$KUBECTL" version --client 2>&1 | head -n 1) (Debian kubernetes-client)"
 
-# Cross-references between the manifests (needs PyYAML).
-check_k8s_refs() {
-    python3 - "$DEPLOY/kubernetes" <<'PY'
-import glob, os, sys, yaml
-docs = []
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.yaml"))):
-    docs += [d for d in yaml.safe_load_all(open(path, encoding="utf-8")) if d]
+check_k8s_overlay() {
+    local overlay="$1" rendered="$WORK/$1.yaml"
+    # Each step must stop the check: `check` runs this in an `if`, where errexit does not apply.
+    "$KUBECTL" kustomize "$DEPLOY/kubernetes/overlays/$overlay" >"$rendered" || return 1
+    "$ROOT/.venv/kubernetes-validate/bin/kubernetes-validate" --strict --quiet "$rendered" || return 1
+    "$K8S_PYTHON" - "$rendered" "$overlay" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1], encoding="utf-8")) if d]
+overlay = sys.argv[2]
 by_kind = {}
 for d in docs:
     by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
@@ -181,28 +161,58 @@ dep = by_kind.get("Deployment", {}).get("driftloop")
 if not dep:
     sys.exit("no Deployment driftloop")
 pod = dep["spec"]["template"]
+spec = pod["spec"]
 if dep["spec"]["selector"]["matchLabels"].items() - pod["metadata"]["labels"].items():
     errors.append("Deployment selector does not match the pod labels")
-container = pod["spec"]["containers"][0]
+container = spec["containers"][0]
 if container.get("livenessProbe", {}).get("httpGet", {}).get("path") != "/healthz":
     errors.append("livenessProbe is not GET /healthz")
 if container.get("readinessProbe", {}).get("httpGet", {}).get("path") != "/readyz":
     errors.append("readinessProbe is not GET /readyz")
-for volume in pod["spec"]["volumes"]:
+requests = container.get("resources", {}).get("requests", {})
+if not requests.get("cpu") or not requests.get("memory"):
+    errors.append("the container has no cpu and memory requests")
+security = spec.get("securityContext", {})
+if not security.get("runAsNonRoot") or not security.get("runAsUser"):
+    errors.append("the pod does not run as a non-root user")
+if container.get("securityContext", {}).get("allowPrivilegeEscalation") is not False:
+    errors.append("the container allows privilege escalation")
+for volume in spec["volumes"]:
     if "configMap" in volume and volume["configMap"]["name"] not in by_kind.get("ConfigMap", {}):
         errors.append(f"volume {volume['name']}: ConfigMap {volume['configMap']['name']} not defined")
     if "persistentVolumeClaim" in volume and volume["persistentVolumeClaim"]["claimName"] not in by_kind.get("PersistentVolumeClaim", {}):
         errors.append(f"volume {volume['name']}: PVC {volume['persistentVolumeClaim']['claimName']} not defined")
+    if len(set(volume) - {"name"}) != 1:
+        errors.append(f"volume {volume['name']} has more than one source: {sorted(set(volume) - {'name'})}")
 mounts = {m["name"] for m in container.get("volumeMounts", [])}
-errors += [f"volume {v['name']} is not mounted" for v in pod["spec"]["volumes"] if v["name"] not in mounts]
-if not any("secretKeyRef" in (e.get("valueFrom") or {}) for e in container.get("env", [])):
-    errors.append("no environment variable from a Secret")
-config = yaml.safe_load(by_kind["ConfigMap"]["driftloop-config"]["data"]["config.yaml"])
-if config.get("listen") != "0.0.0.0:8080" or not config.get("api_token_env"):
-    errors.append("config.yaml must listen on 0.0.0.0:8080 and set api_token_env")
-token_env = config.get("api_token_env")
-if token_env not in {e["name"] for e in container.get("env", [])}:
-    errors.append(f"the container does not set {token_env}")
+errors += [f"volume {v['name']} is not mounted" for v in spec["volumes"] if v["name"] not in mounts]
+env = {e["name"]: e for e in container.get("env", [])}
+secret_env = {name for name, e in env.items() if "secretKeyRef" in (e.get("valueFrom") or {})}
+if any("value" in e for e in env.values()):
+    errors.append("an environment variable has a literal value; secrets come from Secret objects")
+config_maps = [c for name, c in by_kind.get("ConfigMap", {}).items() if name.startswith("driftloop-config")]
+if len(config_maps) != 1:
+    errors.append(f"expected one driftloop-config ConfigMap, found {len(config_maps)}")
+    config = {}
+else:
+    config = yaml.safe_load(config_maps[0]["data"]["config.yaml"])
+if config.get("listen") != "0.0.0.0:8080" or config.get("api_token_env") not in secret_env:
+    errors.append("config.yaml must listen on 0.0.0.0:8080 and take api_token_env from a Secret")
+store = config.get("store", {})
+replicas = dep["spec"].get("replicas", 1)
+if overlay == "sqlite-single":
+    if store.get("kind") != "sqlite" or replicas != 1 or dep["spec"].get("strategy", {}).get("type") != "Recreate":
+        errors.append("sqlite-single: one replica, Recreate, and a sqlite store")
+    claims = [v for v in spec["volumes"] if v["name"] == "data" and "persistentVolumeClaim" in v]
+    if not claims:
+        errors.append("sqlite-single: data_dir is not on a PVC")
+elif overlay == "postgres-replicas":
+    if store.get("kind") != "postgres" or store.get("url_env") not in secret_env or replicas < 2:
+        errors.append("postgres-replicas: two or more replicas, a postgres store, its URL from a Secret")
+    if not config.get("replica", {}).get("lease_ttl"):
+        errors.append("postgres-replicas: no replica.lease_ttl")
+    if "PodDisruptionBudget" not in by_kind:
+        errors.append("postgres-replicas: no PodDisruptionBudget")
 ports = {p["name"] for p in container.get("ports", [])}
 svc = by_kind.get("Service", {}).get("driftloop")
 if not svc or svc["spec"]["selector"].items() - pod["metadata"]["labels"].items():
@@ -210,22 +220,33 @@ if not svc or svc["spec"]["selector"].items() - pod["metadata"]["labels"].items(
 else:
     errors += [f"Service targetPort {p['targetPort']} is not a container port" for p in svc["spec"]["ports"]
                if isinstance(p["targetPort"], str) and p["targetPort"] not in ports]
-for name, sm in by_kind.get("ServiceMonitor", {}).items():
-    if sm["apiVersion"] != "monitoring.coreos.com/v1":
-        errors.append(f"ServiceMonitor {name}: apiVersion {sm['apiVersion']}")
-    if svc and sm["spec"]["selector"]["matchLabels"].items() - svc["metadata"]["labels"].items():
-        errors.append(f"ServiceMonitor {name}: selector does not match Service driftloop")
-    if svc and any(e.get("port") not in {p["name"] for p in svc["spec"]["ports"]} for e in sm["spec"]["endpoints"]):
-        errors.append(f"ServiceMonitor {name}: endpoint port is not a Service port")
+if errors:
+    sys.exit("\n".join(errors))
+print(f"{overlay}: " + ", ".join(f"{d['kind']}/{d['metadata']['name']}" for d in docs))
+PY
+}
+for overlay in sqlite-single postgres-replicas; do
+    check "kubernetes: overlay $overlay renders, validates (kubernetes-validate --strict) and cross-checks" check_k8s_overlay "$overlay"
+done
+
+# The ServiceMonitor is a Prometheus Operator CRD, outside the Kubernetes schemas: checked against the Service.
+check_service_monitor() {
+    "$K8S_PYTHON" - "$DEPLOY/kubernetes/monitoring/servicemonitor.yaml" "$DEPLOY/kubernetes/base/service.yaml" <<'PY'
+import sys, yaml
+monitor = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+service = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))
+errors = []
+if monitor["apiVersion"] != "monitoring.coreos.com/v1" or monitor["kind"] != "ServiceMonitor":
+    errors.append(f"{monitor['apiVersion']} {monitor['kind']} is not a ServiceMonitor")
+if monitor["spec"]["selector"]["matchLabels"].items() - service["metadata"]["labels"].items():
+    errors.append("its selector does not match Service driftloop")
+if any(e.get("port") not in {p["name"] for p in service["spec"]["ports"]} for e in monitor["spec"]["endpoints"]):
+    errors.append("an endpoint port is not a Service port")
 if errors:
     sys.exit("\n".join(errors))
 PY
 }
-if [ "$HAVE_PYYAML" = 1 ]; then
-    check "kubernetes: cross-references (selectors, ConfigMaps, PVC, probes, Secret env)" check_k8s_refs
-else
-    echo "skip  kubernetes cross-references (python3 has no PyYAML)"
-fi
+check "kubernetes: monitoring/servicemonitor.yaml selects Service driftloop's port" check_service_monitor
 
 # ------------------------------------------------------------------ Grafana
 DASHBOARD="$DEPLOY/grafana/driftloop-dashboard.json"
