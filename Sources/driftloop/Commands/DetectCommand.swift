@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftData
 import DriftStats
 import Foundation
 
@@ -61,18 +62,17 @@ struct DetectCommand: ParsableCommand {
             }
             data = contents
         }
-        var values: [Double] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
-            guard let value = Double(text), value.isFinite else {
-                throw CLIError("\(path):\(index + 1): `\(text.prefix(40))` is not a number; expected one value per line")
+        do {
+            return try data.withUnsafeBytes { raw in
+                try ValueLinesReader.values(of: raw.bindMemory(to: UInt8.self), accepts: domain.accepts)
             }
-            guard domain.accepts(value) else {
-                throw CLIError("\(path):\(index + 1): \(detector) reads \(domain.expectation) per line, not \(text.prefix(40))")
+        } catch let failure as ValueLinesReader.Failure {
+            switch failure.kind {
+            case .notANumber:
+                throw CLIError("\(path):\(failure.line): `\(failure.text)` is not a number; expected one value per line")
+            case .notAccepted:
+                throw CLIError("\(path):\(failure.line): \(detector) reads \(domain.expectation) per line, not \(failure.text)")
             }
-            values.append(value)
         }
-        return values
     }
 }
