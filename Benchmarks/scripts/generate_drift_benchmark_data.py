@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Deterministic CSVs for the drift benchmark: 45,000 x 14 mixed columns and 200,000 x 20 numerical columns,
-reference and current (some columns shifted). Usage: generate_drift_benchmark_data.py OUT_DIR"""
+"""Deterministic CSVs for the drift benchmark: 45,000 x 14 mixed columns and 200,000 x 20 numerical columns with
+short decimals, and 200,000 x 20 numerical columns at full float64 precision (`repr`, 17 significant digits, as
+pandas and numpy write float64), reference and current (some columns shifted).
+Usage: generate_drift_benchmark_data.py OUT_DIR"""
 import os
 import random
 import sys
@@ -29,10 +31,19 @@ def numeric(rng, rows, shifted):
     return "\n".join(lines) + "\n"
 
 
+def full_precision(rng, rows, shifted):
+    header = [f"x{i}" for i in range(20)]
+    lines = [",".join(header)]
+    for _ in range(rows):
+        lines.append(",".join(repr(rng.gauss(0.05 * shifted * (i % 4 == 0), 1)) for i in range(20)))
+    return "\n".join(lines) + "\n"
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, make, rows in [("mixed_45k", mixed, 45_000), ("numeric_200k", numeric, 200_000)]:
+    tables = [("mixed_45k", mixed, 45_000), ("numeric_200k", numeric, 200_000), ("float64_200k", full_precision, 200_000)]
+    for name, make, rows in tables:
         for part, shifted, seed in [("reference", False, 1), ("current", True, 2)]:
             path = os.path.join(out, f"{name}_{part}.csv")
             if not os.path.exists(path):

@@ -237,10 +237,10 @@ enum NumberParser {
         }
     }
 
-    /// Clinger's fast path: when the digits make an integer of at most 2^53 and the decimal exponent is within
-    /// ±22, one exact multiplication or division by an exact power of ten gives the correctly rounded double, as
-    /// strtod would. Anything else (more than 19 digits, big exponents, spaces, markers, malformed text) returns
-    /// nil for the general path. Integer literals of up to 18 digits are reported as such, so the column can stay
+    /// The fast path: up to 19 significant digits in any exponent. When the digits make an integer of at most
+    /// 2^53 and the decimal exponent is within ±22, Clinger's one exact multiplication or division by an exact
+    /// power of ten gives the correctly rounded double; otherwise Eisel-Lemire's 128-bit product does, as strtod
+    /// would. Anything else (more than 19 digits, spaces, markers, malformed text) returns nil for the general path. Integer literals of up to 18 digits are reported as such, so the column can stay
     /// `integer` as pandas keeps it.
     ///
     /// `limit`, when given, is the end of readable memory after the field (whose next byte is not a digit): runs of
@@ -297,13 +297,20 @@ enum NumberParser {
             guard cursor > exponentStart else { return nil }
             exponent += exponentNegative ? -written : written
         }
-        guard mantissa <= 1 << 53 else { return nil }
-        var value = Double(mantissa)
-        if mantissa != 0 {
-            guard exponent >= -22, exponent <= 22 else { return nil }
-            value = exponent >= 0 ? value * Self.powersOfTen[exponent] : value / Self.powersOfTen[-exponent]
+        let value: Double
+        if mantissa == 0 {
+            value = negative ? -0.0 : 0.0
+        } else if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+            // Clinger: one exact operation on exact operands.
+            let exact = Double(mantissa)
+            let magnitude = exponent >= 0 ? exact * Self.powersOfTen[exponent] : exact / Self.powersOfTen[-exponent]
+            value = negative ? -magnitude : magnitude
+        } else {
+            // Full-precision values (17 significant digits, as pandas and numpy write float64) and large exponents.
+            guard let exact = EiselLemire.double(mantissa: mantissa, exponent: exponent, negative: negative) else { return nil }
+            value = exact
         }
-        return (negative ? -value : value, isInteger && digits <= 18, cursor)
+        return (value, isInteger && digits <= 18, cursor)
     }
 
     /// The usual number, `digits[.digits]` with fewer than eight digits on each side and no exponent, from one
@@ -357,7 +364,9 @@ enum NumberParser {
         _ cursor: inout UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, limit: UnsafePointer<UInt8>?, into mantissa: inout UInt64
     ) -> Int {
         let start = cursor
-        if let limit, limit - cursor >= 8 {
+        // Eight digits at a time while they last: a full-precision fraction has 16 or 17. More than 19 digits wrap
+        // the mantissa, and the caller refuses those by their count.
+        while let limit, limit - cursor >= 8 {
             // SWAR: find the first non-digit byte, then convert the digits before it with three multiplications
             // (the eight-digit conversion of simdjson and fast_float, on the digits shifted to the top bytes).
             let word = UInt64(littleEndian: UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self))
