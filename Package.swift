@@ -143,15 +143,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What several test targets share: running long CPU-bound checks off the cooperative pool.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ParquetFormatTests",
-            dependencies: ["ParquetFormat"],
+            dependencies: ["ParquetFormat", "TestSupport"],
             // Read through #filePath, so the copies stay plain files in the repository.
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "DriftDataTests",
-            dependencies: ["DriftData", "DriftStats", "DriftReport", "ParquetFormat", "CurlHTTP", "ObjectStorage"],
+            dependencies: ["DriftData", "DriftStats", "DriftReport", "ParquetFormat", "CurlHTTP", "ObjectStorage", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
