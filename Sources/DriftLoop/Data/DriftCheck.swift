@@ -67,8 +67,10 @@ package enum DriftCheck {
         }
         var perColumn: [String: StatTestMethod] = [:]
         for (column, name) in policy.perColumnMethod { perColumn[column] = try method(name) }
-        return DataDriftAnalysis(
+        var analysis = DataDriftAnalysis(
             method: try method(policy.method), perColumnMethod: perColumn, threshold: policy.threshold, perColumnThreshold: policy.perColumnThreshold,
             share: policy.share)
+        analysis.correction = policy.correction
+        return analysis
     }
 }

@@ -1,3 +1,4 @@
+import DriftStats
 import Foundation
 
 /// A pipeline as declared in `pipelines/NAME.yaml`: what to watch, how to retrain, and the state machine.
@@ -86,6 +87,8 @@ package struct DriftPolicy: Sendable {
     package var perColumnThreshold: [String: Double]
     /// Columns to test. Default: all but the target and prediction columns.
     package var columns: [String]?
+    /// Multiple-testing correction of the p-value columns before dataset drift is decided. Default: none.
+    package var correction: MultipleTestingCorrection = .none
 }
 
 /// Which trainer a pipeline uses.

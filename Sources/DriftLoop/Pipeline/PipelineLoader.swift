@@ -68,7 +68,19 @@ public enum PipelineLoader {
         let driftNode = root.child("drift")
         var drift = DriftPolicy(share: 0.5, method: nil, threshold: nil, perColumnMethod: [:], perColumnThreshold: [:], columns: nil)
         if reader.requireMapping(driftNode, example: "drift: {share: 0.5}") {
-            reader.rejectUnknownKeys(driftNode, allowed: ["share", "method", "threshold", "per_column", "columns"])
+            reader.rejectUnknownKeys(driftNode, allowed: ["share", "method", "threshold", "per_column", "columns", "correction"])
+            let correctionNode = driftNode.child("correction")
+            if let name = reader.string(correctionNode) {
+                if let correction = MultipleTestingCorrection(rawValue: name) {
+                    drift.correction = correction
+                } else {
+                    let names = MultipleTestingCorrection.allCases.map(\.rawValue)
+                    reader.fail(
+                        correctionNode,
+                        "`drift.correction` must be one of \(names.joined(separator: ", ")), got `\(name)`\(NameSuggestion.hint(for: name, among: names))"
+                    )
+                }
+            }
             drift.share = reader.double(driftNode.child("share"), default: 0.5, range: 0...1)
             drift.method = reader.string(driftNode.child("method"))
             if let method = drift.method, StatTestMethod(rawValue: method) == nil {

@@ -13,6 +13,8 @@ package struct DataDriftAnalysis: Sendable {
     package var schema: ColumnSchema
     /// Dataset drift when at least this share of tested columns drifted.
     package var share: Double
+    /// Adjusts the p-value columns' scores before they are compared with their thresholds.
+    package var correction: MultipleTestingCorrection = .none
 
     package init(
         method: StatTestMethod? = nil, numericalMethod: StatTestMethod? = nil, categoricalMethod: StatTestMethod? = nil,
@@ -77,7 +79,8 @@ package struct DataDriftAnalysis: Sendable {
         }
     }
 
-    private func report(_ results: [DataDriftReport.Column], reference: DataTable, current: DataTable) -> DataDriftReport {
+    private func report(_ tested: [DataDriftReport.Column], reference: DataTable, current: DataTable) -> DataDriftReport {
+        let results = Self.corrected(tested, by: self.correction)
         let drifted = results.filter(\.drifted).count
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
         return DataDriftReport(
@@ -85,7 +88,26 @@ package struct DataDriftAnalysis: Sendable {
             datasetDrift: !results.isEmpty && share >= self.share,
             referenceRows: reference.rowCount, currentRows: current.rowCount, referenceSource: reference.source, currentSource: current.source,
             excludedColumns: current.excluded.isEmpty ? nil : current.excluded,
-            warnings: Self.warnings(results, reference: reference, current: current))
+            warnings: Self.warnings(results, reference: reference, current: current), correction: self.correction == .none ? nil : self.correction)
+    }
+
+    /// The columns with their p-values adjusted together and compared again with their thresholds; the columns
+    /// scored by a distance, or not scored, are as they were.
+    static func corrected(_ results: [DataDriftReport.Column], by correction: MultipleTestingCorrection) -> [DataDriftReport.Column] {
+        guard correction != .none else { return results }
+        let family = results.indices.filter { index in
+            let column = results[index]
+            return column.error == nil && column.score != nil && column.threshold != nil
+                && StatTestMethod(rawValue: column.stattest)?.scoreIsPValue == true
+        }
+        let adjusted = correction.adjusted(family.map { results[$0].score! })
+        var corrected = results
+        for (index, pValue) in zip(family, adjusted) {
+            let method = StatTestMethod(rawValue: corrected[index].stattest)!
+            corrected[index].adjustedScore = pValue
+            corrected[index].drifted = method.isDrift(score: pValue, threshold: corrected[index].threshold!)
+        }
+        return corrected
     }
 
     /// The typing warnings of the columns in the report, reference side first.

@@ -14,9 +14,12 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
         package var currentCount: Int
         /// Why a column could not be tested, when it could not.
         package var error: String?
+        /// The p-value after the report's multiple-testing correction, which `drifted` then compares; nil without one.
+        package var adjustedScore: Double?
 
         enum CodingKeys: String, CodingKey {
             case column, stattest, score, threshold, drifted, error
+            case adjustedScore = "adjusted_score"
             case columnType = "column_type"
             case referenceCount = "n_reference"
             case currentCount = "n_current"
@@ -38,11 +41,13 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
     package var excludedColumns: [ExcludedColumn]?
     /// Columns of either side that one value made text, with that value and where it is.
     package var warnings: [ColumnTypingWarning]?
+    /// The multiple-testing correction applied to the p-value columns; nil for none (Evidently's rule).
+    package var correction: MultipleTestingCorrection?
 
     package init(
         columns: [Column], driftedColumns: Int, share: Double, shareThreshold: Double, datasetDrift: Bool, referenceRows: Int, currentRows: Int,
         referenceSource: DataSourceSummary? = nil, currentSource: DataSourceSummary? = nil, excludedColumns: [ExcludedColumn]? = nil,
-        warnings: [ColumnTypingWarning]? = nil
+        warnings: [ColumnTypingWarning]? = nil, correction: MultipleTestingCorrection? = nil
     ) {
         self.columns = columns
         self.driftedColumns = driftedColumns
@@ -55,10 +60,11 @@ package struct DataDriftReport: Sendable, Codable, Equatable {
         self.currentSource = currentSource
         self.excludedColumns = excludedColumns
         self.warnings = warnings
+        self.correction = correction
     }
 
     enum CodingKeys: String, CodingKey {
-        case columns, share, warnings
+        case columns, share, warnings, correction
         case driftedColumns = "drifted_columns"
         case shareThreshold = "share_threshold"
         case datasetDrift = "dataset_drift"

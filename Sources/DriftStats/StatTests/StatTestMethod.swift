@@ -36,6 +36,16 @@ package enum StatTestMethod: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whether the score is a p-value (drift when it is small), which a multiple-testing correction adjusts.
+    package var scoreIsPValue: Bool {
+        switch self {
+        case .ks, .cramerVonMises, .chisquare, .z, .tTest, .mannWhitney, .anderson, .fisherExact, .gTest, .eppsSingleton, .totalVariation,
+            .empiricalMMD:
+            true
+        case .wasserstein, .jensenshannon, .psi, .klDivergence, .hellinger, .energyDistance: false
+        }
+    }
+
     /// Evidently's comparison, test by test: p-values drift below the threshold (`<=` for ks), distances at or
     /// above it (strictly above for energy distance). A NaN score never drifts.
     package func isDrift(score: Double, threshold: Double) -> Bool {

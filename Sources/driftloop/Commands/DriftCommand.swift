@@ -43,10 +43,13 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Threshold for every column instead of each test's default.")
     var threshold: Double?
 
+    @Option(help: "Adjust the p-value columns for multiple testing before comparing them: none, bonferroni, benjamini_hochberg.")
+    var correction: String?
+
     func run() async throws {
         try await DriftRun(
             reference: self.reference, current: self.current, json: self.json, html: self.html, schema: self.schema,
-            columns: self.columns, share: self.share, method: self.method, threshold: self.threshold
+            columns: self.columns, share: self.share, method: self.method, threshold: self.threshold, correction: self.correction
         ).run()
     }
 }
@@ -63,6 +66,7 @@ struct DriftRun: Sendable {
     var share = 0.5
     var method: String?
     var threshold: Double?
+    var correction: String?
 
     func run() async throws {
         throw ExitCode(await self.status())
@@ -92,7 +96,15 @@ struct DriftRun: Sendable {
         async let referenceTable = loader.load(self.reference, columns: wanted, schema: schema)
         async let currentTable = loader.load(self.current, columns: wanted, schema: schema)
         let (reference, current) = try await (referenceTable, currentTable)
-        let analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
+        var analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
+        if let name = self.correction {
+            guard let correction = MultipleTestingCorrection(rawValue: name) else {
+                let names = MultipleTestingCorrection.allCases.map(\.rawValue)
+                throw ValidationError(
+                    "--correction `\(name)` is not one of \(names.joined(separator: ", "))\(NameSuggestion.hint(for: name, among: names))")
+            }
+            analysis.correction = correction
+        }
         let report = await analysis.runConcurrently(reference: reference, current: current, columns: wanted)
 
         if let json = self.json {
@@ -132,6 +144,12 @@ struct DriftRun: Sendable {
         }
         for excluded in report.excludedColumns ?? [] { print("left out: \(LogText.escape(excluded.column)): \(excluded.reason)") }
         for warning in report.warnings ?? [] { print("warning: \(LogText.escape(warning.description))") }
+        if let correction = report.correction {
+            let adjusted = report.columns.filter { $0.adjustedScore != nil }.count
+            print(
+                "correction: \(correction.rawValue) over the p-values of \(adjusted) columns; DRIFTED compares the adjusted p-value (JSON: adjusted_score)"
+            )
+        }
         var table = TextTable("COLUMN", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED")
         for column in report.columns {
             table.add(

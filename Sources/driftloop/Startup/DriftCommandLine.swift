@@ -14,7 +14,9 @@ extension DriftRun {
             guard let value = rest.popFirst(), !value.hasPrefix("-"), values[option] == nil else { return nil }
             values[option] = value
         }
-        let known: Set = ["--reference", "--current", "--json", "--html", "--schema", "--columns", "--share", "--method", "--threshold"]
+        let known: Set = [
+            "--reference", "--current", "--json", "--html", "--schema", "--columns", "--share", "--method", "--threshold", "--correction",
+        ]
         guard values.keys.allSatisfy(known.contains), let reference = values["--reference"], let current = values["--current"] else {
             return nil
         }
@@ -30,6 +32,6 @@ extension DriftRun {
         }
         self.init(
             reference: reference, current: current, json: values["--json"], html: values["--html"], schema: values["--schema"],
-            columns: values["--columns"], share: share, method: values["--method"], threshold: threshold)
+            columns: values["--columns"], share: share, method: values["--method"], threshold: threshold, correction: values["--correction"])
     }
 }

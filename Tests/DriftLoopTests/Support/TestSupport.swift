@@ -42,7 +42,8 @@ enum TestData {
         return logger
     }()
 
-    /// The example graph with knobs the tests turn.
+    /// The example graph with knobs the tests turn. detect and train may take 2 minutes: they never do, but when the
+    /// debug-built suite starts, two threads serve every test at once, and a cycle can wait its turn for tens of seconds.
     static func pipelineYAML(
         name: String = "churn", current: String = TestData.current, cooldown: String = "10m", awaitTimeout: String = "30s",
         retryAttempts: Int = 3, minImprovement: Double = 0.0, trainer: String = "{kind: builtin, poll: 20ms}", awaitPoll: String? = "20ms",
@@ -61,11 +62,11 @@ enum TestData {
         states:
           detect:
             action: detect_drift
-            timeout: 30s
+            timeout: 2m
             on: {drift: train, forced: train, no_drift: no_drift}
           train:
             action: start_training
-            timeout: 30s
+            timeout: 2m
             retry: {attempts: \(retryAttempts), backoff: 10ms, max_backoff: 50ms}
             on: {started: await_training}
           await_training:
