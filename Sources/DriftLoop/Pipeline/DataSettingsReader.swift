@@ -32,9 +32,8 @@ enum DataSettingsReader {
         data.reference = train["reference"] ?? data.referenceSource.location ?? ""
         data.current = train["current"] ?? data.currentSource.location ?? ""
         for side in ["reference", "current"] {
-            if case .some(.location(let location)) = (side == "reference" ? data.referenceSource : data.currentSource) as DataSourceDeclaration?,
-                !location.isEmpty
-            {
+            let source = side == "reference" ? data.referenceSource : data.currentSource
+            if let location = source.location, !location.isEmpty {
                 data.declaredFiles.append(.init(key: "data.\(side)", location: location, at: node.child(side).location))
             }
             if let path = train[side] {

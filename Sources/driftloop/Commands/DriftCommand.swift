@@ -90,6 +90,15 @@ struct DriftRun: Sendable {
             guard let parsed = StatTestMethod(rawValue: name) else { throw StatTestError.unknownMethod(name) }
             method = parsed
         }
+        var correction = MultipleTestingCorrection.none
+        if let name = self.correction {
+            guard let parsed = MultipleTestingCorrection(rawValue: name) else {
+                let names = MultipleTestingCorrection.allCases.map(\.rawValue)
+                throw ValidationError(
+                    "--correction `\(name)` is not one of \(names.joined(separator: ", "))\(NameSuggestion.hint(for: name, among: names))")
+            }
+            correction = parsed
+        }
         let schema = try self.schema.map { path in try ColumnSchema.load(path: path) } ?? ColumnSchema()
         let wanted = self.columns?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let loader = TableLoader(http: CurlHTTPClient())
@@ -97,14 +106,7 @@ struct DriftRun: Sendable {
         async let currentTable = loader.load(self.current, columns: wanted, schema: schema)
         let (reference, current) = try await (referenceTable, currentTable)
         var analysis = DataDriftAnalysis(method: method, threshold: self.threshold, schema: schema, share: self.share)
-        if let name = self.correction {
-            guard let correction = MultipleTestingCorrection(rawValue: name) else {
-                let names = MultipleTestingCorrection.allCases.map(\.rawValue)
-                throw ValidationError(
-                    "--correction `\(name)` is not one of \(names.joined(separator: ", "))\(NameSuggestion.hint(for: name, among: names))")
-            }
-            analysis.correction = correction
-        }
+        analysis.correction = correction
         let report = await analysis.runConcurrently(reference: reference, current: current, columns: wanted)
 
         if let json = self.json {

@@ -38,7 +38,6 @@ package final class SQLiteControllerLock: Sendable {
         }
     }
 
-    package let path: String
     private let descriptor: Int32
 
     /// Takes the lock beside the store at `storePath`, or throws naming the controller that holds it.
@@ -63,7 +62,6 @@ package final class SQLiteControllerLock: Sendable {
             }
             throw StoreOpenError(Self.inUseMessage(storePath: storePath, other: other))
         }
-        self.path = path
         self.descriptor = descriptor
         self.record(holder)
     }
